@@ -1,0 +1,156 @@
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import type { CustomerChanges, CustomerDetails } from "../domain/customer.js";
+import { ACCEPTED_ATTEMPT_STATUSES, KycAttemptStatus } from "../domain/kyc-attempt.js";
+import type { KycState } from "../domain/kyc-status.js";
+import type { Database, Transaction } from "./database.js";
+import { customers, idempotencyKeys, kycAttempts, kycEvents, type CustomerRow, type KycAttemptRow, type KycEventRow } from "./schema.js";
+
+type Executor = Database | Transaction;
+
+export function kycStateOf(customer: CustomerRow): KycState {
+  return { status: customer.kycStatus, statusAt: customer.kycStatusAt, passedAt: customer.kycPassedAt };
+}
+
+/**
+ * Customers, KYC attempts, idempotency keys and webhook events in Postgres. Methods that take an
+ * executor run inside the caller's transaction; `transaction` opens one.
+ */
+export class KycRepository {
+  constructor(private readonly db: Database) {}
+
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async findCustomer(id: string, executor: Executor = this.db): Promise<CustomerRow | null> {
+    const [row] = await executor.select().from(customers).where(eq(customers.id, id));
+    return row ?? null;
+  }
+
+  /** Reads the customer and locks the row until the transaction ends: serialises changes to one customer. */
+  async lockCustomer(tx: Transaction, id: string): Promise<CustomerRow | null> {
+    const [row] = await tx.select().from(customers).where(eq(customers.id, id)).for("update");
+    return row ?? null;
+  }
+
+  async insertCustomer(id: string, details: CustomerDetails, bondCreatedAt: Date | null): Promise<CustomerRow> {
+    const [row] = await this.db
+      .insert(customers)
+      .values({ id, ...details, bondCreatedAt })
+      .returning();
+    return row;
+  }
+
+  async updateCustomerDetails(tx: Transaction, id: string, changes: CustomerChanges): Promise<CustomerRow> {
+    const [row] = await tx
+      .update(customers)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(customers.id, id))
+      .returning();
+    return row;
+  }
+
+  async saveKycState(
+    tx: Transaction,
+    id: string,
+    state: KycState & { event: string; documentsRequired: string[] },
+  ): Promise<CustomerRow> {
+    const [row] = await tx
+      .update(customers)
+      .set({
+        kycStatus: state.status,
+        kycStatusAt: state.statusAt,
+        kycPassedAt: state.passedAt,
+        kycStatusEvent: state.event,
+        kycDocumentsRequired: state.documentsRequired,
+        kycVersion: sql`${customers.kycVersion} + 1`,
+        updatedAt: new Date(),
+      })
+      .where(eq(customers.id, id))
+      .returning();
+    return row;
+  }
+
+  async findAttempt(id: string, executor: Executor = this.db): Promise<KycAttemptRow | null> {
+    const [row] = await executor.select().from(kycAttempts).where(eq(kycAttempts.id, id));
+    return row ?? null;
+  }
+
+  async listAttempts(customerId: string): Promise<KycAttemptRow[]> {
+    return this.db.select().from(kycAttempts).where(eq(kycAttempts.customerId, customerId)).orderBy(desc(kycAttempts.createdAt), desc(kycAttempts.id));
+  }
+
+  async hasPendingAttempt(tx: Transaction, customerId: string): Promise<boolean> {
+    const rows = await tx
+      .select({ id: kycAttempts.id })
+      .from(kycAttempts)
+      .where(and(eq(kycAttempts.customerId, customerId), eq(kycAttempts.status, KycAttemptStatus.PENDING)))
+      .limit(1);
+    return rows.length > 0;
+  }
+
+  async insertAttempt(tx: Transaction, attempt: typeof kycAttempts.$inferInsert): Promise<KycAttemptRow> {
+    const [row] = await tx.insert(kycAttempts).values(attempt).returning();
+    return row;
+  }
+
+  async updateAttempt(
+    id: string,
+    changes: Partial<Pick<KycAttemptRow, "status" | "sealedSubmission" | "rejectionCode" | "sentAt" | "fingerprint">>,
+    now: Date,
+    executor: Executor = this.db,
+  ): Promise<KycAttemptRow> {
+    const [row] = await executor
+      .update(kycAttempts)
+      .set({ ...changes, updatedAt: now })
+      .where(eq(kycAttempts.id, id))
+      .returning();
+    return row;
+  }
+
+  /** The attempt Bond accepted most recently: the one a webhook's outcome belongs to. */
+  async latestAcceptedAttempt(tx: Transaction, customerId: string): Promise<KycAttemptRow | null> {
+    const [row] = await tx
+      .select()
+      .from(kycAttempts)
+      .where(and(eq(kycAttempts.customerId, customerId), inArray(kycAttempts.status, [...ACCEPTED_ATTEMPT_STATUSES])))
+      .orderBy(sql`${kycAttempts.sentAt} desc nulls last`)
+      .limit(1);
+    return row ?? null;
+  }
+
+  async findIdempotencyKey(tx: Transaction, customerId: string, key: string) {
+    const [row] = await tx
+      .select({
+        fingerprint: idempotencyKeys.fingerprint,
+        expiresAt: idempotencyKeys.expiresAt,
+        attemptId: idempotencyKeys.attemptId,
+        attemptStatus: kycAttempts.status,
+      })
+      .from(idempotencyKeys)
+      .innerJoin(kycAttempts, eq(kycAttempts.id, idempotencyKeys.attemptId))
+      .where(and(eq(idempotencyKeys.customerId, customerId), eq(idempotencyKeys.key, key)));
+    return row ?? null;
+  }
+
+  /** Records a key for an attempt, replacing an expired record of the same key. */
+  async saveIdempotencyKey(tx: Transaction, record: typeof idempotencyKeys.$inferInsert): Promise<void> {
+    await tx
+      .insert(idempotencyKeys)
+      .values(record)
+      .onConflictDoUpdate({
+        target: [idempotencyKeys.customerId, idempotencyKeys.key],
+        set: { fingerprint: record.fingerprint, attemptId: record.attemptId, expiresAt: record.expiresAt, createdAt: record.createdAt },
+      });
+  }
+
+  /** Stores a webhook event unless the same event was stored before; returns false for a duplicate. */
+  async insertEventOnce(tx: Transaction, event: typeof kycEvents.$inferInsert): Promise<boolean> {
+    const inserted = await tx.insert(kycEvents).values(event).onConflictDoNothing({ target: kycEvents.identity }).returning({ id: kycEvents.id });
+    return inserted.length > 0;
+  }
+
+  async listEvents(customerId: string): Promise<KycEventRow[]> {
+    return this.db.select().from(kycEvents).where(eq(kycEvents.customerId, customerId)).orderBy(kycEvents.receivedAt);
+  }
+}

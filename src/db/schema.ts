@@ -1,0 +1,106 @@
+import { sql } from "drizzle-orm";
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, date } from "drizzle-orm/pg-core";
+import type { Address } from "../domain/customer.js";
+import type { KycAttemptStatus } from "../domain/kyc-attempt.js";
+import type { KycStatus } from "../domain/kyc-status.js";
+
+/** The single source of our tables; `npm run db:generate` turns changes into a migration in drizzle/. */
+const timestamps = {
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+};
+
+export const customers = pgTable(
+  "customers",
+  {
+    /** Bond's `customer_id`. */
+    id: uuid("id").primaryKey(),
+    firstName: text("first_name").notNull(),
+    middleName: text("middle_name"),
+    lastName: text("last_name").notNull(),
+    dob: date("dob", { mode: "string" }).notNull(),
+    phone: text("phone"),
+    phoneCountryCode: text("phone_country_code"),
+    email: text("email"),
+    addresses: jsonb("addresses").$type<Address[]>().notNull().default(sql`'[]'::jsonb`),
+    kycStatus: text("kyc_status").$type<KycStatus>().notNull().default("NOT_STARTED" as KycStatus),
+    /** When the event behind `kyc_status` happened; orders late and duplicate webhooks. */
+    kycStatusAt: timestamp("kyc_status_at", { withTimezone: true, mode: "date" }),
+    /** The Bond event that set `kyc_status` (null before any). */
+    kycStatusEvent: text("kyc_status_event"),
+    kycPassedAt: timestamp("kyc_passed_at", { withTimezone: true, mode: "date" }),
+    kycDocumentsRequired: jsonb("kyc_documents_required").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    /** Bumped on every status change, so subscribers can drop anything not newer than what they have. */
+    kycVersion: integer("kyc_version").notNull().default(0),
+    bondCreatedAt: timestamp("bond_created_at", { withTimezone: true, mode: "date" }),
+    ...timestamps,
+  },
+  (table) => [index("customers_kyc_status_idx").on(table.kycStatus)],
+);
+
+export const kycAttempts = pgTable(
+  "kyc_attempts",
+  {
+    /** Also the Idempotency-Key we send Bond, so a resend of this attempt can never count twice. */
+    id: uuid("id").primaryKey(),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    programId: uuid("program_id").notNull(),
+    status: text("status").$type<KycAttemptStatus>().notNull(),
+    ssnLastFour: text("ssn_last_four").notNull(),
+    /** The submission encrypted (AES-256-GCM) while it may still have to be sent; erased once Bond answers. */
+    sealedSubmission: text("sealed_submission"),
+    /** Keyed hash of the input (HMAC-SHA256): compares requests without being able to recover an SSN. */
+    fingerprint: text("fingerprint").notNull(),
+    idempotencyKey: text("idempotency_key"),
+    /** Bond's error code when Bond refused the attempt. */
+    rejectionCode: text("rejection_code"),
+    sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }),
+    ...timestamps,
+  },
+  (table) => [index("kyc_attempts_customer_idx").on(table.customerId, table.createdAt)],
+);
+
+/** Client idempotency keys, scoped to the customer, kept 24 hours like Bond's. */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    key: text("key").notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    attemptId: uuid("attempt_id")
+      .notNull()
+      .references(() => kycAttempts.id),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.customerId, table.key] })],
+);
+
+/** Every distinct webhook Bond delivered, without personal data. */
+export const kycEvents = pgTable(
+  "kyc_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** customer|event|occurred_at: Bond sends no event id, so this is what makes a delivery a duplicate. */
+    identity: text("identity").notNull().unique(),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    event: text("event").notNull(),
+    occurredAt: timestamp("occurred_at", { withTimezone: true, mode: "date" }),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    /** What the event did: changed, or why it was ignored (stale, already-passed, unchanged). */
+    outcome: text("outcome").notNull(),
+    statusAfter: text("status_after").$type<KycStatus>().notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (table) => [index("kyc_events_customer_idx").on(table.customerId, table.receivedAt)],
+);
+
+export type CustomerRow = typeof customers.$inferSelect;
+export type KycAttemptRow = typeof kycAttempts.$inferSelect;
+export type KycEventRow = typeof kycEvents.$inferSelect;

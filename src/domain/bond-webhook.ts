@@ -1,0 +1,102 @@
+import { z } from "zod";
+import { ValidationFailed, type FieldErrors } from "./errors.js";
+import { type BondKycEventName, isBondKycEventName } from "./kyc-status.js";
+
+/** A KYC webhook from Bond, parsed and checked. */
+export interface BondKycEvent {
+  event: BondKycEventName;
+  customerId: string;
+  /** Null for the `{customer_id, kyc_status: "submitted"}` webhook, which carries no time. */
+  occurredAt: Date | null;
+  /** Documents Bond asks for (`kyc.verification.document_required`). */
+  documents: string[];
+  /** The body as received, minus anything that could be personal data we must not keep. */
+  payload: Record<string, unknown>;
+}
+
+export class UnsupportedBondEvent extends Error {
+  readonly code = "UNSUPPORTED_EVENT";
+  constructor(readonly event: string) {
+    super(`Event ${JSON.stringify(event).slice(0, 80)} is not a KYC event this API handles.`);
+  }
+}
+
+/**
+ * Bond writes `occurred_at` as `2021-02-02-00:50:58.484840+00:00` (a dash between date and time);
+ * accept that and ISO 8601.
+ */
+export function parseBondTimestamp(value: string): Date | null {
+  const iso = value.trim().replace(/^(\d{4}-\d{2}-\d{2})[-T ](\d{2}:)/, "$1T$2");
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(iso)) return null;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+const customerId = z.guid("must be a UUID");
+const documentName = z.enum(["government_id", "proof_of_address", "social_security_card"]);
+
+const submittedBody = z.object({ customer_id: customerId, kyc_status: z.literal("submitted") });
+const eventBody = z.object({
+  event: z.string().min(1).max(100),
+  customer_id: customerId,
+  occurred_at: z.string().max(64),
+  documents: z.array(documentName).max(10).optional(),
+});
+
+/** Keys that may carry personal data and are never stored with the raw event. */
+const PERSONAL_KEYS = new Set(["ssn", "dob", "phone", "email", "ip", "first_name", "last_name", "middle_name", "addresses", "image", "front_image", "back_image"]);
+
+function withoutPersonalData(value: unknown, depth = 0): unknown {
+  if (depth > 8) return "[truncated]";
+  if (Array.isArray(value)) return value.slice(0, 50).map((item) => withoutPersonalData(item, depth + 1));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([key]) => !PERSONAL_KEYS.has(key.toLowerCase()))
+        .map(([key, item]) => [key, withoutPersonalData(item, depth + 1)]),
+    );
+  }
+  return typeof value === "string" && value.length > 500 ? `${value.slice(0, 500)}…` : value;
+}
+
+function fieldErrors(error: z.ZodError): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".") || "body";
+    const message = issue.code === "invalid_type" && issue.input === undefined ? "Missing data for required field." : issue.message;
+    (fields[key] ??= []).push(message);
+  }
+  return fields;
+}
+
+/**
+ * Turns a webhook body into a `BondKycEvent`. Throws `ValidationFailed` (with per-field messages) for a
+ * malformed body, `UnsupportedBondEvent` for a well-formed event this API does not handle.
+ */
+export function parseBondWebhook(body: unknown): BondKycEvent {
+  if (!body || typeof body !== "object" || Array.isArray(body)) {
+    throw new ValidationFailed({ body: ["Expected a JSON object."] }, "Webhook body must be a JSON object.");
+  }
+  const record = body as Record<string, unknown>;
+  if (!("event" in record) && "kyc_status" in record) {
+    const parsed = submittedBody.safeParse(record);
+    if (!parsed.success) throw new ValidationFailed(fieldErrors(parsed.error), "Malformed KYC webhook.");
+    const occurredAt = typeof record.occurred_at === "string" ? parseBondTimestamp(record.occurred_at) : null;
+    return { event: "kyc.submitted", customerId: parsed.data.customer_id, occurredAt, documents: [], payload: withoutPersonalData(record) as Record<string, unknown> };
+  }
+  const parsed = eventBody.safeParse(record);
+  if (!parsed.success) throw new ValidationFailed(fieldErrors(parsed.error), "Malformed KYC webhook.");
+  const { event, customer_id, occurred_at, documents } = parsed.data;
+  const occurredAt = parseBondTimestamp(occurred_at);
+  if (!occurredAt) throw new ValidationFailed({ occurred_at: ["Not a timestamp."] }, "Malformed KYC webhook.");
+  if (!isBondKycEventName(event) || event === "kyc.submitted") throw new UnsupportedBondEvent(event);
+  if (event === "kyc.verification.document_required" && !documents?.length) {
+    throw new ValidationFailed({ documents: ["Missing data for required field."] }, "Malformed KYC webhook.");
+  }
+  return { event, customerId: customer_id, occurredAt, documents: documents ?? [], payload: withoutPersonalData(record) as Record<string, unknown> };
+}
+
+/** Bond sends no event id: a delivery is the same event when customer, event and time match. */
+export function bondEventIdentity(event: Pick<BondKycEvent, "customerId" | "event" | "occurredAt">): string {
+  return `${event.customerId}|${event.event}|${event.occurredAt?.toISOString() ?? ""}`;
+}

@@ -1,0 +1,81 @@
+/**
+ * Errors the domain promises to callers. Adapters map each to a client-facing code
+ * (GraphQL `extensions.code`, REST `code`); the `code` here is that public code.
+ */
+export type FieldErrors = Record<string, string[]>;
+
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  /** Extra, safe-to-show facts for the client (never personal data). */
+  readonly details: Record<string, unknown> = {};
+}
+
+export class ValidationFailed extends DomainError {
+  readonly code = "BAD_USER_INPUT";
+  constructor(readonly fields: FieldErrors, message = "Some fields are missing or ill-formed.") {
+    super(message);
+    this.details.fields = fields;
+  }
+}
+
+export class CustomerNotFound extends DomainError {
+  readonly code = "CUSTOMER_NOT_FOUND";
+  constructor(readonly customerId: string) {
+    super(`No customer with id ${customerId}.`);
+    this.details.customerId = customerId;
+  }
+}
+
+export class KycAlreadyPassed extends DomainError {
+  readonly code = "KYC_ALREADY_PASSED";
+  constructor(readonly passedAt: Date) {
+    super(`KYC already passed for this customer at ${passedAt.toISOString()}; no further KYC attempts are allowed.`);
+    this.details.passedAt = passedAt.toISOString();
+  }
+}
+
+export class KycInProgress extends DomainError {
+  readonly code = "KYC_IN_PROGRESS";
+  constructor(readonly status: string) {
+    super(`A KYC verification is already in progress for this customer (status ${status}); wait for its outcome.`);
+    this.details.status = status;
+  }
+}
+
+export class CustomerLocked extends DomainError {
+  readonly code = "CUSTOMER_LOCKED";
+  constructor(readonly passedAt: Date) {
+    super("This customer has passed KYC; their details can no longer be updated (contact Bond to change them).");
+    this.details.passedAt = passedAt.toISOString();
+  }
+}
+
+export class IdempotencyKeyReused extends DomainError {
+  readonly code = "IDEMPOTENCY_KEY_REUSED";
+  constructor() {
+    super("This idempotency key was already used with different input in the last 24 hours.");
+  }
+}
+
+export class IdempotencyKeyInFlight extends DomainError {
+  readonly code = "IDEMPOTENCY_KEY_IN_FLIGHT";
+  constructor() {
+    super("A request with this idempotency key is still being processed; retry shortly.");
+  }
+}
+
+/** Bond refused the request for a reason that is not the client's input. */
+export class UpstreamRejected extends DomainError {
+  readonly code = "UPSTREAM_REJECTED";
+  constructor(readonly bondCode: string, message: string) {
+    super(`Bond refused the request (${bondCode}): ${message}`);
+    this.details.bondCode = bondCode;
+  }
+}
+
+export class UpstreamUnavailable extends DomainError {
+  readonly code = "UPSTREAM_UNAVAILABLE";
+  constructor(reason: string) {
+    super(`Bond could not be reached (${reason}); the attempt was not sent and can be retried with the same idempotency key.`);
+  }
+}

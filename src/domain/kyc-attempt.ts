@@ -1,0 +1,29 @@
+import { KycStatus } from "./kyc-status.js";
+
+/**
+ * Where one KYC attempt stands. Before Bond answers it is PENDING; Bond may refuse it (REJECTED) or be
+ * unreachable (NOT_SENT, safe to send again with the same idempotency key); once accepted it follows
+ * the customer's KYC status while it is the customer's latest accepted attempt.
+ */
+export enum KycAttemptStatus {
+  PENDING = "PENDING",
+  NOT_SENT = "NOT_SENT",
+  REJECTED = "REJECTED",
+  SUBMITTED = "SUBMITTED",
+  UNDER_REVIEW = "UNDER_REVIEW",
+  DOCUMENT_REQUIRED = "DOCUMENT_REQUIRED",
+  REENTER_INFORMATION = "REENTER_INFORMATION",
+  PASSED = "PASSED",
+  FAILED = "FAILED",
+  TIMEOUT = "TIMEOUT",
+  ERROR = "ERROR",
+}
+
+/** Attempts Bond accepted: these follow the customer's status. */
+export const ACCEPTED_ATTEMPT_STATUSES: readonly KycAttemptStatus[] = Object.values(KycStatus)
+  .filter((status) => status !== KycStatus.NOT_STARTED)
+  .map((status) => KycAttemptStatus[status as keyof typeof KycAttemptStatus]);
+
+export function attemptStatusFor(status: KycStatus): KycAttemptStatus {
+  return status === KycStatus.NOT_STARTED ? KycAttemptStatus.PENDING : KycAttemptStatus[status];
+}

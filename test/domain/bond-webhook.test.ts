@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { bondEventIdentity, parseBondTimestamp, parseBondWebhook, UnsupportedBondEvent } from "../../src/domain/bond-webhook.js";
+import { ValidationFailed } from "../../src/domain/errors.js";
+
+const customerId = "a5bcf5a8-c4e0-4025-8183-5346176ee3db";
+
+describe("parseBondWebhook", () => {
+  it("reads Bond's submitted webhook (no event, no time)", () => {
+    expect(parseBondWebhook({ customer_id: customerId, kyc_status: "submitted" })).toMatchObject({ event: "kyc.submitted", customerId, occurredAt: null });
+  });
+
+  it("reads an outcome with Bond's documented timestamp format", () => {
+    const event = parseBondWebhook({ event: "kyc.verification.success", customer_id: customerId, occurred_at: "2021-02-02-00:50:58.484840+00:00" });
+    expect(event.occurredAt?.toISOString()).toBe("2021-02-02T00:50:58.484Z");
+  });
+
+  it("keeps the documents Bond asks for", () => {
+    const event = parseBondWebhook({ event: "kyc.verification.document_required", customer_id: customerId, occurred_at: "2026-01-01T00:00:00Z", documents: ["government_id"] });
+    expect(event.documents).toEqual(["government_id"]);
+  });
+
+  it("drops personal data from the stored payload", () => {
+    const event = parseBondWebhook({ event: "kyc.verification.failure", customer_id: customerId, occurred_at: "2026-01-01T00:00:00Z", ssn: "123-45-6789", details: { email: "a@b.c" } });
+    expect(JSON.stringify(event.payload)).not.toMatch(/123-45-6789|a@b\.c/);
+  });
+
+  it("rejects malformed bodies with per-field messages", () => {
+    for (const body of [null, [], "x", {}, { event: "kyc.verification.success" }, { event: "kyc.verification.success", customer_id: "nope", occurred_at: "2026-01-01T00:00:00Z" }, { event: "kyc.verification.success", customer_id: customerId, occurred_at: "yesterday" }, { customer_id: customerId, kyc_status: "approved" }]) {
+      expect(() => parseBondWebhook(body), JSON.stringify(body)).toThrow(ValidationFailed);
+    }
+  });
+
+  it("refuses a document_required event without documents", () => {
+    expect(() => parseBondWebhook({ event: "kyc.verification.document_required", customer_id: customerId, occurred_at: "2026-01-01T00:00:00Z" })).toThrow(ValidationFailed);
+  });
+
+  it("refuses events it does not handle", () => {
+    expect(() => parseBondWebhook({ event: "card.created", customer_id: customerId, occurred_at: "2026-01-01T00:00:00Z" })).toThrow(UnsupportedBondEvent);
+  });
+});
+
+describe("bondEventIdentity", () => {
+  it("is the same for two deliveries of one event and differs by time", () => {
+    const a = parseBondWebhook({ event: "kyc.verification.success", customer_id: customerId, occurred_at: "2021-02-02-00:50:58.484840+00:00" });
+    const b = parseBondWebhook({ event: "kyc.verification.success", customer_id: customerId, occurred_at: "2021-02-02T00:50:58.484840Z" });
+    const c = parseBondWebhook({ event: "kyc.verification.success", customer_id: customerId, occurred_at: "2021-02-02T00:50:59Z" });
+    expect(bondEventIdentity(a)).toBe(bondEventIdentity(b));
+    expect(bondEventIdentity(a)).not.toBe(bondEventIdentity(c));
+  });
+});
+
+describe("parseBondTimestamp", () => {
+  it("rejects what is not a timestamp", () => {
+    expect(parseBondTimestamp("2021-13-45-99:99:99")).toBeNull();
+    expect(parseBondTimestamp("tomorrow")).toBeNull();
+  });
+});

@@ -1,0 +1,16 @@
+import swc from "unplugin-swc";
+import { defineConfig } from "vitest/config";
+
+// esbuild (vitest's default transform) drops decorator metadata, which type-graphql needs to read
+// field and argument types; SWC emits it, so tests run the same classes the build does.
+export default defineConfig({
+  plugins: [swc.vite({ jsc: { target: "es2022", transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false } } })],
+  test: {
+    include: ["test/**/*.test.ts"],
+    setupFiles: ["reflect-metadata"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Each file starts its own app (own database); two cores, so two workers.
+    maxWorkers: 2,
+  },
+});
