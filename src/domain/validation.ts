@@ -38,6 +38,11 @@ export const rules = {
     .regex(/^[\x21-\x7e]+$/, "An idempotency key is printable ASCII without spaces."),
 };
 
+/** Bond's ids are UUIDs; anything else cannot name a customer. */
+export function isUuid(value: string): boolean {
+  return z.guid().safeParse(value).success;
+}
+
 export function toFieldErrors(error: z.ZodError): FieldErrors {
   const fields: FieldErrors = {};
   for (const issue of error.issues) {

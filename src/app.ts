@@ -1,0 +1,182 @@
+import "reflect-metadata";
+import { randomBytes, randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { expressMiddleware } from "@as-integrations/express5";
+import express, { type NextFunction, type Request, type Response } from "express";
+import { useServer } from "graphql-ws/use/ws";
+import { pino, type DestinationStream, type Logger } from "pino";
+import { WebSocketServer } from "ws";
+import { createBondClient } from "./bond/bond-client.js";
+import { createBondSandbox, type BondSandbox } from "./bond-sandbox/bond-sandbox.js";
+import type { AppConfig } from "./config.js";
+import { openDatabase, type OpenDatabase } from "./db/database.js";
+import { KycRepository } from "./db/kyc-repository.js";
+import type { GraphQLContext } from "./graphql/context.js";
+import { formatError } from "./graphql/errors.js";
+import { buildKycSchema } from "./graphql/schema.js";
+import { BOND_WEBHOOK_PATH, bondWebhookRouter } from "./http/bond-webhook.route.js";
+import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlHtml } from "./http/graphiql.js";
+import { KycService, type Clock } from "./kyc/kyc-service.js";
+import { createInProcessKycStatusBus } from "./realtime/kyc-status-bus.js";
+import { createPiiVault, developmentPiiKey } from "./security/pii-vault.js";
+
+export const GRAPHQL_PATH = "/graphql";
+export const SANDBOX_PATH = "/bond/api/v0.1";
+
+/** Things a test (or an embedding program) may swap; production uses the defaults. */
+export interface AppOverrides {
+  clock?: Clock;
+  /** Where JSON log lines go (default stdout). */
+  logStream?: DestinationStream;
+}
+
+export interface App {
+  url: string;
+  graphqlUrl: string;
+  websocketUrl: string;
+  webhookUrl: string;
+  /** Base URL of the Bond API in use (the embedded sandbox's, when it is mounted). */
+  bondApiUrl: string;
+  database: OpenDatabase;
+  /** The embedded Bond sandbox, when no BOND_API_URL is configured. */
+  bondSandbox: BondSandbox | null;
+  /** The secret webhooks must be signed with (generated for the embedded sandbox). */
+  webhookSecret: string;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/** Personal fields that must never reach a log line, wherever they appear. */
+const REDACTED_PATHS = ["ssn", "*.ssn", "*.*.ssn", "input.ssn", "variables.input.ssn", "body", "req.body", "*.body", "authorization", "*.authorization", "req.headers.authorization", "req.headers.identity"];
+
+/**
+ * Builds and starts the whole service: database (migrated), Bond client (and the embedded sandbox
+ * when no Bond URL is configured), KYC service, GraphQL over HTTP and WebSocket, the webhook route.
+ * Resolves once it listens; `close()` stops everything in reverse order.
+ */
+export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<App> {
+  const clock = overrides.clock ?? (() => new Date());
+  const logger = pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, base: { service: "kyc-graphql" } }, overrides.logStream);
+
+  const developmentKey = config.piiKey ? null : developmentPiiKey(config.dataDir);
+  if (developmentKey) logger.warn({ keySource: developmentKey.source }, "PII_KEY not set: using a development key");
+  const vault = createPiiVault(config.piiKey ?? developmentKey!.key);
+
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const httpServer: Server = createServer();
+  const localBase = () => {
+    const address = httpServer.address() as AddressInfo | null;
+    return `http://127.0.0.1:${address?.port ?? config.port}`;
+  };
+
+  const embedded = !config.bond.apiUrl;
+  const webhookSecret = config.bond.webhookSecret ?? randomBytes(32).toString("hex");
+  const bondSandbox = embedded
+    ? createBondSandbox({
+        identity: config.bond.identity,
+        authorization: config.bond.authorization,
+        webhookSecret,
+        webhookUrl: () => (httpServer.listening ? `${localBase()}${BOND_WEBHOOK_PATH}` : undefined),
+        webhookDelayMs: config.sandbox.webhookDelayMs,
+        clock,
+        logger: logger.child({ component: "bond-sandbox" }),
+      })
+    : null;
+  const bondApiUrl = () => config.bond.apiUrl ?? `${localBase()}${SANDBOX_PATH}`;
+  const bond = createBondClient({ baseUrl: bondApiUrl, identity: config.bond.identity, authorization: config.bond.authorization, timeoutMs: config.bond.timeoutMs });
+
+  const bus = createInProcessKycStatusBus();
+  const kyc = new KycService({ repository: new KycRepository(database.db), bond, bus, vault, clock, logger });
+
+  const schema = await buildKycSchema();
+  const websocketServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  const websocketCleanup = useServer<Record<string, unknown>, Record<string, unknown>>(
+    { schema, context: (): GraphQLContext => ({ kyc, logger: logger.child({ transport: "ws" }) }) },
+    websocketServer,
+  );
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    formatError: formatError(logger),
+    introspection: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      { async serverWillStart() { return { async drainServer() { await websocketCleanup.dispose(); } }; } },
+      // GraphiQL from our own assets: Apollo's default landing page loads Apollo Sandbox from a CDN.
+      { async serverWillStart() { return { async renderLandingPage() { return { html: graphiqlHtml({ graphqlPath: GRAPHQL_PATH, title: "kyc-graphql" }) }; } }; } },
+    ],
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.get("/healthz", (_request, response) => {
+    response.json({ status: "ok" });
+  });
+  app.use(GRAPHIQL_ASSETS_PATH, graphiqlAssets());
+  if (bondSandbox) app.use(SANDBOX_PATH, bondSandbox.router);
+  app.use(
+    bondWebhookRouter({
+      kyc,
+      logger: logger.child({ component: "webhook" }),
+      secrets: [webhookSecret],
+      toleranceSeconds: config.bond.webhookToleranceSeconds,
+      clock,
+    }),
+  );
+  app.use(
+    GRAPHQL_PATH,
+    express.json({ limit: "256kb" }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const requestId = req.get("x-request-id")?.slice(0, 100) || randomUUID();
+        return { kyc, logger: logger.child({ requestId }) };
+      },
+    }),
+  );
+  app.use((_request: Request, response: Response) => {
+    response.status(404).json({ code: "NOT_FOUND", message: "No such route." });
+  });
+  app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
+    const status = typeof error === "object" && error && "status" in error && typeof error.status === "number" ? error.status : 500;
+    const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status === 400 ? "MALFORMED_JSON" : "INTERNAL_ERROR";
+    if (status >= 500) logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, "request failed");
+    response.status(status).json({ code, message: status === 413 ? "The request body is too large." : status === 400 ? "The request body is not valid JSON." : "Internal error." });
+  });
+  httpServer.on("request", app);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
+  });
+  const address = httpServer.address() as AddressInfo;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${address.port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    graphqlUrl: `${url}${GRAPHQL_PATH}`,
+    websocketUrl: `${url.replace(/^http/, "ws")}${GRAPHQL_PATH}`,
+    webhookUrl: `${url}${BOND_WEBHOOK_PATH}`,
+    bondApiUrl: bondApiUrl(),
+    database,
+    bondSandbox,
+    webhookSecret,
+    logger,
+    close() {
+      closing ??= (async () => {
+        await bondSandbox?.close();
+        await apollo.stop(); // drains HTTP and the WebSocket server (plugins above)
+        await bus.close();
+        await database.close();
+      })();
+      return closing;
+    },
+  };
+}

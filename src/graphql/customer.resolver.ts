@@ -1,0 +1,32 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { CustomerRow } from "../db/schema.js";
+import type { GraphQLContext } from "./context.js";
+import { CreateCustomerInput, UpdateCustomerInput } from "./inputs.js";
+import { Customer, KycAttempt } from "./types.js";
+
+@Resolver(() => Customer)
+export class CustomerResolver {
+  @Query(() => Customer, { nullable: true, description: "A customer and their KYC status, or null if there is none with this id." })
+  customer(@Arg("id", () => ID) id: string, @Ctx() { kyc }: GraphQLContext): Promise<CustomerRow | null> {
+    return kyc.getCustomer(id);
+  }
+
+  @Mutation(() => Customer, { description: "Creates the customer at Bond and stores it; the id is Bond's customer_id." })
+  createCustomer(@Arg("input", () => CreateCustomerInput) input: CreateCustomerInput, @Ctx() { kyc }: GraphQLContext): Promise<CustomerRow> {
+    return kyc.createCustomer(input);
+  }
+
+  @Mutation(() => Customer, { description: "Changes a customer's details at Bond and here. Refused with CUSTOMER_LOCKED once KYC has passed." })
+  updateCustomer(
+    @Arg("id", () => ID) id: string,
+    @Arg("input", () => UpdateCustomerInput) input: UpdateCustomerInput,
+    @Ctx() { kyc }: GraphQLContext,
+  ): Promise<CustomerRow> {
+    return kyc.updateCustomer(id, input);
+  }
+
+  @FieldResolver(() => [KycAttempt], { description: "KYC attempts, newest first." })
+  kycAttempts(@Root() customer: CustomerRow, @Ctx() { kyc }: GraphQLContext) {
+    return kyc.listAttempts(customer.id);
+  }
+}

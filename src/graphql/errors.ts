@@ -1,0 +1,64 @@
+import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError } from "graphql";
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { Logger } from "pino";
+import type { MiddlewareFn } from "type-graphql";
+import { DomainError } from "../domain/errors.js";
+import { MISSING } from "../domain/validation.js";
+
+/** The codes clients can rely on; anything else is masked as INTERNAL_SERVER_ERROR. */
+const HTTP_STATUS: Record<string, number> = {
+  BAD_USER_INPUT: 400,
+  CUSTOMER_NOT_FOUND: 404,
+  KYC_ALREADY_PASSED: 409,
+  KYC_IN_PROGRESS: 409,
+  CUSTOMER_LOCKED: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  IDEMPOTENCY_KEY_IN_FLIGHT: 409,
+  UPSTREAM_REJECTED: 502,
+  UPSTREAM_UNAVAILABLE: 503,
+};
+
+export function toGraphQLError(error: DomainError): GraphQLError {
+  // The HTTP status is kept out of the response body (it only matters for single operations over HTTP).
+  return new GraphQLError(error.message, { extensions: { code: error.code, ...error.details } });
+}
+
+/** Turns domain errors thrown by any resolver into GraphQL errors with their public code. */
+export function domainErrorsToGraphQL(): MiddlewareFn {
+  return async (_action, next) => {
+    try {
+      return await next();
+    } catch (error) {
+      if (error instanceof DomainError) throw toGraphQLError(error);
+      throw error;
+    }
+  };
+}
+
+const MISSING_VARIABLE_FIELD = /Field "([^"]+)" of required type "[^"]+" was not provided/;
+
+/**
+ * Last stop before an error reaches a client: known codes pass; a missing input field found by
+ * GraphQL itself gets the same per-field map our validation gives; anything unexpected is logged and
+ * replaced by a generic message, so internals (and any data in them) never leak.
+ */
+export function formatError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    const original = unwrapResolverError(error);
+    if (original instanceof DomainError) return { ...formatted, message: original.message, extensions: { code: original.code, ...original.details } };
+    if (code === "BAD_USER_INPUT" || code === "GRAPHQL_VALIDATION_FAILED" || code === "GRAPHQL_PARSE_FAILED" || code === "BAD_REQUEST") {
+      const missing = MISSING_VARIABLE_FIELD.exec(formatted.message);
+      const fields = missing ? { [missing[1].split(".").pop()!]: [MISSING] } : undefined;
+      // Variable coercion errors quote the submitted value, which may hold personal data: keep only the reason.
+      const message = formatted.message.replace(/got invalid value .*?;/s, "got invalid value;");
+      return { message, locations: formatted.locations, path: formatted.path, extensions: { code: code === "GRAPHQL_VALIDATION_FAILED" && missing ? "BAD_USER_INPUT" : code, ...(fields && { fields }) } };
+    }
+    if (typeof code === "string" && (code in HTTP_STATUS || code === "PERSISTED_QUERY_NOT_FOUND" || code === "OPERATION_RESOLUTION_FAILURE")) return formatted;
+    logger.error({ err: original instanceof Error ? { name: original.name, message: original.message, stack: original.stack } : String(original), path: formatted.path }, "unexpected GraphQL error");
+    return { message: "Internal server error.", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+  };
+}
+
+export { HTTP_STATUS };

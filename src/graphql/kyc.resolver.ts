@@ -1,0 +1,38 @@
+import { Arg, Ctx, ID, Mutation, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
+import { DomainError } from "../domain/errors.js";
+import type { KycStatusChange } from "../realtime/kyc-status-bus.js";
+import type { GraphQLContext } from "./context.js";
+import { toGraphQLError } from "./errors.js";
+import { SubmitKycInput } from "./inputs.js";
+import { KycAttempt, KycStatusEvent } from "./types.js";
+
+/** graphql-ws reports a thrown subscribe error to the client; give it the same public code as elsewhere. */
+async function kycStatusStream({ args, context }: SubscribeResolverData<unknown, { customerId: string }, GraphQLContext>) {
+  try {
+    return await context.kyc.watchKycStatus(args.customerId);
+  } catch (error) {
+    if (error instanceof DomainError) throw toGraphQLError(error);
+    throw error;
+  }
+}
+
+@Resolver()
+export class KycResolver {
+  @Mutation(() => KycAttempt, {
+    description:
+      "Validates the KYC data, records the attempt and sends it to Bond. The outcome arrives later (kycStatusChanged). " +
+      "Errors: BAD_USER_INPUT (extensions.fields), CUSTOMER_NOT_FOUND, KYC_ALREADY_PASSED (extensions.passedAt), KYC_IN_PROGRESS, " +
+      "IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_KEY_IN_FLIGHT, UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED.",
+  })
+  submitKyc(@Arg("input", () => SubmitKycInput) input: SubmitKycInput, @Ctx() { kyc }: GraphQLContext) {
+    return kyc.submitKyc(input);
+  }
+
+  @Subscription(() => KycStatusEvent, {
+    subscribe: kycStatusStream,
+    description: "The customer's current KYC status, then one message per change.",
+  })
+  kycStatusChanged(@Arg("customerId", () => ID) _customerId: string, @Root() change: KycStatusChange): KycStatusChange {
+    return change;
+  }
+}

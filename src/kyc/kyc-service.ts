@@ -1,0 +1,325 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import { BondKycAlreadyPassedError, BondRequestError, BondUnavailableError, type BondApi } from "../bond/bond-client.js";
+import type { KycRepository } from "../db/kyc-repository.js";
+import { kycStateOf } from "../db/kyc-repository.js";
+import type { Transaction } from "../db/database.js";
+import type { CustomerRow, KycAttemptRow } from "../db/schema.js";
+import { bondEventIdentity, type BondKycEvent } from "../domain/bond-webhook.js";
+import { assertCanUpdateCustomer, validateCustomerChanges, validateNewCustomer } from "../domain/customer.js";
+import {
+  CustomerLocked,
+  CustomerNotFound,
+  KycAlreadyPassed,
+  UpstreamRejected,
+  UpstreamUnavailable,
+  ValidationFailed,
+  type FieldErrors,
+} from "../domain/errors.js";
+import { attemptStatusFor, KycAttemptStatus } from "../domain/kyc-attempt.js";
+import { applyKycSignal, KycStatus, type KycStatusSignal } from "../domain/kyc-status.js";
+import {
+  assertCanStartKyc,
+  decideIdempotency,
+  fingerprintMaterial,
+  IDEMPOTENCY_TTL_MS,
+  ssnLastFour,
+  validateKycSubmission,
+  type KycSubmission,
+  type KycSubmissionInput,
+} from "../domain/kyc-submission.js";
+import type { KycStatusBus, KycStatusChange } from "../realtime/kyc-status-bus.js";
+import type { PiiVault } from "../security/pii-vault.js";
+import { isUuid } from "../domain/validation.js";
+
+export type Clock = () => Date;
+
+export interface KycServiceDeps {
+  repository: KycRepository;
+  bond: BondApi;
+  bus: KycStatusBus;
+  vault: PiiVault;
+  clock: Clock;
+  logger: Logger;
+}
+
+export type WebhookOutcome = { result: "changed" | "duplicate" | "stale" | "already-passed" | "unchanged"; kycStatus: KycStatus };
+
+/** Bond names fields in snake_case; our clients know the GraphQL (camelCase) names. */
+function camelCaseFields(fields: Record<string, string[]>): FieldErrors {
+  return Object.fromEntries(Object.entries(fields).map(([field, messages]) => [field.replace(/_([a-z0-9])/g, (_, char: string) => char.toUpperCase()), messages]));
+}
+
+/**
+ * The KYC use cases. Each validates with the domain, does its database work in one transaction per
+ * step, calls Bond outside any transaction, and publishes status changes only after they commit.
+ */
+export class KycService {
+  constructor(private readonly deps: KycServiceDeps) {}
+
+  async getCustomer(id: string): Promise<CustomerRow | null> {
+    return isUuid(id) ? this.deps.repository.findCustomer(id) : null;
+  }
+
+  listAttempts(customerId: string): Promise<KycAttemptRow[]> {
+    return this.deps.repository.listAttempts(customerId);
+  }
+
+  async createCustomer(input: unknown): Promise<CustomerRow> {
+    const details = validateNewCustomer(input);
+    const created = await this.callBond(() => this.deps.bond.createCustomer(details));
+    return this.deps.repository.insertCustomer(created.customerId, details, created.dateCreated);
+  }
+
+  async updateCustomer(id: string, input: unknown): Promise<CustomerRow> {
+    const changes = validateCustomerChanges(input);
+    const { repository } = this.deps;
+    const customer = await this.getCustomer(id);
+    if (!customer) throw new CustomerNotFound(id);
+    assertCanUpdateCustomer(kycStateOf(customer));
+    try {
+      await this.callBond(() => this.deps.bond.updateCustomer(id, changes));
+    } catch (error) {
+      if (error instanceof UpstreamRejected && error.bondCode === "kyc_customer") throw new CustomerLocked(customer.kycPassedAt ?? new Date(0));
+      throw error;
+    }
+    return repository.transaction(async (tx) => {
+      const locked = await repository.lockCustomer(tx, id);
+      if (!locked) throw new CustomerNotFound(id);
+      // A pass may have landed while Bond was being called: the seed rule still holds.
+      assertCanUpdateCustomer(kycStateOf(locked));
+      return repository.updateCustomerDetails(tx, id, changes);
+    });
+  }
+
+  /**
+   * Starts (or replays) a KYC attempt. The attempt is recorded as PENDING, with the submission sealed,
+   * before Bond is called, so a crash cannot lose it; the sealed copy is erased once Bond answers.
+   */
+  async submitKyc(input: KycSubmissionInput): Promise<KycAttemptRow> {
+    const submission = validateKycSubmission(input);
+    const { repository, vault, clock } = this.deps;
+    const fingerprint = vault.fingerprint(fingerprintMaterial(submission));
+    const startedAt = clock();
+
+    const plan = await repository.transaction(async (tx) => {
+      const customer = await repository.lockCustomer(tx, submission.customerId);
+      if (!customer) throw new CustomerNotFound(submission.customerId);
+      const key = submission.idempotencyKey;
+      if (key) {
+        const stored = await repository.findIdempotencyKey(tx, customer.id, key);
+        const decision = decideIdempotency(
+          stored && {
+            fingerprint: stored.fingerprint,
+            expiresAt: stored.expiresAt,
+            attemptId: stored.attemptId,
+            inFlight: stored.attemptStatus === KycAttemptStatus.PENDING,
+            notSent: stored.attemptStatus === KycAttemptStatus.NOT_SENT,
+          },
+          fingerprint,
+          startedAt,
+        );
+        if (decision.kind === "replay") return { send: false as const, attempt: (await repository.findAttempt(decision.attemptId, tx))! };
+        if (decision.kind === "resend") {
+          assertCanStartKyc(kycStateOf(customer), await repository.hasPendingAttempt(tx, customer.id));
+          const attempt = await repository.updateAttempt(
+            decision.attemptId,
+            { status: KycAttemptStatus.PENDING, sealedSubmission: vault.seal(submission) },
+            startedAt,
+            tx,
+          );
+          return { send: true as const, attempt };
+        }
+      }
+      assertCanStartKyc(kycStateOf(customer), await repository.hasPendingAttempt(tx, customer.id));
+      const attempt = await repository.insertAttempt(tx, {
+        id: randomUUID(),
+        customerId: customer.id,
+        programId: submission.programId,
+        status: KycAttemptStatus.PENDING,
+        ssnLastFour: ssnLastFour(submission.ssn),
+        sealedSubmission: vault.seal(submission),
+        fingerprint,
+        idempotencyKey: key,
+        createdAt: startedAt,
+        updatedAt: startedAt,
+      });
+      if (key) {
+        await repository.saveIdempotencyKey(tx, {
+          customerId: customer.id,
+          key,
+          fingerprint,
+          attemptId: attempt.id,
+          expiresAt: new Date(startedAt.getTime() + IDEMPOTENCY_TTL_MS),
+          createdAt: startedAt,
+        });
+      }
+      return { send: true as const, attempt };
+    });
+
+    if (!plan.send) return plan.attempt;
+    return this.sendAttempt(plan.attempt, submission, startedAt);
+  }
+
+  private async sendAttempt(attempt: KycAttemptRow, submission: KycSubmission, startedAt: Date): Promise<KycAttemptRow> {
+    const { repository, bond, clock, logger } = this.deps;
+    const finish = (changes: Parameters<KycRepository["updateAttempt"]>[1]) =>
+      repository.updateAttempt(attempt.id, { sealedSubmission: null, ...changes }, clock());
+    try {
+      // The attempt id is the Idempotency-Key Bond sees: a resend of this attempt can never start a second KYC.
+      await bond.submitKyc(submission.customerId, submission, attempt.id);
+    } catch (error) {
+      if (error instanceof BondRequestError && error.code === "idempotency_key_exists") {
+        // Bond already has this very attempt (an earlier send got through): it counts as submitted.
+        logger.info({ attemptId: attempt.id }, "Bond already had this attempt; treating it as submitted");
+      } else if (error instanceof BondKycAlreadyPassedError) {
+        await finish({ status: KycAttemptStatus.REJECTED, rejectionCode: error.code });
+        // Bond is the authority: record the pass it reports, so later calls are refused without asking it.
+        await this.applySignal(submission.customerId, { event: "kyc.verification.success", occurredAt: error.passedAt, source: "submission" });
+        throw new KycAlreadyPassed(error.passedAt);
+      } else if (error instanceof BondUnavailableError) {
+        await finish({ status: KycAttemptStatus.NOT_SENT });
+        throw new UpstreamUnavailable(error.reason);
+      } else if (error instanceof BondRequestError) {
+        await finish({ status: KycAttemptStatus.REJECTED, rejectionCode: error.code });
+        if (error.fields) throw new ValidationFailed(camelCaseFields(error.fields), `Bond refused the submission (${error.code}).`);
+        throw new UpstreamRejected(error.code, error.message);
+      } else {
+        throw error;
+      }
+    }
+    const sentAt = clock();
+    const { change, attempt: sent } = await repository.transaction(async (tx) => {
+      const updated = await repository.updateAttempt(attempt.id, { status: KycAttemptStatus.SUBMITTED, sealedSubmission: null, sentAt }, sentAt, tx);
+      // Our own accepted submission starts a new round, dated when we began sending it: any Bond outcome
+      // for it happens after that moment, so a fast webhook that beat us here is never overwritten.
+      const result = await this.applySignalInTransaction(tx, submission.customerId, { event: "kyc.submitted", occurredAt: startedAt, source: "submission" });
+      return { change: result.change, attempt: result.attemptStatus ? await repository.findAttempt(attempt.id, tx) : updated };
+    });
+    if (change) this.deps.bus.publish(change);
+    return sent ?? attempt;
+  }
+
+  /**
+   * The customer's current status, then every later change. Listening starts before the current status
+   * is read, and anything not newer (by version) than what was already yielded is dropped, so a watcher
+   * never misses a change and never sees its view move backwards.
+   */
+  async watchKycStatus(customerId: string): Promise<AsyncGenerator<KycStatusChange>> {
+    const changes = this.deps.bus.subscribe(customerId);
+    const customer = await this.getCustomer(customerId);
+    if (!customer) {
+      await changes.return?.();
+      throw new CustomerNotFound(customerId);
+    }
+    async function* stream(current: CustomerRow): AsyncGenerator<KycStatusChange> {
+      let version = current.kycVersion;
+      try {
+        yield {
+          customerId: current.id,
+          status: current.kycStatus,
+          previousStatus: null,
+          occurredAt: current.kycStatusAt ?? current.createdAt,
+          event: current.kycStatusEvent,
+          version,
+        };
+        for await (const change of changes) {
+          if (change.version <= version) continue;
+          version = change.version;
+          yield change;
+        }
+      } finally {
+        await changes.return?.();
+      }
+    }
+    const generator = stream(customer);
+    // A generator closed before its first read never runs its `finally`: stop listening here too.
+    const closeGenerator = generator.return.bind(generator);
+    generator.return = async (value) => {
+      await changes.return?.();
+      return closeGenerator(value);
+    };
+    return generator;
+  }
+
+  /** Applies a Bond webhook: stores it once, moves the status if the state machine allows, publishes after commit. */
+  async ingestBondEvent(event: BondKycEvent): Promise<WebhookOutcome> {
+    const { repository } = this.deps;
+    const outcome = await repository.transaction(async (tx) => {
+      const customer = await repository.lockCustomer(tx, event.customerId);
+      if (!customer) throw new CustomerNotFound(event.customerId);
+      const signal: KycStatusSignal = { event: event.event, occurredAt: event.occurredAt, source: "webhook" };
+      const transition = applyKycSignal(kycStateOf(customer), signal);
+      const stored = await repository.insertEventOnce(tx, {
+        identity: bondEventIdentity(event),
+        customerId: customer.id,
+        event: event.event,
+        occurredAt: event.occurredAt,
+        payload: event.payload,
+        outcome: transition.kind === "changed" ? "changed" : transition.reason,
+        statusAfter: transition.state.status,
+      });
+      if (!stored) return { result: "duplicate" as const, kycStatus: customer.kycStatus, change: null };
+      const { change } = await this.saveTransition(tx, customer, transition, signal, event.documents);
+      return { result: transition.kind === "changed" ? ("changed" as const) : transition.reason, kycStatus: transition.state.status, change };
+    });
+    if (outcome.change) this.deps.bus.publish(outcome.change);
+    return { result: outcome.result, kycStatus: outcome.kycStatus };
+  }
+
+  private async applySignal(customerId: string, signal: KycStatusSignal): Promise<void> {
+    const { change } = await this.deps.repository.transaction((tx) => this.applySignalInTransaction(tx, customerId, signal));
+    if (change) this.deps.bus.publish(change);
+  }
+
+  private async applySignalInTransaction(tx: Transaction, customerId: string, signal: KycStatusSignal) {
+    const customer = await this.deps.repository.lockCustomer(tx, customerId);
+    if (!customer) throw new CustomerNotFound(customerId);
+    return this.saveTransition(tx, customer, applyKycSignal(kycStateOf(customer), signal), signal, []);
+  }
+
+  private async saveTransition(
+    tx: Transaction,
+    customer: CustomerRow,
+    transition: ReturnType<typeof applyKycSignal>,
+    signal: KycStatusSignal,
+    documents: string[],
+  ): Promise<{ change: KycStatusChange | null; attemptStatus: KycAttemptStatus | null }> {
+    if (transition.kind !== "changed") return { change: null, attemptStatus: null };
+    const { repository, clock } = this.deps;
+    const saved = await repository.saveKycState(tx, customer.id, {
+      ...transition.state,
+      event: signal.event,
+      documentsRequired: transition.to === KycStatus.DOCUMENT_REQUIRED ? documents : [],
+    });
+    const attempt = await repository.latestAcceptedAttempt(tx, customer.id);
+    const attemptStatus = attempt ? attemptStatusFor(transition.to) : null;
+    if (attempt && attemptStatus) await repository.updateAttempt(attempt.id, { status: attemptStatus }, clock(), tx);
+    return {
+      attemptStatus,
+      change: {
+        customerId: customer.id,
+        status: transition.to,
+        previousStatus: transition.from,
+        occurredAt: signal.occurredAt ?? clock(),
+        event: signal.event,
+        version: saved.kycVersion,
+      },
+    };
+  }
+
+  /** Maps Bond client failures that are not specific to one use case. */
+  private async callBond<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof BondUnavailableError) throw new UpstreamUnavailable(error.reason);
+      if (error instanceof BondRequestError) {
+        if (error.fields) throw new ValidationFailed(camelCaseFields(error.fields), `Bond refused the request (${error.code}).`);
+        if (error.status === 404) throw new UpstreamRejected(error.code, "Bond does not know this customer.");
+        throw new UpstreamRejected(error.code, error.message);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import "reflect-metadata";
+import { createApp } from "./app.js";
+import { ConfigError, loadConfig } from "./config.js";
+
+/** Reads the configuration, starts the app, prints where it is, and stops cleanly on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const app = await createApp(config);
+  const upstream = app.bondSandbox ? `embedded Bond sandbox at ${app.bondApiUrl}` : `Bond at ${app.bondApiUrl}`;
+  console.log(
+    [
+      "",
+      `kyc-graphql is running (${config.env})`,
+      `  GraphQL (POST)      ${app.graphqlUrl}`,
+      `  GraphiQL (browser)  ${app.graphqlUrl}`,
+      `  WebSocket           ${app.websocketUrl}  (graphql-transport-ws)`,
+      `  Bond webhooks       ${app.webhookUrl}`,
+      `  Database            ${app.database.description}`,
+      `  Upstream            ${upstream}`,
+      "",
+    ].join("\n"),
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, "shutting down");
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    await app.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error("kyc-graphql failed to start:", error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CustomerDocument, SubmitKycDocument } from "../gql/graphql.js";
+import { startTestApp, type TestApp } from "../support/test-app.js";
+import { createCustomer, eventually, kycInput } from "../support/fixtures.js";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const customerOf = async (id: string) => (await app.graphql(CustomerDocument, { id })).data?.customer;
+
+async function bondSimulate(path: string, body: Record<string, unknown>) {
+  const response = await fetch(`${app.bondApiUrl}/simulate/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", Identity: "sandbox-identity", Authorization: "sandbox-authorization" },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(200);
+}
+
+describe("Bond's sandbox test values drive the outcome", () => {
+  it.each([
+    ["000-00-0000", "UNDER_REVIEW", []],
+    ["111-11-1111", "DOCUMENT_REQUIRED", ["social_security_card", "government_id"]],
+    ["222-22-2222", "DOCUMENT_REQUIRED", ["government_id", "proof_of_address"]],
+    ["333-33-3333", "DOCUMENT_REQUIRED", ["government_id"]],
+    ["444-44-4444", "DOCUMENT_REQUIRED", ["government_id", "proof_of_address", "social_security_card"]],
+    ["888-88-8888", "TIMEOUT", []],
+    ["123-45-6789", "PASSED", []],
+  ])("SSN %s → %s", async (ssn, status, documents) => {
+    const customerId = await createCustomer(app);
+    const result = await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn }) });
+    expect(result.errors).toBeUndefined();
+    const customer = await eventually(async () => {
+      const current = await customerOf(customerId);
+      return current?.kycStatus === status ? current : null;
+    });
+    expect(customer.kycDocumentsRequired).toEqual(documents);
+    expect(customer.kycAttempts[0].status).toBe(status);
+  });
+
+  it("POST /simulate/kyc-fail forces a failure", async () => {
+    const customerId = await createCustomer(app);
+    await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "000-00-0000" }) });
+    await eventually(async () => (await customerOf(customerId))?.kycStatus === "UNDER_REVIEW");
+    await bondSimulate("kyc-fail", { customer_id: customerId });
+    await eventually(async () => (await customerOf(customerId))?.kycStatus === "FAILED");
+  });
+
+  it("POST /simulate/kyc-pass forces a pass", async () => {
+    const customerId = await createCustomer(app);
+    await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "000-00-0000" }) });
+    await eventually(async () => (await customerOf(customerId))?.kycStatus === "UNDER_REVIEW");
+    await bondSimulate("kyc-pass", { customer_id: customerId });
+    const customer = await eventually(async () => {
+      const current = await customerOf(customerId);
+      return current?.kycStatus === "PASSED" ? current : null;
+    });
+    expect(customer.kycPassedAt).toBeTruthy();
+  });
+
+  it.each([
+    ["kyc.verification.error", "ERROR"],
+    ["kyc.verification.reenter_information", "REENTER_INFORMATION"],
+  ])("Bond's %s maps to %s", async (event, status) => {
+    const customerId = await createCustomer(app);
+    await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "000-00-0000" }) });
+    await eventually(async () => (await customerOf(customerId))?.kycStatus === "UNDER_REVIEW");
+    await bondSimulate("kyc-event", { customer_id: customerId, event, incorrect_information: ["phone"] });
+    await eventually(async () => (await customerOf(customerId))?.kycStatus === status);
+  });
+
+  it("allows a new attempt after a timeout, and that one can pass", async () => {
+    const customerId = await createCustomer(app);
+    await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "888-88-8888" }) });
+    await eventually(async () => (await customerOf(customerId))?.kycStatus === "TIMEOUT");
+    const retry = await app.graphql(SubmitKycDocument, { input: kycInput(customerId) });
+    expect(retry.errors).toBeUndefined();
+    const customer = await eventually(async () => {
+      const current = await customerOf(customerId);
+      return current?.kycStatus === "PASSED" ? current : null;
+    });
+    expect(customer.kycAttempts.map((attempt) => attempt.status)).toEqual(["PASSED", "TIMEOUT"]);
+  });
+});

@@ -1,0 +1,48 @@
+import { randomUUID } from "node:crypto";
+import { CreateCustomerDocument, type CreateCustomerInput, type SubmitKycInput } from "../gql/graphql.js";
+import type { TestApp } from "./test-app.js";
+
+export const PROGRAM_ID = "b50063df-0b39-43f7-9458-25b08a75d42a";
+/** Any SSN that is not one of Bond's sandbox test values passes KYC in the sandbox. */
+export const PASSING_SSN = "123-45-6789";
+
+export const newCustomerInput = (overrides: Partial<CreateCustomerInput> = {}): CreateCustomerInput => ({
+  firstName: "Jane",
+  lastName: "O'Neil",
+  dob: "1990-05-17",
+  email: "jane@example.com",
+  phone: "555-111-2222",
+  phoneCountryCode: "1",
+  addresses: [{ addressType: "PHYSICAL", street: "1 Main St", city: "Austin", state: "TX", zipCode: "78701", country: "US", isPrimary: true }],
+  ...overrides,
+});
+
+export async function createCustomer(app: TestApp, overrides: Partial<CreateCustomerInput> = {}): Promise<string> {
+  const result = await app.graphql(CreateCustomerDocument, { input: newCustomerInput(overrides) });
+  if (!result.data) throw new Error(`createCustomer failed: ${JSON.stringify(result.errors)}`);
+  return result.data.createCustomer.id;
+}
+
+export const kycInput = (customerId: string, overrides: Partial<SubmitKycInput> = {}): SubmitKycInput => ({
+  customerId,
+  programId: PROGRAM_ID,
+  ssn: PASSING_SSN,
+  phone: "555-555-5555",
+  phoneCountryCode: "1",
+  email: "jane@example.com",
+  ip: "127.1.1.1",
+  ...overrides,
+});
+
+export const unknownCustomerId = () => randomUUID();
+
+/** Waits until `check` returns a truthy value (polling), or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
