@@ -1,0 +1,137 @@
+import { z } from "zod";
+import { MISSING, rules } from "../domain/validation.js";
+import { KYC_EVENTS } from "./outcomes.js";
+
+/**
+ * Request bodies of Bond's API, in Bond's wire format (snake_case), with Bond's wording for a missing
+ * field. Unknown fields are ignored (stripped): Bond's docs do not say whether it rejects them.
+ */
+
+/** Zod options giving Bond's "Missing data for required field." for an absent or null value, else `message`. */
+const missingOr = (message: string) => ({
+  error: (issue: { input: unknown }) => (issue.input === undefined || issue.input === null ? MISSING : message),
+});
+
+const requiredText = (message: string) => z.string(missingOr(message)).trim().min(1, MISSING);
+
+/** A body that is not a JSON object at all is reported under `_schema`, as Bond's marshmallow-based API does. */
+const bodyObject = missingOr("Invalid input type.");
+
+/**
+ * US state and territory codes. A copy of the list the app validates with, on purpose: the sandbox
+ * stands for Bond, a third party, and does not depend on our domain model.
+ */
+const US_STATES = new Set(
+  "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP".split(" "),
+);
+
+const address = z.object(
+  {
+    address_type: z.enum(["MAILING", "PHYSICAL"], missingOr("Must be one of: MAILING, PHYSICAL.")),
+    street: requiredText("Not a valid street.").max(40, "Street is 1 to 40 characters."),
+    street2: z.string("Not a valid street.").trim().max(40, "Street 2 is at most 40 characters.").nullish(),
+    city: requiredText("Not a valid city.").min(2, "City is 2 to 40 characters.").max(40, "City is 2 to 40 characters."),
+    state: requiredText("Not a valid state.")
+      .transform((state) => state.toUpperCase())
+      .refine((state) => US_STATES.has(state), "Not a valid state: use the 2-letter US code."),
+    zip_code: requiredText("Not a valid ZIP code.").regex(/^\d{5}(-\d{4})?$/, "Not a valid ZIP code."),
+    country: requiredText("Not a valid country.")
+      .regex(/^[A-Za-z]{2}$/, "Not a valid country: use the ISO 3166 alpha-2 code.")
+      .transform((country) => country.toUpperCase()),
+    is_primary: z.boolean(missingOr("Not a valid boolean.")),
+  },
+  missingOr("Not a valid address."),
+);
+
+export type AddressInput = z.output<typeof address>;
+
+const addresses = z
+  .array(address, missingOr("Not a valid list of addresses."))
+  .refine((list) => list.length === 0 || list.some((item) => item.is_primary), "At least one address must be primary.");
+
+/** Bond documents 2–50 characters for first names only; a middle name may be a single initial. */
+const middleName = requiredText("Not a valid name.").regex(/^[\p{L}][\p{L}\p{M} '’.-]{0,49}$/u, "Not a valid name: up to 50 letters, spaces, hyphens or apostrophes.");
+
+/** `POST /customers`. The SSN is checked when given, but never stored. */
+export const newCustomerSchema = z.object(
+  {
+    first_name: rules.name,
+    middle_name: middleName.nullish(),
+    last_name: rules.name,
+    dob: rules.dob,
+    ssn: rules.ssn.nullish(),
+    phone: rules.phone.nullish(),
+    phone_country_code: rules.phoneCountryCode.nullish(),
+    email: rules.email.nullish(),
+    addresses: addresses.optional(),
+  },
+  bodyObject,
+);
+
+/** `PATCH /customers/{id}`: the same fields, all optional; `null` clears an optional one. */
+export const customerChangesSchema = z.object(
+  {
+    first_name: rules.name.optional(),
+    middle_name: middleName.nullish(),
+    last_name: rules.name.optional(),
+    dob: rules.dob.optional(),
+    ssn: rules.ssn.nullish(),
+    phone: rules.phone.nullish(),
+    phone_country_code: rules.phoneCountryCode.nullish(),
+    email: rules.email.nullish(),
+    addresses: addresses.optional(),
+  },
+  bodyObject,
+);
+
+/** `POST /customers/{id}/verification-kyc`. `ip` is required only by some programs, so optional here. */
+export const kycSubmissionSchema = z.object(
+  {
+    program_id: rules.uuid("program_id"),
+    ssn: rules.ssn,
+    phone: rules.phone,
+    phone_country_code: rules.phoneCountryCode,
+    email: rules.email,
+    ip: rules.ip.nullish(),
+  },
+  bodyObject,
+);
+
+const customerId = rules.uuid("customer_id");
+const checkResult = z.enum(["passed", "failed"], missingOr("Must be passed or failed."));
+const failureReasons = z
+  .object({ ofac: checkResult, bureau: checkResult, mobile: checkResult, ip: checkResult, email: checkResult }, missingOr("Not a valid object."))
+  .partial()
+  .strict();
+
+/** `POST /simulate/kyc-pass`. */
+export const simulatePassSchema = z.object({ customer_id: customerId }, bodyObject);
+
+/** `POST /simulate/kyc-fail`. */
+export const simulateFailSchema = z.object({ customer_id: customerId, reasons: failureReasons.optional() }, bodyObject);
+
+/**
+ * `POST /simulate/kyc-event` (our extension, not Bond's): any outcome event. The fields events are
+ * known to carry are checked; anything else is passed through into the webhook as given.
+ */
+export const simulateEventSchema = z.looseObject(
+  {
+    customer_id: customerId,
+    event: z.enum(KYC_EVENTS, missingOr(`Must be one of: ${KYC_EVENTS.join(", ")}.`)),
+    documents: z.array(z.enum(["government_id", "proof_of_address", "social_security_card"]), "Not a valid list of documents.").min(1, "Name at least one document.").optional(),
+    reasons: failureReasons.optional(),
+    incorrect_information: z.array(z.string().min(1).max(64), "Not a valid list of field names.").optional(),
+  },
+  bodyObject,
+);
+
+/** Bond's per-field error map: `{"ssn": ["Missing data for required field."], "addresses.0.city": [...]}`. */
+export function fieldErrors(error: z.ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join(".") || "_schema";
+    const messages = (fields[key] ??= []);
+    if (!messages.includes(issue.message)) messages.push(issue.message);
+  }
+  return fields;
+}

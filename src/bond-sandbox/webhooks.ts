@@ -1,0 +1,134 @@
+import type { Logger } from "pino";
+import { bondSignatureHeader } from "../bond/webhook-signature.js";
+import type { SandboxDelivery } from "./bond-sandbox.js";
+
+/** How long one delivery attempt may take before it counts as a network error. */
+const DELIVERY_TIMEOUT_MS = 5_000;
+
+export interface WebhookSenderOptions {
+  /** Read before every attempt: the receiver's port is known only once the server listens. */
+  url: () => string | undefined;
+  secret: string;
+  clock: () => Date;
+  retry: { attempts: number; baseDelayMs: number };
+  logger?: Logger;
+}
+
+export interface WebhookSender {
+  readonly deliveries: readonly SandboxDelivery[];
+  /**
+   * Queues a webhook for a customer. Each customer's webhooks go out one after the other: `delayMs`
+   * counts from when the previous one for that customer is done. `build` runs at send time (so the
+   * event's time and the state change it stands for happen then), even if there is no URL to send to.
+   */
+  enqueue(customerId: string, delayMs: number, build: () => Record<string, unknown>): void;
+  /** Resolves when nothing is queued, waiting or in flight. */
+  idle(): Promise<void>;
+  /** Cancels every wait (queued webhooks and retry back-offs), then waits for requests in flight. */
+  close(): Promise<void>;
+}
+
+export function createWebhookSender(options: WebhookSenderOptions): WebhookSender {
+  const deliveries: SandboxDelivery[] = [];
+  /** The last queued job of each customer; the next one chains onto it. */
+  const lastJobOfCustomer = new Map<string, Promise<void>>();
+  const pendingJobs = new Set<Promise<void>>();
+  /** Every running timer and how to cancel it, so `close()` leaves none behind. */
+  const timers = new Map<NodeJS.Timeout, () => void>();
+  let closed = false;
+
+  /** Resolves true after `ms`, or false at once if the sender is (or becomes) closed. */
+  function wait(ms: number): Promise<boolean> {
+    if (closed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve(true);
+      }, ms);
+      timers.set(timer, () => {
+        clearTimeout(timer);
+        timers.delete(timer);
+        resolve(false);
+      });
+    });
+  }
+
+  async function post(url: string, rawBody: string): Promise<number | "network-error"> {
+    // Signed with the injected clock's time: the receiver checks the timestamp against the same clock.
+    const timestamp = Math.floor(options.clock().getTime() / 1000);
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Bond-Signature": bondSignatureHeader(options.secret, rawBody, timestamp) },
+        body: rawBody,
+        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      });
+      await response.arrayBuffer().catch(() => undefined); // drain, so the connection can be reused
+      return response.status;
+    } catch {
+      return "network-error";
+    }
+  }
+
+  /** Delivers one webhook, retrying a non-2xx answer or a network error with exponential back-off. */
+  async function deliver(body: Record<string, unknown>): Promise<void> {
+    const rawBody = JSON.stringify(body); // the exact bytes sent and signed, the same on every attempt
+    const { attempts, baseDelayMs } = options.retry;
+    const what = { customerId: body.customer_id, event: body.event ?? `kyc_status:${String(body.kyc_status)}` };
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      if (closed) return;
+      const url = options.url();
+      if (!url) return;
+      const status = await post(url, rawBody);
+      deliveries.push({ body, status, attempt });
+      if (typeof status === "number" && status >= 200 && status < 300) {
+        options.logger?.debug({ ...what, status, attempt }, "webhook delivered");
+        return;
+      }
+      const giveUp = attempt === attempts;
+      options.logger?.warn({ ...what, status, attempt, giveUp }, "webhook delivery failed");
+      if (!giveUp && !(await wait(baseDelayMs * 2 ** (attempt - 1)))) return;
+    }
+  }
+
+  async function run(delayMs: number, build: () => Record<string, unknown>): Promise<void> {
+    try {
+      if (!(await wait(delayMs))) return;
+      await deliver(build());
+    } catch (error) {
+      // A job must never reject: it would break the customer's chain and `idle()`.
+      options.logger?.error({ errorName: error instanceof Error ? error.name : typeof error }, "webhook job failed");
+    }
+  }
+
+  async function idle(): Promise<void> {
+    // Jobs may queue more jobs while we wait, so wait until the set stays empty.
+    while (pendingJobs.size > 0) await Promise.all(pendingJobs);
+  }
+
+  let closing: Promise<void> | null = null;
+
+  return {
+    deliveries,
+    enqueue(customerId, delayMs, build) {
+      if (closed) return;
+      const previous = lastJobOfCustomer.get(customerId) ?? Promise.resolve();
+      const job = previous.then(() => run(delayMs, build));
+      lastJobOfCustomer.set(customerId, job);
+      pendingJobs.add(job);
+      void job.then(() => {
+        pendingJobs.delete(job);
+        if (lastJobOfCustomer.get(customerId) === job) lastJobOfCustomer.delete(customerId);
+      });
+    },
+    idle,
+    close() {
+      closing ??= (async () => {
+        closed = true;
+        for (const cancel of [...timers.values()]) cancel();
+        await idle();
+      })();
+      return closing;
+    },
+  };
+}
