@@ -6,6 +6,7 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type NextFunction, type Request, type Response } from "express";
+import type { GraphQLError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { pino, type DestinationStream, type Logger } from "pino";
 import { WebSocketServer } from "ws";
@@ -93,14 +94,22 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
 
   const schema = await buildKycSchema();
   const websocketServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  // Errors over WebSocket go through the same formatter as over HTTP: same codes, internals masked.
+  const formatGraphQLError = formatError(logger);
+  const formatErrors = (errors: readonly GraphQLError[]) => errors.map((error) => formatGraphQLError(error.toJSON(), error));
   const websocketCleanup = useServer<Record<string, unknown>, Record<string, unknown>>(
-    { schema, context: (): GraphQLContext => ({ kyc, logger: logger.child({ transport: "ws" }) }) },
+    {
+      schema,
+      context: (): GraphQLContext => ({ kyc, logger: logger.child({ transport: "ws" }) }),
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined),
+      onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
+    },
     websocketServer,
   );
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    formatError: formatError(logger),
+    formatError: formatGraphQLError,
     introspection: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

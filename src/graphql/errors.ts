@@ -21,7 +21,15 @@ const HTTP_STATUS: Record<string, number> = {
 
 export function toGraphQLError(error: DomainError): GraphQLError {
   // The HTTP status is kept out of the response body (it only matters for single operations over HTTP).
-  return new GraphQLError(error.message, { extensions: { code: error.code, ...error.details } });
+  return new GraphQLError(error.message, { originalError: error, extensions: { code: error.code, ...error.details } });
+}
+
+/** The domain error behind a resolver error, whether thrown as is or already turned into a GraphQLError. */
+function domainErrorBehind(error: unknown): DomainError | undefined {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) return original;
+  if (original instanceof GraphQLError && original.originalError instanceof DomainError) return original.originalError;
+  return undefined;
 }
 
 /** Turns domain errors thrown by any resolver into GraphQL errors with their public code. */
@@ -46,8 +54,9 @@ const MISSING_VARIABLE_FIELD = /Field "([^"]+)" of required type "[^"]+" was not
 export function formatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
+    const domainError = domainErrorBehind(error);
+    if (domainError) return { ...formatted, message: domainError.message, extensions: { code: domainError.code, ...domainError.details } };
     const original = unwrapResolverError(error);
-    if (original instanceof DomainError) return { ...formatted, message: original.message, extensions: { code: original.code, ...original.details } };
     if (code === "BAD_USER_INPUT" || code === "GRAPHQL_VALIDATION_FAILED" || code === "GRAPHQL_PARSE_FAILED" || code === "BAD_REQUEST") {
       const missing = MISSING_VARIABLE_FIELD.exec(formatted.message);
       const fields = missing ? { [missing[1].split(".").pop()!]: [MISSING] } : undefined;
