@@ -38,17 +38,23 @@ const environmentSchema = z
     SANDBOX_WEBHOOK_DELAY_MS: positiveMs(300),
     PII_KEY: base64Key,
     LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
-  })
-  .superRefine((env, ctx) => {
-    if (env.BOND_API_URL) {
-      for (const name of ["BOND_IDENTITY", "BOND_AUTHORIZATION", "BOND_WEBHOOK_SECRET"] as const) {
-        if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when BOND_API_URL is set" });
-      }
-    }
-    if (env.NODE_ENV === "production" && !env.PII_KEY) {
-      ctx.addIssue({ code: "custom", path: ["PII_KEY"], message: "is required in production (openssl rand -base64 32)" });
-    }
   });
+
+/**
+ * Rules across variables. They read the raw strings so they are reported together with any
+ * per-variable problem (zod skips object refinements once a field has failed).
+ */
+function crossVariableProblems(source: Record<string, string | undefined>): string[] {
+  const set = (name: string) => (source[name] ?? "") !== "";
+  const problems: string[] = [];
+  if (set("BOND_API_URL")) {
+    for (const name of ["BOND_IDENTITY", "BOND_AUTHORIZATION", "BOND_WEBHOOK_SECRET"]) {
+      if (!set(name)) problems.push(`${name} is required when BOND_API_URL is set`);
+    }
+  }
+  if (source.NODE_ENV === "production" && !set("PII_KEY")) problems.push("PII_KEY is required in production (openssl rand -base64 32)");
+  return problems;
+}
 
 export type Environment = z.infer<typeof environmentSchema>;
 
@@ -86,9 +92,9 @@ export class ConfigError extends Error {
 /** Parses environment variables (by default `process.env`) into an `AppConfig`, or throws `ConfigError` naming each bad variable. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
   const parsed = environmentSchema.safeParse(source);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`));
-  }
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`);
+  problems.push(...crossVariableProblems(source));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   return {
     env: env.NODE_ENV,
