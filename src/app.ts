@@ -111,6 +111,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     schema,
     formatError: formatGraphQLError,
     introspection: true,
+    // main.ts owns SIGINT/SIGTERM and calls close(); Apollo's own handlers would race it and hang stop().
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { async serverWillStart() { return { async drainServer() { await websocketCleanup.dispose(); } }; } },
