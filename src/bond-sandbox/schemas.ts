@@ -69,20 +69,7 @@ export const newCustomerSchema = z.object(
 );
 
 /** `PATCH /customers/{id}`: the same fields, all optional; `null` clears an optional one. */
-export const customerChangesSchema = z.object(
-  {
-    first_name: rules.name.optional(),
-    middle_name: middleName.nullish(),
-    last_name: rules.name.optional(),
-    dob: rules.dob.optional(),
-    ssn: rules.ssn.nullish(),
-    phone: rules.phone.nullish(),
-    phone_country_code: rules.phoneCountryCode.nullish(),
-    email: rules.email.nullish(),
-    addresses: addresses.optional(),
-  },
-  bodyObject,
-);
+export const customerChangesSchema = newCustomerSchema.partial();
 
 /** `POST /customers/{id}/verification-kyc`. `ip` is required only by some programs, so optional here. */
 export const kycSubmissionSchema = z.object(
