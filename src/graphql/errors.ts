@@ -17,11 +17,23 @@ const HTTP_STATUS: Record<string, number> = {
   IDEMPOTENCY_KEY_IN_FLIGHT: 409,
   UPSTREAM_REJECTED: 502,
   UPSTREAM_UNAVAILABLE: 503,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  QUERY_TOO_COMPLEX: 400,
+  TOO_MANY_SUBSCRIPTIONS: 429,
 };
 
+/** Codes that set the HTTP status of the whole response (the request as a whole cannot go on). */
+const RESPONSE_STATUS_CODES = new Set(["UNAUTHENTICATED", "RATE_LIMITED"]);
+
 export function toGraphQLError(error: DomainError): GraphQLError {
-  // The HTTP status is kept out of the response body (it only matters for single operations over HTTP).
-  return new GraphQLError(error.message, { originalError: error, extensions: { code: error.code, ...error.details } });
+  // Apollo applies `extensions.http` to the HTTP response and keeps it out of the body.
+  const retryAfter = error.details.retryAfterSeconds;
+  const http = RESPONSE_STATUS_CODES.has(error.code)
+    ? { status: HTTP_STATUS[error.code], headers: new Map(retryAfter ? [["retry-after", String(retryAfter)]] : []) }
+    : undefined;
+  return new GraphQLError(error.message, { originalError: error, extensions: { code: error.code, ...error.details, ...(http && { http }) } });
 }
 
 /** The domain error behind a resolver error, whether thrown as is or already turned into a GraphQLError. */
