@@ -7,19 +7,6 @@ import { KycStatusChangedDocument, SubmitKycDocument } from "../gql/graphql.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 import { createCustomer, kycInput } from "../support/fixtures.js";
 
-/** A POST to /graphql with a raw body and the given headers (a service token unless `authorization` is given). */
-async function post(app: TestApp, body: string, headers: Record<string, string> = {}) {
-  const response = await fetch(app.graphqlUrl, { method: "POST", headers: { "content-type": "application/json", ...(await app.asService()), ...headers }, body });
-  const text = await response.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text, headers: response.headers };
-}
-
 /** Sends one operation over a graphql-ws connection and resolves with the first result or the errors. */
 function overWebSocket(app: TestApp, query: string, variables: Record<string, unknown> = {}): Promise<any> {
   const client = app.websocketClient({ lazy: false });
@@ -45,7 +32,7 @@ describe("document limits", () => {
   const costly = (id: string, copies: number) => `{ ${Array.from({ length: copies }, (_, n) => `c${n}: customer(id: "${id}") { id firstName lastName dob email phone kycStatus }`).join(" ")} }`;
 
   it("refuses a query nested deeper than GRAPHQL_MAX_DEPTH, over HTTP and WebSocket", async () => {
-    const http = await post(app, JSON.stringify({ query: deep(customerId) }));
+    const http = await app.postGraphQL(JSON.stringify({ query: deep(customerId) }));
     expect(http.status).toBe(400);
     expect(http.json.errors[0]).toMatchObject({ extensions: { code: "GRAPHQL_VALIDATION_FAILED" } });
     expect(http.json.errors[0].message).toMatch(/depth/i);
@@ -54,21 +41,21 @@ describe("document limits", () => {
   });
 
   it("refuses more aliases than GRAPHQL_MAX_ALIASES", async () => {
-    const http = await post(app, JSON.stringify({ query: aliased(customerId) }));
+    const http = await app.postGraphQL(JSON.stringify({ query: aliased(customerId) }));
     expect(http.status).toBe(400);
     expect(http.json.errors[0].message).toMatch(/alias/i);
-    const fine = await post(app, JSON.stringify({ query: `{ a: customer(id: "${customerId}") { id } b: customer(id: "${customerId}") { id } }` }));
+    const fine = await app.postGraphQL(JSON.stringify({ query: `{ a: customer(id: "${customerId}") { id } b: customer(id: "${customerId}") { id } }` }));
     expect(fine.json).toEqual({ data: { a: null, b: null } });
   });
 
   it("refuses an operation whose cost is over GRAPHQL_MAX_COMPLEXITY before running it, and runs a cheaper one", async () => {
-    const http = await post(app, JSON.stringify({ query: costly(customerId, 3) }));
+    const http = await app.postGraphQL(JSON.stringify({ query: costly(customerId, 3) }));
     expect(http.status).toBe(400);
     expect(http.json.errors[0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", maxComplexity: 20 });
     expect(http.json.data).toBeUndefined();
     const ws = await overWebSocket(app, costly(customerId, 3));
     expect(ws.errors[0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX" });
-    const cheaper = await post(app, JSON.stringify({ query: costly(customerId, 2) }));
+    const cheaper = await app.postGraphQL(JSON.stringify({ query: costly(customerId, 2) }));
     expect(cheaper.json.errors).toBeUndefined();
     expect(cheaper.json.data).toEqual({ c0: null, c1: null });
   });
@@ -92,13 +79,13 @@ describe("HTTP request rules", () => {
   });
 
   it("refuses batched operations", async () => {
-    const response = await post(app, JSON.stringify([{ query: "{ __typename }" }, { query: "{ __typename }" }]));
+    const response = await app.postGraphQL(JSON.stringify([{ query: "{ __typename }" }, { query: "{ __typename }" }]));
     expect(response.status).toBe(400);
     expect(response.text).toMatch(/batch/i);
   });
 
   it("caps the GraphQL body at 256 KB (413 PAYLOAD_TOO_LARGE) and the webhook body at 64 KB", async () => {
-    const big = await post(app, JSON.stringify({ query: "{ __typename }", variables: { padding: "x".repeat(300 * 1024) } }));
+    const big = await app.postGraphQL(JSON.stringify({ query: "{ __typename }", variables: { padding: "x".repeat(300 * 1024) } }));
     expect(big.status).toBe(413);
     expect(big.json).toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
     const webhook = await app.postWebhook(undefined, { raw: JSON.stringify({ padding: "x".repeat(70 * 1024) }) });
@@ -106,7 +93,7 @@ describe("HTTP request rules", () => {
   });
 
   it("answers malformed JSON with 400 and a code", async () => {
-    const response = await post(app, "{ not json");
+    const response = await app.postGraphQL("{ not json");
     expect(response.status).toBe(400);
   });
 });
@@ -121,7 +108,7 @@ describe("production mode", () => {
   });
 
   it("turns introspection off (HTTP and WebSocket) and does not serve GraphiQL", async () => {
-    const http = await post(app, JSON.stringify({ query: "{ __schema { queryType { name } } }" }));
+    const http = await app.postGraphQL(JSON.stringify({ query: "{ __schema { queryType { name } } }" }));
     expect(http.json.errors[0].extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(http.json.errors[0].message).toMatch(/introspection/i);
     const ws = await overWebSocket(app, "{ __schema { queryType { name } } }");
@@ -162,12 +149,12 @@ describe("rate limits", () => {
 
   it("limits requests without valid credentials per source address, without slowing authenticated callers", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await post(app, JSON.stringify({ query: "{ __typename }" }), { authorization: "Bearer nope" })).status);
+    for (let i = 0; i < 4; i++) statuses.push((await app.postGraphQL(JSON.stringify({ query: "{ __typename }" }), { authorization: "Bearer nope" })).status);
     expect(statuses).toEqual([401, 401, 401, 429]);
-    const limited = await post(app, JSON.stringify({ query: "{ __typename }" }), { authorization: "" });
+    const limited = await app.postGraphQL(JSON.stringify({ query: "{ __typename }" }), { authorization: "" });
     expect(limited.json.errors[0].extensions).toMatchObject({ code: "RATE_LIMITED" });
     expect((await fetch(`${app.url}/healthz`)).status).toBe(429);
-    const authenticated = await post(app, JSON.stringify({ query: "{ __typename }" }));
+    const authenticated = await app.postGraphQL(JSON.stringify({ query: "{ __typename }" }));
     expect(authenticated.json).toEqual({ data: { __typename: "Query" } });
     // A subscription over an authenticated socket still works from the same address.
     const customerId = await createCustomer(app);

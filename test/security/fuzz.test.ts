@@ -74,18 +74,6 @@ const junk = fc.oneof(
 /** A GraphQL error code is "typed" when it is one of the codes we document (never INTERNAL_SERVER_ERROR). */
 const TYPED_CODES = new Set(["BAD_USER_INPUT", "CUSTOMER_NOT_FOUND", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_REQUEST", "QUERY_TOO_COMPLEX"]);
 
-async function postGraphQL(body: string) {
-  const response = await fetch(app.graphqlUrl, { method: "POST", headers: { "content-type": "application/json", ...(await app.asService()) }, body });
-  const text = await response.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text };
-}
-
 function expectTypedRefusal(target: string, result: { status: number; json: any; text: string }) {
   expect(result.status, result.text).toBeLessThan(500);
   const code = result.json?.errors?.[0]?.extensions?.code ?? result.json?.code;
@@ -115,7 +103,7 @@ describe("fuzzing with malformed input", () => {
       .filter((input) => input.customerId !== existingCustomer || refuses(() => validateKycSubmission(input as never)));
     await fc.assert(
       fc.asyncProperty(submission, async (input) => {
-        const result = await postGraphQL(JSON.stringify({ query: print(SubmitKycDocument), variables: { input } }));
+        const result = await app.postGraphQL(JSON.stringify({ query: print(SubmitKycDocument), variables: { input } }));
         const code = expectTypedRefusal("submitKyc", result);
         expect(TYPED_CODES.has(code), result.text).toBe(true);
       }),
@@ -140,7 +128,7 @@ describe("fuzzing with malformed input", () => {
       .filter((input) => refuses(() => validateNewCustomer(input)));
     await fc.assert(
       fc.asyncProperty(customer, async (input) => {
-        const result = await postGraphQL(JSON.stringify({ query: print(CreateCustomerDocument), variables: { input } }));
+        const result = await app.postGraphQL(JSON.stringify({ query: print(CreateCustomerDocument), variables: { input } }));
         const code = expectTypedRefusal("createCustomer", result);
         expect(TYPED_CODES.has(code), result.text).toBe(true);
       }),
@@ -158,7 +146,7 @@ describe("fuzzing with malformed input", () => {
     );
     await fc.assert(
       fc.asyncProperty(body, async (raw) => {
-        const result = await postGraphQL(raw);
+        const result = await app.postGraphQL(raw);
         expect(result.status, result.text).toBeLessThan(500);
         count("graphql-body", String(result.status));
       }),
