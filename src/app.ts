@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
@@ -27,6 +27,8 @@ import { BOND_WEBHOOK_PATH, bondWebhookRouter } from "./http/bond-webhook.route.
 import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlHtml } from "./http/graphiql.js";
 import { createRateLimits } from "./http/rate-limits.js";
 import { KycService, type Clock } from "./kyc/kyc-service.js";
+import { createMetrics, graphqlMetricsPlugin, instrumentBondApi, METRICS_PATH, webhookMetricsMiddleware, type Metrics } from "./observability/metrics.js";
+import { requestContextMiddleware, requestLogFields } from "./observability/request-context.js";
 import { createInProcessKycStatusBus } from "./realtime/kyc-status-bus.js";
 import { createPiiVault, developmentPiiKey } from "./security/pii-vault.js";
 
@@ -55,6 +57,8 @@ export interface App {
   /** In AUTH_DEV_MODE (no auth configured): a service token for GraphiQL and curl, printed at start. */
   devServiceToken: string | null;
   logger: Logger;
+  /** Prometheus metrics of this app (served at GET /metrics). */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -68,7 +72,9 @@ const REDACTED_PATHS = ["ssn", "*.ssn", "*.*.ssn", "input.ssn", "variables.input
  */
 export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<App> {
   const clock = overrides.clock ?? (() => new Date());
-  const logger = pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, base: { service: "kyc-graphql" } }, overrides.logStream);
+  // `mixin` adds the id of the request being handled (AsyncLocalStorage) to every line, however deep the caller.
+  const logger = pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, base: { service: "kyc-graphql" }, mixin: requestLogFields }, overrides.logStream);
+  const metrics = createMetrics();
 
   const developmentKey = config.piiKey ? null : developmentPiiKey(config.dataDir);
   if (developmentKey) logger.warn({ keySource: developmentKey.source }, "PII_KEY not set: using a development key");
@@ -105,7 +111,12 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       })
     : null;
   const bondApiUrl = () => config.bond.apiUrl ?? `${localBase()}${SANDBOX_PATH}`;
-  const bond = createBondClient({ baseUrl: bondApiUrl, identity: config.bond.identity, authorization: config.bond.authorization, timeoutMs: config.bond.timeoutMs });
+  const bondLogger = logger.child({ component: "bond-client" });
+  const bond = instrumentBondApi(
+    createBondClient({ baseUrl: bondApiUrl, identity: config.bond.identity, authorization: config.bond.authorization, timeoutMs: config.bond.timeoutMs }),
+    metrics,
+    (call) => bondLogger.debug(call, "bond call"),
+  );
 
   const bus = createInProcessKycStatusBus();
   const receipts = new WebhookReceiptRepository(database.db);
@@ -134,6 +145,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     maxSubscriptionsPerConnection: config.limits.wsMaxSubscriptionsPerConnection,
     clock,
     logger: logger.child({ component: "websocket" }),
+    metrics,
   });
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -150,6 +162,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { async serverWillStart() { return { async drainServer() { await websocket.dispose(); } }; } },
       complexityPlugin(schema, config.graphql.maxComplexity),
+      graphqlMetricsPlugin(metrics),
       // GraphiQL from our own assets: Apollo's default landing page loads Apollo Sandbox from a CDN.
       config.graphql.graphiql
         ? {
@@ -165,13 +178,18 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
 
   const app = express();
   app.disable("x-powered-by");
+  app.use(requestContextMiddleware(logger));
   if (config.limits.trustProxy) app.set("trust proxy", config.limits.trustProxy);
   const perIp = rateLimits.perIp();
   app.get("/healthz", perIp, (_request, response) => {
     response.json({ status: "ok" });
   });
+  app.get(METRICS_PATH, perIp, async (_request, response) => {
+    response.set("Content-Type", metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
   if (config.graphql.graphiql) app.use(GRAPHIQL_ASSETS_PATH, perIp, graphiqlAssets());
   if (bondSandbox) app.use(SANDBOX_PATH, bondSandbox.router);
+  app.use(BOND_WEBHOOK_PATH, webhookMetricsMiddleware(metrics));
   app.use(
     bondWebhookRouter({
       kyc,
@@ -190,7 +208,6 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     express.json({ limit: "256kb" }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const requestId = req.get("x-request-id")?.slice(0, 100) || randomUUID();
         const viewer = await verifyToken(req.get("authorization"));
         if (viewer.kind === "anonymous") {
           // Requests without valid credentials spend the source address's budget (guessing is slowed down).
@@ -201,7 +218,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
           }
           throw toGraphQLError(new Unauthenticated(viewer.reason));
         }
-        return { kyc, viewer, rateLimits, logger: logger.child({ requestId }) };
+        return { kyc, viewer, rateLimits, logger };
       },
     }),
   );
@@ -238,6 +255,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     webhookSecret,
     devServiceToken,
     logger,
+    metrics,
     close() {
       closing ??= (async () => {
         clearInterval(purgeReceipts);

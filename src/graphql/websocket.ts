@@ -6,6 +6,9 @@ import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { TokenVerifier } from "../auth/token-verifier.js";
 import type { Viewer } from "../domain/access.js";
+import type { Metrics } from "../observability/metrics.js";
+import { runInRequest } from "../observability/request-context.js";
+import { requestIdOfOperation, websocketOperations } from "../observability/websocket-operations.js";
 import type { GraphQLContext } from "./context.js";
 import { assertComplexity } from "./limits.js";
 
@@ -23,6 +26,7 @@ export interface GraphQLWebSocketOptions {
   maxSubscriptionsPerConnection: number;
   clock: () => Date;
   logger: Logger;
+  metrics: Metrics;
 }
 
 /** Close codes clients can act on: 4401 = send a (valid) token; 4403 = the token no longer holds, get a new one. */
@@ -59,6 +63,8 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
   const cleanup = useServer<Record<string, unknown>, { socket: WebSocket }>(
     {
       schema: options.schema,
+      // Each operation is a request: its own request id in log lines, and counted in the metrics.
+      ...websocketOperations(options.metrics, options.logger),
       connectionInitWaitTimeout: options.connectionInitTimeoutMs,
       onConnect: async (ctx) => {
         const viewer = await options.verifyToken(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
@@ -101,7 +107,13 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
         return { schema: options.schema, document, variableValues: payload.variables, operationName: payload.operationName };
       },
       context: (ctx) => options.context(currentViewer(connections.get(ctx))),
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: options.formatErrors(result.errors) } : undefined),
+      onNext: (_ctx, _id, _payload, args, result) => {
+        if (!result.errors) return undefined;
+        const errors = result.errors;
+        const format = () => ({ ...result, errors: options.formatErrors(errors) });
+        const requestId = requestIdOfOperation(args);
+        return requestId ? runInRequest(requestId, format) : format();
+      },
       onError: (_ctx, _id, _payload, errors) => options.formatErrors(errors) as GraphQLError[],
     },
     websocketServer,
