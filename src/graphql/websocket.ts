@@ -7,7 +7,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { TokenVerifier } from "../auth/token-verifier.js";
 import type { Viewer } from "../domain/access.js";
 import type { Metrics } from "../observability/metrics.js";
-import { runInRequest } from "../observability/request-context.js";
+import { REQUEST_ID_HEADER, requestIdFrom, runInRequest } from "../observability/request-context.js";
 import { requestIdOfOperation, websocketOperations } from "../observability/websocket-operations.js";
 import type { GraphQLContext } from "./context.js";
 import { assertComplexity } from "./limits.js";
@@ -69,7 +69,8 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
       onConnect: async (ctx) => {
         const viewer = await options.verifyToken(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
         if (viewer.kind === "anonymous") {
-          options.logger.info({ reason: viewer.reason }, "websocket refused: not authenticated");
+          // Not an operation yet: the connection's own request id (the upgrade request's X-Request-Id, or a new one).
+          runInRequest(requestIdFrom(ctx.extra.request?.headers[REQUEST_ID_HEADER]), () => options.logger.info({ reason: viewer.reason }, "websocket refused: not authenticated"));
           ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, `Unauthorized: ${viewer.reason}`.slice(0, 120));
           return false;
         }

@@ -83,6 +83,15 @@ describe("logs: JSON lines with a request id, never personal data", () => {
     const ended = await eventually(async () => parsed(app.logs.slice(from)).find((entry) => entry.msg === "subscription ended"));
     expect(ended.requestId).toBe(started.requestId);
   });
+
+  it("tags a refused WebSocket connection's line with a request id too", async () => {
+    const from = app.logs.length;
+    const client = app.websocketClient({ token: null });
+    const messages = collect<KycStatusChangedSubscription>(client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId: "x" } }) as AsyncIterableIterator<any>);
+    await expect(messages.done).rejects.toMatchObject({ code: 4401 });
+    const refused = parsed(app.logs.slice(from)).find((entry) => entry.msg === "websocket refused: not authenticated");
+    expect(refused?.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });
 
 describe("metrics at GET /metrics (Prometheus)", () => {

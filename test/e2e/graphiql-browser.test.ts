@@ -38,7 +38,9 @@ async function waitForResult(page: Page, texts: string[]): Promise<string> {
   const shown = () => page.$eval(".result-window .CodeMirror", (element) => (element as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue()).catch(() => "(no result pane)");
   const handle = await page.waitForFunction(
     (wanted) => {
-      const element = document.querySelector(".result-window .CodeMirror") as unknown as { CodeMirror?: { getValue(): string } } | null;
+      // Runs in the page (the tests' TypeScript has no DOM types).
+      const page = globalThis as unknown as { document: { querySelector(selector: string): { CodeMirror?: { getValue(): string } } | null } };
+      const element = page.document.querySelector(".result-window .CodeMirror");
       const value = element?.CodeMirror?.getValue() ?? "";
       return wanted.every((text) => value.includes(text)) ? value : false;
     },
