@@ -27,13 +27,12 @@ describe("logs: JSON lines with a request id, never personal data", () => {
     expect(submitted.headers.get("x-request-id")).toBe("obs-submit-1");
 
     // Malformed requests carrying the SSN: broken JSON, a wrongly typed variable, a syntax error in the document.
-    const raw = (body: string) => fetch(app.graphqlUrl, { method: "POST", headers: { "content-type": "application/json", "x-request-id": "obs-malformed" }, body }).then(async (response) => ({ status: response.status, text: await response.text() }));
-    const auth = await app.asService();
-    const brokenJson = await raw(`{"query":"mutation { submitKyc(input: {ssn: \\"${ssn}\\"`);
+    const malformed = { "x-request-id": "obs-malformed" };
+    const brokenJson = await app.postGraphQL(`{"query":"mutation { submitKyc(input: {ssn: \\"${ssn}\\"`, malformed);
     expect(brokenJson.status).toBe(400);
-    const wrongType = await app.graphql(SubmitKycDocument, { input: { ...kycInput(customerId), ssn: Number(ssn.replace(/-/g, "")) } as never }, { ...auth, "x-request-id": "obs-malformed" });
+    const wrongType = await app.graphql(SubmitKycDocument, { input: { ...kycInput(customerId), ssn: Number(ssn.replace(/-/g, "")) } as never }, { ...(await app.asService()), ...malformed });
     expect(wrongType.errors?.[0]).toBeDefined();
-    const syntax = await fetch(app.graphqlUrl, { method: "POST", headers: { "content-type": "application/json", ...auth, "x-request-id": "obs-malformed" }, body: JSON.stringify({ query: `mutation { submitKyc(input: { ssn: "${ssn}" ` }) });
+    const syntax = await app.postGraphQL(JSON.stringify({ query: `mutation { submitKyc(input: { ssn: "${ssn}" ` }), malformed);
     expect(syntax.status).toBe(400);
     await eventually(async () => (await app.graphql(CustomerDocument, { id: customerId })).data?.customer?.kycStatus === "PASSED");
 
