@@ -43,7 +43,8 @@ export function requestLogFields(): { requestId?: string } {
 /**
  * Express middleware, mounted first: takes or makes the request id, echoes it in the response, runs the
  * rest of the chain inside the request's context, and writes one access line when the response is sent.
- * The line has the path without its query string: a GET /graphql?query=… could carry personal data.
+ * The line has the path without its query string: a GET /graphql?query=… could carry personal data (which is
+ * why this is not pino-http, whose request serializer logs the whole URL and the headers).
  */
 export function requestContextMiddleware(logger: Logger) {
   return (request: Request, response: Response, next: NextFunction) => {

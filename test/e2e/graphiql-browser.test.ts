@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -108,6 +108,7 @@ describe.skipIf(!haveChromium)("GraphiQL in a real browser (Debian's Chromium, h
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}graphiql-subscription.png`, fullPage: true });
+    expect(statSync(`${ARTIFACTS}graphiql-subscription.png`).size).toBeGreaterThan(10_000);
     expect(problems).toEqual([]);
     await page.close();
   });
