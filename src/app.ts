@@ -20,8 +20,9 @@ import { formatError } from "./graphql/errors.js";
 import { buildKycSchema } from "./graphql/schema.js";
 import { BOND_WEBHOOK_PATH, bondWebhookRouter } from "./http/bond-webhook.route.js";
 import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlHtml } from "./http/graphiql.js";
-import { KycService, type Clock } from "./kyc/kyc-service.js";
-import { createInProcessKycStatusBus } from "./realtime/kyc-status-bus.js";
+import { currentKycStatus, KycService, type Clock } from "./kyc/kyc-service.js";
+import { createInProcessKycStatusBus, type KycStatusBus } from "./realtime/kyc-status-bus.js";
+import { createPostgresKycStatusBus } from "./realtime/postgres-kyc-status-bus.js";
 import { createPiiVault, developmentPiiKey } from "./security/pii-vault.js";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -42,6 +43,7 @@ export interface App {
   /** Base URL of the Bond API in use (the embedded sandbox's, when it is mounted). */
   bondApiUrl: string;
   database: OpenDatabase;
+  kycStatusBus: KycStatusBus;
   /** The embedded Bond sandbox, when no BOND_API_URL is configured. */
   bondSandbox: BondSandbox | null;
   /** The secret webhooks must be signed with (generated for the embedded sandbox). */
@@ -89,8 +91,18 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const bondApiUrl = () => config.bond.apiUrl ?? `${localBase()}${SANDBOX_PATH}`;
   const bond = createBondClient({ baseUrl: bondApiUrl, identity: config.bond.identity, authorization: config.bond.authorization, timeoutMs: config.bond.timeoutMs });
 
-  const bus = createInProcessKycStatusBus();
-  const kyc = new KycService({ repository: new KycRepository(database.db), bond, bus, vault, clock, logger });
+  const repository = new KycRepository(database.db);
+  // On real Postgres every instance hears every change (pg_notify/LISTEN); PGlite has one process.
+  const bus =
+    database.kind === "postgres"
+      ? await createPostgresKycStatusBus({
+          databaseUrl: config.databaseUrl!,
+          loadCurrent: async (ids) => (await repository.findKycStatuses(ids)).map(currentKycStatus),
+          logger: logger.child({ component: "kyc-status-bus" }),
+          applicationName: `kyc-graphql listen pid=${process.pid}`,
+        })
+      : createInProcessKycStatusBus();
+  const kyc = new KycService({ repository, bond, bus, vault, clock, logger });
 
   const schema = await buildKycSchema();
   const websocketServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
@@ -114,8 +126,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     // main.ts owns SIGINT/SIGTERM and calls close(); Apollo's own handlers would race it and hang stop().
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      { async serverWillStart() { return { async drainServer() { await websocketCleanup.dispose(); } }; } },
+      // Waits for in-flight requests (a webhook's transaction included) for up to 5 s, well inside main's 10 s limit.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5_000 }),
       // GraphiQL from our own assets: Apollo's default landing page loads Apollo Sandbox from a CDN.
       { async serverWillStart() { return { async renderLandingPage() { return { html: graphiqlHtml({ graphqlPath: GRAPHQL_PATH, title: "kyc-graphql" }) }; } }; } },
     ],
@@ -177,13 +189,16 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     webhookUrl: `${url}${BOND_WEBHOOK_PATH}`,
     bondApiUrl: bondApiUrl(),
     database,
+    kycStatusBus: bus,
     bondSandbox,
     webhookSecret,
     logger,
     close() {
       closing ??= (async () => {
         await bondSandbox?.close();
-        await apollo.stop(); // drains HTTP and the WebSocket server (plugins above)
+        // WebSockets first, so each client gets 1001 (going away) rather than a socket the HTTP drain cut.
+        await websocketCleanup.dispose();
+        await apollo.stop(); // stops accepting, then drains HTTP (plugin above)
         await bus.close();
         await database.close();
       })();

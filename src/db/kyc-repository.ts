@@ -27,6 +27,22 @@ export class KycRepository {
     return row ?? null;
   }
 
+  /** The status columns of these customers (the ones that exist). */
+  async findKycStatuses(ids: string[]) {
+    if (ids.length === 0) return [];
+    return this.db
+      .select({
+        id: customers.id,
+        kycStatus: customers.kycStatus,
+        kycStatusAt: customers.kycStatusAt,
+        kycStatusEvent: customers.kycStatusEvent,
+        kycVersion: customers.kycVersion,
+        createdAt: customers.createdAt,
+      })
+      .from(customers)
+      .where(inArray(customers.id, ids));
+  }
+
   /** Reads the customer and locks the row until the transaction ends: serialises changes to one customer. */
   async lockCustomer(tx: Transaction, id: string): Promise<CustomerRow | null> {
     const [row] = await tx.select().from(customers).where(eq(customers.id, id)).for("update");

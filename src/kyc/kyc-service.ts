@@ -34,6 +34,18 @@ import { isUuid } from "../domain/validation.js";
 
 export type Clock = () => Date;
 
+/** A customer's current status as a subscriber's first message (or a re-sync) carries it. */
+export function currentKycStatus(customer: Pick<CustomerRow, "id" | "kycStatus" | "kycStatusAt" | "kycStatusEvent" | "kycVersion" | "createdAt">): KycStatusChange {
+  return {
+    customerId: customer.id,
+    status: customer.kycStatus,
+    previousStatus: null,
+    occurredAt: customer.kycStatusAt ?? customer.createdAt,
+    event: customer.kycStatusEvent,
+    version: customer.kycVersion,
+  };
+}
+
 export interface KycServiceDeps {
   repository: KycRepository;
   bond: BondApi;
@@ -52,7 +64,8 @@ function camelCaseFields(fields: Record<string, string[]>): FieldErrors {
 
 /**
  * The KYC use cases. Each validates with the domain, does its database work in one transaction per
- * step, calls Bond outside any transaction, and publishes status changes only after they commit.
+ * step, calls Bond outside any transaction, and announces a status change in the transaction that makes it
+ * (delivered only once it commits).
  */
 export class KycService {
   constructor(private readonly deps: KycServiceDeps) {}
@@ -196,7 +209,7 @@ export class KycService {
       const result = await this.applySignalInTransaction(tx, submission.customerId, { event: "kyc.submitted", occurredAt: startedAt, source: "submission" });
       return { change: result.change, attempt: result.attemptStatus ? await repository.findAttempt(attempt.id, tx) : updated };
     });
-    if (change) this.deps.bus.publish(change);
+    if (change) this.deps.bus.publishAfterCommit(change);
     return sent ?? attempt;
   }
 
@@ -215,14 +228,7 @@ export class KycService {
     async function* stream(current: CustomerRow): AsyncGenerator<KycStatusChange> {
       let version = current.kycVersion;
       try {
-        yield {
-          customerId: current.id,
-          status: current.kycStatus,
-          previousStatus: null,
-          occurredAt: current.kycStatusAt ?? current.createdAt,
-          event: current.kycStatusEvent,
-          version,
-        };
+        yield currentKycStatus(current);
         for await (const change of changes) {
           if (change.version <= version) continue;
           version = change.version;
@@ -242,7 +248,7 @@ export class KycService {
     return generator;
   }
 
-  /** Applies a Bond webhook: stores it once, moves the status if the state machine allows, publishes after commit. */
+  /** Applies a Bond webhook: stores it once, moves the status if the state machine allows, announces the change with its commit. */
   async ingestBondEvent(event: BondKycEvent): Promise<WebhookOutcome> {
     const { repository } = this.deps;
     const outcome = await repository.transaction(async (tx) => {
@@ -263,13 +269,13 @@ export class KycService {
       const { change } = await this.saveTransition(tx, customer, transition, signal, event.documents);
       return { result: transition.kind === "changed" ? ("changed" as const) : transition.reason, kycStatus: transition.state.status, change };
     });
-    if (outcome.change) this.deps.bus.publish(outcome.change);
+    if (outcome.change) this.deps.bus.publishAfterCommit(outcome.change);
     return { result: outcome.result, kycStatus: outcome.kycStatus };
   }
 
   private async applySignal(customerId: string, signal: KycStatusSignal): Promise<void> {
     const { change } = await this.deps.repository.transaction((tx) => this.applySignalInTransaction(tx, customerId, signal));
-    if (change) this.deps.bus.publish(change);
+    if (change) this.deps.bus.publishAfterCommit(change);
   }
 
   private async applySignalInTransaction(tx: Transaction, customerId: string, signal: KycStatusSignal) {
@@ -295,17 +301,17 @@ export class KycService {
     const attempt = await repository.latestAcceptedAttempt(tx, customer.id);
     const attemptStatus = attempt ? attemptStatusFor(transition.to) : null;
     if (attempt && attemptStatus) await repository.updateAttempt(attempt.id, { status: attemptStatus }, clock(), tx);
-    return {
-      attemptStatus,
-      change: {
-        customerId: customer.id,
-        status: transition.to,
-        previousStatus: transition.from,
-        occurredAt: signal.occurredAt ?? clock(),
-        event: signal.event,
-        version: saved.kycVersion,
-      },
+    const change: KycStatusChange = {
+      customerId: customer.id,
+      status: transition.to,
+      previousStatus: transition.from,
+      occurredAt: signal.occurredAt ?? clock(),
+      event: signal.event,
+      version: saved.kycVersion,
     };
+    // Announced in this transaction (on Postgres: pg_notify), so it goes out exactly when the change commits.
+    await this.deps.bus.publishInTransaction(tx, change);
+    return { attemptStatus, change };
   }
 
   /** Maps Bond client failures that are not specific to one use case. */
