@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type NextFunction, type Request, type Response } from "express";
@@ -128,6 +129,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     plugins: [
       // Waits for in-flight requests (a webhook's transaction included) for up to 5 s, well inside main's 10 s limit.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5_000 }),
+      // We send no cache hints; the default cache-control plugin would still compute a policy for every field.
+      ApolloServerPluginCacheControlDisabled(),
       // GraphiQL from our own assets: Apollo's default landing page loads Apollo Sandbox from a CDN.
       { async serverWillStart() { return { async renderLandingPage() { return { html: graphiqlHtml({ graphqlPath: GRAPHQL_PATH, title: "kyc-graphql" }) }; } }; } },
     ],
@@ -156,7 +159,14 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = req.get("x-request-id")?.slice(0, 100) || randomUUID();
-        return { kyc, logger: logger.child({ requestId }) };
+        // The request's logger is made on first use: most requests never log (measured in bench/query.mjs).
+        let requestLogger: Logger | undefined;
+        return {
+          kyc,
+          get logger() {
+            return (requestLogger ??= logger.child({ requestId }));
+          },
+        };
       },
     }),
   );

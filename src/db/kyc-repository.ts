@@ -16,14 +16,19 @@ export function kycStateOf(customer: CustomerRow): KycState {
  * executor run inside the caller's transaction; `transaction` opens one.
  */
 export class KycRepository {
-  constructor(private readonly db: Database) {}
+  /** The hottest read (every `customer` query, every subscription start), built once rather than per call. */
+  private readonly customerById;
+
+  constructor(private readonly db: Database) {
+    this.customerById = db.select().from(customers).where(eq(customers.id, sql.placeholder("id"))).prepare("customer_by_id");
+  }
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
   }
 
-  async findCustomer(id: string, executor: Executor = this.db): Promise<CustomerRow | null> {
-    const [row] = await executor.select().from(customers).where(eq(customers.id, id));
+  async findCustomer(id: string, executor?: Executor): Promise<CustomerRow | null> {
+    const [row] = executor ? await executor.select().from(customers).where(eq(customers.id, id)) : await this.customerById.execute({ id });
     return row ?? null;
   }
 
