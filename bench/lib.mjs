@@ -90,6 +90,7 @@ export async function startProcess(script, env = {}, nodeArgs = []) {
     pid: child.pid,
     output: () => output,
     rssKb: () => rssKb(child.pid),
+    cpuMs: () => cpuMs(child.pid),
     async stop() {
       child.kill("SIGTERM");
       const code = await exited;
@@ -100,6 +101,12 @@ export async function startProcess(script, env = {}, nodeArgs = []) {
 }
 
 export const startServer = (env, nodeArgs) => startProcess(join(ROOT, "dist/src/main.js"), env, nodeArgs);
+
+/** CPU time (user + system) the process has used so far, in milliseconds. */
+export function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100 Hz)
+}
 
 export function rssKb(pid) {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));

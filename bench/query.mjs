@@ -32,7 +32,7 @@ const summary = (result) => ({
 function average(list) {
   const mean = (key) => round(list.reduce((sum, item) => sum + item[key], 0) / list.length, 0);
   const total = (key) => list.reduce((sum, item) => sum + item[key], 0);
-  return { requestsPerSecond: mean("requestsPerSecond"), p50ms: mean("p50ms"), p99ms: mean("p99ms"), non2xx: total("non2xx"), errors: total("errors"), timeouts: total("timeouts") };
+  return { requestsPerSecond: mean("requestsPerSecond"), serverCpuMsPerRequest: round(list.reduce((sum, item) => sum + item.serverCpuMsPerRequest, 0) / list.length, 3), p50ms: mean("p50ms"), p99ms: mean("p99ms"), non2xx: total("non2xx"), errors: total("errors"), timeouts: total("timeouts") };
 }
 
 const env = await machine();
@@ -53,7 +53,12 @@ try {
     const runs = { ours: [], baseline: [] };
     for (let round = 0; round < rounds; round += 1) {
       const order = round % 2 === 0 ? ["ours", "baseline"] : ["baseline", "ours"];
-      for (const side of order) runs[side].push(summary(await run(side === "ours" ? ours.url : baseline.url, connections, ids)));
+      for (const side of order) {
+        const server = side === "ours" ? ours : baseline;
+        const cpu = server.cpuMs();
+        const result = await run(server.url, connections, ids);
+        runs[side].push({ ...summary(result), serverCpuMsPerRequest: (server.cpuMs() - cpu) / result["2xx"] });
+      }
     }
     const oursResult = average(runs.ours);
     const baselineResult = average(runs.baseline);

@@ -139,6 +139,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
 
   const app = express();
   app.disable("x-powered-by");
+  // Express would hash every response body for an ETag; API responses are never revalidated by it.
+  app.set("etag", false);
   app.get("/healthz", (_request, response) => {
     response.json({ status: "ok" });
   });

@@ -7,7 +7,10 @@ import { customers, idempotencyKeys, kycAttempts, kycEvents, type CustomerRow, t
 
 type Executor = Database | Transaction;
 
-export function kycStateOf(customer: CustomerRow): KycState {
+/** What a status change needs of a customer (reading and locking only this keeps the hot path cheap). */
+export type LockedCustomer = Pick<CustomerRow, "id" | "kycStatus" | "kycStatusAt" | "kycPassedAt">;
+
+export function kycStateOf(customer: LockedCustomer): KycState {
   return { status: customer.kycStatus, statusAt: customer.kycStatusAt, passedAt: customer.kycPassedAt };
 }
 
@@ -49,8 +52,12 @@ export class KycRepository {
   }
 
   /** Reads the customer and locks the row until the transaction ends: serialises changes to one customer. */
-  async lockCustomer(tx: Transaction, id: string): Promise<CustomerRow | null> {
-    const [row] = await tx.select().from(customers).where(eq(customers.id, id)).for("update");
+  async lockCustomer(tx: Transaction, id: string): Promise<LockedCustomer | null> {
+    const [row] = await tx
+      .select({ id: customers.id, kycStatus: customers.kycStatus, kycStatusAt: customers.kycStatusAt, kycPassedAt: customers.kycPassedAt })
+      .from(customers)
+      .where(eq(customers.id, id))
+      .for("update");
     return row ?? null;
   }
 
@@ -75,7 +82,7 @@ export class KycRepository {
     tx: Transaction,
     id: string,
     state: KycState & { event: string; documentsRequired: string[] },
-  ): Promise<CustomerRow> {
+  ): Promise<{ kycVersion: number }> {
     const [row] = await tx
       .update(customers)
       .set({
@@ -88,7 +95,7 @@ export class KycRepository {
         updatedAt: new Date(),
       })
       .where(eq(customers.id, id))
-      .returning();
+      .returning({ kycVersion: customers.kycVersion });
     return row;
   }
 
@@ -129,15 +136,19 @@ export class KycRepository {
     return row;
   }
 
-  /** The attempt Bond accepted most recently: the one a webhook's outcome belongs to. */
-  async latestAcceptedAttempt(tx: Transaction, customerId: string): Promise<KycAttemptRow | null> {
-    const [row] = await tx
-      .select()
+  /**
+   * Sets the status of the attempt Bond accepted most recently (the one a webhook's outcome belongs to),
+   * in one statement (this runs under the customer's lock on every status change); false if there is none.
+   */
+  async updateLatestAcceptedAttempt(tx: Transaction, customerId: string, status: KycAttemptStatus, now: Date): Promise<boolean> {
+    const latest = tx
+      .select({ id: kycAttempts.id })
       .from(kycAttempts)
       .where(and(eq(kycAttempts.customerId, customerId), inArray(kycAttempts.status, [...ACCEPTED_ATTEMPT_STATUSES])))
       .orderBy(sql`${kycAttempts.sentAt} desc nulls last`)
       .limit(1);
-    return row ?? null;
+    const updated = await tx.update(kycAttempts).set({ status, updatedAt: now }).where(inArray(kycAttempts.id, latest)).returning({ id: kycAttempts.id });
+    return updated.length > 0;
   }
 
   async findIdempotencyKey(tx: Transaction, customerId: string, key: string) {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { BondKycAlreadyPassedError, BondRequestError, BondUnavailableError, type BondApi } from "../bond/bond-client.js";
 import type { KycRepository } from "../db/kyc-repository.js";
-import { kycStateOf } from "../db/kyc-repository.js";
+import { kycStateOf, type LockedCustomer } from "../db/kyc-repository.js";
 import type { Transaction } from "../db/database.js";
 import type { CustomerRow, KycAttemptRow } from "../db/schema.js";
 import { bondEventIdentity, type BondKycEvent } from "../domain/bond-webhook.js";
@@ -286,7 +286,7 @@ export class KycService {
 
   private async saveTransition(
     tx: Transaction,
-    customer: CustomerRow,
+    customer: LockedCustomer,
     transition: ReturnType<typeof applyKycSignal>,
     signal: KycStatusSignal,
     documents: string[],
@@ -298,9 +298,7 @@ export class KycService {
       event: signal.event,
       documentsRequired: transition.to === KycStatus.DOCUMENT_REQUIRED ? documents : [],
     });
-    const attempt = await repository.latestAcceptedAttempt(tx, customer.id);
-    const attemptStatus = attempt ? attemptStatusFor(transition.to) : null;
-    if (attempt && attemptStatus) await repository.updateAttempt(attempt.id, { status: attemptStatus }, clock(), tx);
+    const attemptStatus = (await repository.updateLatestAcceptedAttempt(tx, customer.id, attemptStatusFor(transition.to), clock())) ? attemptStatusFor(transition.to) : null;
     const change: KycStatusChange = {
       customerId: customer.id,
       status: transition.to,

@@ -1,0 +1,45 @@
+// The webhook benchmark's baseline: bare node:http doing the same durable work per event as ours, by hand:
+// verify the HMAC over the raw body, then one transaction that locks the customer, stores the event once
+// and moves the status (with pg_notify). No framework, no validation library, no state machine.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { createServer } from "node:http";
+import postgres from "postgres";
+
+const sql = postgres(process.env.DATABASE_URL, { max: 10, onnotice: () => {} });
+const secret = process.env.BOND_WEBHOOK_SECRET;
+const STATUS = { "kyc.verification.under_review": "UNDER_REVIEW", "kyc.verification.document_required": "DOCUMENT_REQUIRED" };
+
+function verified(header, raw) {
+  const match = /t=(\d+),v1=([0-9a-f]+)/.exec(header ?? "");
+  if (!match) return false;
+  const expected = createHmac("sha256", secret).update(`${match[1]}.${raw}`).digest();
+  const given = Buffer.from(match[2], "hex");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+const server = createServer((request, response) => {
+  const chunks = [];
+  request.on("data", (chunk) => chunks.push(chunk));
+  request.on("end", async () => {
+    const raw = Buffer.concat(chunks).toString("utf8");
+    if (!verified(request.headers["bond-signature"], raw)) {
+      response.writeHead(401).end();
+      return;
+    }
+    const event = JSON.parse(raw);
+    const status = STATUS[event.event];
+    await sql.begin(async (tx) => {
+      const [customer] = await tx`select id, kyc_version from customers where id = ${event.customer_id} for update`;
+      const inserted = await tx`insert into kyc_events (identity, customer_id, event, occurred_at, payload, outcome, status_after)
+        values (${`${event.customer_id}|${event.event}|${event.occurred_at}`}, ${event.customer_id}, ${event.event}, ${event.occurred_at}, ${event}, 'changed', ${status})
+        on conflict (identity) do nothing returning id`;
+      if (inserted.length === 0) return;
+      await tx`update customers set kyc_status = ${status}, kyc_status_at = ${event.occurred_at}, kyc_version = kyc_version + 1, updated_at = now() where id = ${customer.id}`;
+      await tx`select pg_notify('baseline', ${JSON.stringify({ c: customer.id, s: status, v: customer.kyc_version + 1 })})`;
+    });
+    const json = JSON.stringify({ received: true });
+    response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(json) }).end(json);
+  });
+});
+server.listen(0, "127.0.0.1", () => console.log(`listening http://127.0.0.1:${server.address().port}`));
+process.on("SIGTERM", () => server.close(() => sql.end({ timeout: 1 }).then(() => process.exit(0))));
