@@ -1,6 +1,6 @@
 // Shared pieces of the benchmarks: the machine, a throwaway database, the built server as a child
 // process, seeding, RSS, signed webhooks. Everything targets loopback and is bounded in count and time.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, fork, spawn } from "node:child_process";
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -142,4 +142,28 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export function report(name, result) {
   console.log(`\n== ${name}`);
   console.log(JSON.stringify(result, null, 2));
+}
+
+/** A separate process of graphql-ws subscribers (bench/ws-clients.mjs), driven over IPC. */
+export function startClients() {
+  const child = fork(join(ROOT, "bench/ws-clients.mjs"), { stdio: "inherit" });
+  const exited = new Promise((done) => child.once("exit", done));
+  const ask = (command, reply) =>
+    new Promise((resolve) => {
+      const onMessage = (message) => {
+        if (message.type !== reply) return;
+        child.off("message", onMessage);
+        resolve(message);
+      };
+      child.on("message", onMessage);
+      child.send(command);
+    });
+  return {
+    open: (websocketUrl, customerIds, total) => ask({ type: "open", url: websocketUrl, customerIds, total }, "opened"),
+    stats: () => ask({ type: "stats" }, "stats"),
+    async close() {
+      if (child.exitCode === null) child.send({ type: "close" });
+      await exited;
+    },
+  };
 }

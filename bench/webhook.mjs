@@ -1,12 +1,11 @@
 // Webhook ingest: durable events per second and time to 2xx, with N subscribers connected (in a separate
 // process), ours vs a bare node:http baseline doing the same transaction by hand, same run, same database.
 // `--smoke`: a few seconds; `--subscribers=N` (default 1000); `--profile`: CPU profile of ours.
-import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import postgres from "postgres";
-import { arg, build, createDatabase, loadNow, machine, PROFILE, report, ROOT, round, seedCustomers, signWebhook, SMOKE, startProcess, startServer } from "./lib.mjs";
+import { arg, build, createDatabase, loadNow, machine, PROFILE, report, ROOT, round, seedCustomers, signWebhook, SMOKE, startClients, startProcess, startServer } from "./lib.mjs";
 
 const duration = Number(arg("duration", SMOKE ? 2 : 10));
 const connections = Number(arg("connections", 50));
@@ -54,14 +53,15 @@ const database = await createDatabase();
 const ours = await startServer({ DATABASE_URL: database.url, BOND_WEBHOOK_SECRET: secret }, PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${join(ROOT, "bench/profiles")}`] : []);
 const oursIds = await seedCustomers(database.url, customerCount);
 const baselineIds = await seedCustomers(database.url, customerCount);
-const baseline = await startProcess(join(ROOT, "bench/baseline-webhook-server.mjs"), { DATABASE_URL: database.url, BOND_WEBHOOK_SECRET: secret });
-const clients = fork(join(ROOT, "bench/ws-clients.mjs"), { stdio: "inherit" });
-const ask = (command, reply) => new Promise((resolve) => { clients.once("message", (message) => message.type === reply && resolve(message)); clients.send(command); });
+const baseline = await startProcess(join(ROOT, "bench/baseline-realtime-server.mjs"), { DATABASE_URL: database.url, BOND_WEBHOOK_SECRET: secret });
+const oursClients = startClients();
+const baselineClients = startClients();
 const sql = postgres(database.url, { max: 1, onnotice: () => {} });
 const countEvents = async (ids) => Number((await sql`select count(*)::int as n from kyc_events where customer_id in ${sql(ids)}`)[0].n);
 let result;
 try {
-  const opened = await ask({ type: "open", url: `${ours.url.replace(/^http/, "ws")}/graphql`, customerIds: oursIds, total: subscriberCount }, "opened");
+  const opened = await oursClients.open(`${ours.url.replace(/^http/, "ws")}/graphql`, oursIds, subscriberCount);
+  const baselineOpened = await baselineClients.open(`${baseline.url.replace(/^http/, "ws")}/graphql`, baselineIds, subscriberCount);
   // Warm-up (JIT, pools), then measure ours and the baseline back to back.
   const warm = Date.UTC(2025, 0, 1);
   await run(ours.url, oursIds.slice(0, 100), warm);
@@ -77,15 +77,16 @@ try {
   const baselineCpu = baseline.cpuMs() - cpu;
   const oursResult = { ...summary(oursRun, (await countEvents(oursIds)) - storedBefore.ours), serverCpuMsPerEvent: round(oursCpu / oursRun["2xx"], 2) };
   const baselineResult = { ...summary(baselineRun, (await countEvents(baselineIds)) - storedBefore.baseline), serverCpuMsPerEvent: round(baselineCpu / baselineRun["2xx"], 2) };
-  const { messages } = await ask({ type: "stats" }, "stats");
+  const { messages } = await oursClients.stats();
+  const { messages: baselineMessages } = await baselineClients.stats();
   result = {
     machine: env,
     smoke: SMOKE,
     target: ">= 2000 durable events/s",
     connections,
     durationSeconds: duration,
-    subscribers: opened.count,
-    subscriberMessages: messages,
+    subscribers: { ours: opened.count, baseline: baselineOpened.count },
+    subscriberMessages: { ours: messages, baseline: baselineMessages },
     loadBefore,
     loadAfter: loadNow(),
     ours: oursResult,
@@ -93,7 +94,7 @@ try {
     ratio: round(oursResult.eventsPerSecond / baselineResult.eventsPerSecond, 2),
   };
 } finally {
-  clients.send({ type: "close" });
+  await Promise.all([oursClients.close(), baselineClients.close()]);
   await sql.end();
   await ours.stop();
   await baseline.stop();
