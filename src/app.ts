@@ -17,6 +17,7 @@ import type { AppConfig } from "./config.js";
 import { openDatabase, type OpenDatabase } from "./db/database.js";
 import { KycRepository } from "./db/kyc-repository.js";
 import type { GraphQLContext } from "./graphql/context.js";
+import { createDocumentCache } from "./graphql/document-cache.js";
 import { formatError } from "./graphql/errors.js";
 import { buildKycSchema } from "./graphql/schema.js";
 import { BOND_WEBHOOK_PATH, bondWebhookRouter } from "./http/bond-webhook.route.js";
@@ -110,10 +111,15 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   // Errors over WebSocket go through the same formatter as over HTTP: same codes, internals masked.
   const formatGraphQLError = formatError(logger);
   const formatErrors = (errors: readonly GraphQLError[]) => errors.map((error) => formatGraphQLError(error.toJSON(), error));
+  const websocketDocuments = createDocumentCache();
+  const websocketLogger = logger.child({ transport: "ws" });
   const websocketCleanup = useServer<Record<string, unknown>, Record<string, unknown>>(
     {
       schema,
-      context: (): GraphQLContext => ({ kyc, logger: logger.child({ transport: "ws" }) }),
+      // Thousands of subscriptions stay open: share parsed documents and one logger rather than one each.
+      parse: websocketDocuments.parse,
+      validate: (schemaToCheck, document) => [...websocketDocuments.validate(schemaToCheck, document)],
+      context: (): GraphQLContext => ({ kyc, logger: websocketLogger }),
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined),
       onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
     },

@@ -84,10 +84,19 @@ describe.skipIf(!process.env.DATABASE_URL)("the Postgres status bus (pg_notify i
     const customerId = await newCustomer();
     const received = drain(bus.subscribe(customerId));
     const [{ pid }] = await admin`select pid from pg_stat_activity where application_name = ${applicationName}`;
+    // New connections are refused for a while, so the bus has to retry (existing ones, like the pool's, stay).
+    const name = new URL(testDatabase.url!).pathname.slice(1);
+    const server = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+    await server.unsafe(`alter database ${name} with allow_connections false`);
     await admin`select pg_terminate_backend(${pid})`;
     await until(() => !bus.listening);
     // Committed while nobody listens, and never announced: only the re-sync can bring it.
     await database.db.transaction((tx) => repository.saveKycState(tx, customerId, { status: KycStatus.UNDER_REVIEW, statusAt: new Date("2026-01-01T00:00:05Z"), passedAt: null, event: "kyc.verification.under_review", documentsRequired: [] }));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(bus.listening).toBe(false);
+    expect(received).toEqual([]);
+    await server.unsafe(`alter database ${name} with allow_connections true`);
+    await server.end();
     await bus.whenListening();
     await until(() => received.length === 1);
     expect(received[0]).toMatchObject({ customerId, status: KycStatus.UNDER_REVIEW, version: 1, previousStatus: null });
