@@ -5,12 +5,24 @@ import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
+import { SignJWT } from "jose";
 import postgres from "postgres";
 
 export const ROOT = resolve(import.meta.dirname, "..");
 export const SMOKE = process.argv.includes("--smoke");
 export const PROFILE = process.argv.includes("--profile");
 export const BASE_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** The servers verify HS256 tokens with this secret; the benchmarks send a service token (all access). */
+export const JWT_SECRET = randomBytes(32).toString("hex");
+export const SERVICE_TOKEN = await new SignJWT({ scope: "kyc:service" })
+  .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+  .setSubject("bench")
+  .setIssuer("kyc-graphql")
+  .setAudience("kyc-graphql")
+  .setIssuedAt()
+  .setExpirationTime("2h")
+  .sign(new TextEncoder().encode(JWT_SECRET));
 
 export function arg(name, fallback) {
   const prefix = `--${name}=`;
@@ -100,7 +112,8 @@ export async function startProcess(script, env = {}, nodeArgs = []) {
   };
 }
 
-export const startServer = (env, nodeArgs) => startProcess(join(ROOT, "dist/src/main.js"), env, nodeArgs);
+/** Our built server, as production runs it; per-IP budgets off (every request comes from 127.0.0.1). */
+export const startServer = (env, nodeArgs) => startProcess(join(ROOT, "dist/src/main.js"), { AUTH_JWT_SECRET: JWT_SECRET, IP_RATE_LIMIT_PER_MINUTE: "0", ...env }, nodeArgs);
 
 /** CPU time (user + system) the process has used so far, in milliseconds. */
 export function cpuMs(pid) {
@@ -159,7 +172,7 @@ export function startClients() {
       child.send(command);
     });
   return {
-    open: (websocketUrl, customerIds, total) => ask({ type: "open", url: websocketUrl, customerIds, total }, "opened"),
+    open: (websocketUrl, customerIds, total) => ask({ type: "open", url: websocketUrl, customerIds, total, token: SERVICE_TOKEN }, "opened"),
     stats: () => ask({ type: "stats" }, "stats"),
     async close() {
       if (child.exitCode === null) child.send({ type: "close" });

@@ -2,7 +2,7 @@
 // same table, same run, at 50 and 200 connections. `--smoke`: a few seconds; `--profile`: CPU profile of ours.
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { arg, build, createDatabase, loadNow, machine, PROFILE, report, ROOT, round, seedCustomers, SMOKE, startProcess, startServer } from "./lib.mjs";
+import { arg, build, createDatabase, loadNow, machine, PROFILE, report, ROOT, round, seedCustomers, SERVICE_TOKEN, SMOKE, startProcess, startServer } from "./lib.mjs";
 
 const duration = Number(arg("duration", SMOKE ? 2 : 10));
 const connectionsList = SMOKE ? [50] : [50, 200];
@@ -15,7 +15,7 @@ function run(url, connections, ids) {
     connections,
     duration,
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${SERVICE_TOKEN}` },
     requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify({ query, variables: { id: ids[next++ % ids.length] } }) }) }],
   });
 }
@@ -44,6 +44,12 @@ const ids = await seedCustomers(database.url, SMOKE ? 200 : 2000);
 const baseline = await startProcess(join(ROOT, "bench/baseline-query-server.mjs"), { DATABASE_URL: database.url });
 const results = [];
 try {
+  // Both must really answer the query (not an error with a 200) before they are measured.
+  for (const server of [ours, baseline]) {
+    const response = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${SERVICE_TOKEN}` }, body: JSON.stringify({ query, variables: { id: ids[0] } }) });
+    const body = await response.json();
+    if (body.data?.customer?.kycStatus !== "NOT_STARTED") throw new Error(`unexpected answer: ${JSON.stringify(body)}`);
+  }
   // Warm both (JIT, connection pools) before measuring.
   await run(ours.url, 10, ids).then(() => run(baseline.url, 10, ids));
   // Rounds in A-B-B-A order, averaged, so load from others on the machine hits both sides alike.

@@ -1,6 +1,6 @@
 // A separate process holding many real graphql-ws subscriptions (one WebSocket each, as a browser tab
 // would): `kycStatusChanged` for the customers it is given. Driven over IPC by the benchmarks:
-//   {type: "open", url, customerIds, total}  → {type: "opened", count, ms, failed}
+//   {type: "open", url, customerIds, total, token}  → {type: "opened", count, ms, failed}
 //   {type: "stats"}                          → {type: "stats", latenciesMs: [...], messages}
 //   {type: "close"}                          → closes every socket and exits
 // Delivery latency is measured from the event's occurredAt, which the benchmark sets to the moment it
@@ -14,12 +14,12 @@ let latencies = [];
 let messages = 0;
 const now = () => performance.timeOrigin + performance.now();
 
-function openOne(url, customerId) {
+function openOne(url, customerId, token) {
   return new Promise((resolve) => {
     const socket = new WebSocket(url, "graphql-transport-ws", { perMessageDeflate: false });
     let first = true;
     const timer = setTimeout(() => resolve(false), 60_000);
-    socket.on("open", () => socket.send(JSON.stringify({ type: "connection_init", payload: {} })));
+    socket.on("open", () => socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${token}` } })));
     socket.on("message", (data) => {
       const message = JSON.parse(data);
       if (message.type === "connection_ack") {
@@ -53,7 +53,7 @@ process.on("message", async (command) => {
     const batch = 250;
     for (let start = 0; start < command.total; start += batch) {
       const opened = await Promise.all(
-        Array.from({ length: Math.min(batch, command.total - start) }, (_, index) => openOne(command.url, command.customerIds[(start + index) % command.customerIds.length])),
+        Array.from({ length: Math.min(batch, command.total - start) }, (_, index) => openOne(command.url, command.customerIds[(start + index) % command.customerIds.length], command.token)),
       );
       failed += opened.filter((ok) => !ok).length;
     }

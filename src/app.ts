@@ -7,21 +7,26 @@ import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/di
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type NextFunction, type Request, type Response } from "express";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLError } from "graphql";
-import { useServer } from "graphql-ws/use/ws";
 import { pino, type DestinationStream, type Logger } from "pino";
-import { WebSocketServer } from "ws";
+import { createTokenVerifier, signToken } from "./auth/token-verifier.js";
 import { createBondClient } from "./bond/bond-client.js";
 import { createBondSandbox, type BondSandbox } from "./bond-sandbox/bond-sandbox.js";
 import type { AppConfig } from "./config.js";
 import { openDatabase, type OpenDatabase } from "./db/database.js";
 import { KycRepository } from "./db/kyc-repository.js";
+import { WebhookReceiptRepository } from "./db/webhook-receipts.js";
+import { DomainError, Unauthenticated } from "./domain/errors.js";
+import type { Viewer } from "./domain/access.js";
 import type { GraphQLContext } from "./graphql/context.js";
-import { createDocumentCache } from "./graphql/document-cache.js";
-import { formatError } from "./graphql/errors.js";
+import { formatError, toGraphQLError } from "./graphql/errors.js";
+import { complexityPlugin, limitRules } from "./graphql/limits.js";
 import { buildKycSchema } from "./graphql/schema.js";
+import { startGraphQLWebSocketServer } from "./graphql/websocket.js";
 import { BOND_WEBHOOK_PATH, bondWebhookRouter } from "./http/bond-webhook.route.js";
 import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlHtml } from "./http/graphiql.js";
+import { createRateLimits } from "./http/rate-limits.js";
 import { currentKycStatus, KycService, type Clock } from "./kyc/kyc-service.js";
 import { createInProcessKycStatusBus, type KycStatusBus } from "./realtime/kyc-status-bus.js";
 import { createPostgresKycStatusBus } from "./realtime/postgres-kyc-status-bus.js";
@@ -50,12 +55,14 @@ export interface App {
   bondSandbox: BondSandbox | null;
   /** The secret webhooks must be signed with (generated for the embedded sandbox). */
   webhookSecret: string;
+  /** In AUTH_DEV_MODE (no auth configured): a service token for GraphiQL and curl, printed at start. */
+  devServiceToken: string | null;
   logger: Logger;
   close(): Promise<void>;
 }
 
 /** Personal fields that must never reach a log line, wherever they appear. */
-const REDACTED_PATHS = ["ssn", "*.ssn", "*.*.ssn", "input.ssn", "variables.input.ssn", "body", "req.body", "*.body", "authorization", "*.authorization", "req.headers.authorization", "req.headers.identity"];
+const REDACTED_PATHS = ["ssn", "*.ssn", "*.*.ssn", "input.ssn", "variables.input.ssn", "body", "req.body", "*.body", "authorization", "*.authorization", "req.headers.authorization", "req.headers.identity", "token", "*.token"];
 
 /**
  * Builds and starts the whole service: database (migrated), Bond client (and the embedded sandbox
@@ -68,7 +75,16 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
 
   const developmentKey = config.piiKey ? null : developmentPiiKey(config.dataDir);
   if (developmentKey) logger.warn({ keySource: developmentKey.source }, "PII_KEY not set: using a development key");
-  const vault = createPiiVault(config.piiKey ?? developmentKey!.key);
+  const vault = createPiiVault(config.piiKey ?? developmentKey!.key, config.piiPreviousKeys);
+
+  // Dev mode: a random signing secret for this run and a service token to go with it (printed by main).
+  const jwtSecret = config.auth.jwtSecret ?? (config.auth.devMode ? randomBytes(48).toString("base64url") : undefined);
+  const verifyToken = createTokenVerifier({ ...config.auth, secret: jwtSecret, clockToleranceSeconds: 5, clock });
+  const devServiceToken = config.auth.devMode
+    ? await signToken({ secret: jwtSecret!, issuer: config.auth.issuer, audience: config.auth.audience }, { sub: "dev-service", scope: config.auth.serviceScope }, 12 * 3600, clock())
+    : null;
+  if (devServiceToken) logger.warn("AUTH_DEV_MODE: no AUTH_JWT_SECRET/AUTH_JWKS_URL configured; a development service token was issued (see the start-up banner)");
+  const rateLimits = createRateLimits(config.limits);
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const httpServer: Server = createServer();
@@ -78,12 +94,13 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   };
 
   const embedded = !config.bond.apiUrl;
-  const webhookSecret = config.bond.webhookSecret ?? randomBytes(32).toString("hex");
+  const webhookSecret = config.bond.webhookSecrets[0] ?? randomBytes(32).toString("hex");
   const bondSandbox = embedded
     ? createBondSandbox({
         identity: config.bond.identity,
         authorization: config.bond.authorization,
         webhookSecret,
+        webhookSignedContent: config.bond.webhookSignedContent,
         webhookUrl: () => (httpServer.listening ? `${localBase()}${BOND_WEBHOOK_PATH}` : undefined),
         webhookDelayMs: config.sandbox.webhookDelayMs,
         clock,
@@ -104,41 +121,62 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
           applicationName: `kyc-graphql listen pid=${process.pid}`,
         })
       : createInProcessKycStatusBus();
+  const receipts = new WebhookReceiptRepository(database.db);
+  // Receipts older than the timestamp tolerance are useless (such a timestamp is refused as stale).
+  const purgeReceipts = setInterval(() => {
+    receipts.purgeBefore(new Date(clock().getTime() - 2 * config.bond.webhookToleranceSeconds * 1000)).catch((error: unknown) => logger.warn({ err: String(error) }, "could not purge webhook receipts"));
+  }, 60_000);
+  purgeReceipts.unref();
   const kyc = new KycService({ repository, bond, bus, vault, clock, logger });
 
   const schema = await buildKycSchema();
-  const websocketServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  const queryLimits = { ...config.graphql };
   // Errors over WebSocket go through the same formatter as over HTTP: same codes, internals masked.
   const formatGraphQLError = formatError(logger);
   const formatErrors = (errors: readonly GraphQLError[]) => errors.map((error) => formatGraphQLError(error.toJSON(), error));
-  const websocketDocuments = createDocumentCache();
+  // One logger for every WebSocket operation: thousands of subscriptions stay open (see BENCHMARKS.md).
   const websocketLogger = logger.child({ transport: "ws" });
-  const websocketCleanup = useServer<Record<string, unknown>, Record<string, unknown>>(
-    {
-      schema,
-      // Thousands of subscriptions stay open: share parsed documents and one logger rather than one each.
-      parse: websocketDocuments.parse,
-      validate: (schemaToCheck, document) => [...websocketDocuments.validate(schemaToCheck, document)],
-      context: (): GraphQLContext => ({ kyc, logger: websocketLogger }),
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined),
-      onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
-    },
-    websocketServer,
-  );
+  const websocket = startGraphQLWebSocketServer({
+    httpServer,
+    path: GRAPHQL_PATH,
+    schema,
+    verifyToken,
+    context: (viewer: Viewer): GraphQLContext => ({ kyc, viewer, rateLimits, logger: websocketLogger }),
+    formatErrors,
+    validationRules: limitRules(queryLimits),
+    maxComplexity: config.graphql.maxComplexity,
+    connectionInitTimeoutMs: config.limits.wsConnectionInitTimeoutMs,
+    maxSubscriptionsPerConnection: config.limits.wsMaxSubscriptionsPerConnection,
+    clock,
+    logger: logger.child({ component: "websocket" }),
+  });
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     formatError: formatGraphQLError,
-    introspection: true,
+    introspection: config.graphql.introspection,
+    validationRules: limitRules(queryLimits),
+    // Kept explicit: Apollo's defaults, and part of our security posture (see SECURITY.md).
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
     // main.ts owns SIGINT/SIGTERM and calls close(); Apollo's own handlers would race it and hang stop().
     stopOnTerminationSignals: false,
     plugins: [
       // Waits for in-flight requests (a webhook's transaction included) for up to 5 s, well inside main's 10 s limit.
+      // WebSockets are closed before (close() below), with 1001 rather than a socket the HTTP drain cut.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5_000 }),
       // We send no cache hints; the default cache-control plugin would still compute a policy for every field.
       ApolloServerPluginCacheControlDisabled(),
+      complexityPlugin(schema, config.graphql.maxComplexity),
       // GraphiQL from our own assets: Apollo's default landing page loads Apollo Sandbox from a CDN.
-      { async serverWillStart() { return { async renderLandingPage() { return { html: graphiqlHtml({ graphqlPath: GRAPHQL_PATH, title: "kyc-graphql" }) }; } }; } },
+      config.graphql.graphiql
+        ? {
+            async serverWillStart() {
+              const defaultHeaders = devServiceToken ? { Authorization: `Bearer ${devServiceToken}` } : undefined;
+              return { async renderLandingPage() { return { html: graphiqlHtml({ graphqlPath: GRAPHQL_PATH, title: "kyc-graphql", defaultHeaders }) }; } };
+            },
+          }
+        : ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
@@ -147,17 +185,23 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   app.disable("x-powered-by");
   // Express would hash every response body for an ETag; API responses are never revalidated by it.
   app.set("etag", false);
-  app.get("/healthz", (_request, response) => {
+  if (config.limits.trustProxy) app.set("trust proxy", config.limits.trustProxy);
+  const perIp = rateLimits.perIp();
+  app.get("/healthz", perIp, (_request, response) => {
     response.json({ status: "ok" });
   });
-  app.use(GRAPHIQL_ASSETS_PATH, graphiqlAssets());
+  if (config.graphql.graphiql) app.use(GRAPHIQL_ASSETS_PATH, perIp, graphiqlAssets());
   if (bondSandbox) app.use(SANDBOX_PATH, bondSandbox.router);
   app.use(
     bondWebhookRouter({
       kyc,
       logger: logger.child({ component: "webhook" }),
-      secrets: [webhookSecret],
+      secrets: config.bond.webhookSecrets.length > 0 ? config.bond.webhookSecrets : [webhookSecret],
       toleranceSeconds: config.bond.webhookToleranceSeconds,
+      signedContent: config.bond.webhookSignedContent,
+      allowedIps: config.bond.webhookAllowedIps,
+      receipts,
+      rateLimits,
       clock,
     }),
   );
@@ -167,10 +211,22 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = req.get("x-request-id")?.slice(0, 100) || randomUUID();
+        const viewer = await verifyToken(req.get("authorization"));
+        if (viewer.kind === "anonymous") {
+          // Requests without valid credentials spend the source address's budget (guessing is slowed down).
+          try {
+            await rateLimits.consumeAnonymous(req.ip ?? "unknown");
+          } catch (error) {
+            throw error instanceof DomainError ? toGraphQLError(error) : error;
+          }
+          throw toGraphQLError(new Unauthenticated(viewer.reason));
+        }
         // The request's logger is made on first use: most requests never log (measured in bench/query.mjs).
         let requestLogger: Logger | undefined;
         return {
           kyc,
+          viewer,
+          rateLimits,
           get logger() {
             return (requestLogger ??= logger.child({ requestId }));
           },
@@ -210,12 +266,14 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     kycStatusBus: bus,
     bondSandbox,
     webhookSecret,
+    devServiceToken,
     logger,
     close() {
       closing ??= (async () => {
+        clearInterval(purgeReceipts);
         await bondSandbox?.close();
         // WebSockets first, so each client gets 1001 (going away) rather than a socket the HTTP drain cut.
-        await websocketCleanup.dispose();
+        await websocket.dispose();
         await apollo.stop(); // stops accepting, then drains HTTP (plugin above)
         await bus.close();
         await database.close();

@@ -1,4 +1,16 @@
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
+
+/** An IP address or a CIDR range (IPv4 or IPv6). */
+export function isIpOrCidr(value: string): boolean {
+  if (!value.includes("/")) return ipaddr.isValid(value);
+  try {
+    ipaddr.parseCIDR(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Everything the server reads from its environment, parsed once. `createApp` takes the parsed
@@ -15,6 +27,17 @@ const base64Key = z.preprocess(
 );
 const port = z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(4000));
 const positiveMs = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(fallback));
+const count = (fallback: number, min = 0) => z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).default(fallback));
+const flag = z.preprocess(emptyAsUndefined, z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1").optional());
+const list = z.preprocess(emptyAsUndefined, z.string().transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean)).optional());
+const base64Keys = z.preprocess(
+  emptyAsUndefined,
+  z
+    .string()
+    .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean))
+    .refine((keys) => keys.every((key) => Buffer.from(key, "base64").length === 32), "must be comma-separated 32-byte base64 keys")
+    .optional(),
+);
 
 const environmentSchema = z
   .object({
@@ -37,6 +60,28 @@ const environmentSchema = z
     WEBHOOK_TOLERANCE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(300)),
     SANDBOX_WEBHOOK_DELAY_MS: positiveMs(300),
     PII_KEY: base64Key,
+    PII_PREVIOUS_KEYS: base64Keys,
+    AUTH_JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters (openssl rand -base64 48)").optional()),
+    AUTH_JWKS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    AUTH_ISSUER: z.preprocess(emptyAsUndefined, z.string().default("kyc-graphql")),
+    AUTH_AUDIENCE: z.preprocess(emptyAsUndefined, z.string().default("kyc-graphql")),
+    AUTH_SERVICE_SCOPE: z.preprocess(emptyAsUndefined, z.string().regex(/^\S+$/, "must be one scope word").default("kyc:service")),
+    AUTH_DEV_MODE: flag,
+    GRAPHQL_INTROSPECTION: flag,
+    GRAPHIQL: flag,
+    GRAPHQL_MAX_DEPTH: count(10, 1),
+    GRAPHQL_MAX_ALIASES: count(15, 0),
+    GRAPHQL_MAX_COMPLEXITY: count(1000, 1),
+    SUBMIT_KYC_RATE_LIMIT_PER_MINUTE: count(10),
+    IP_RATE_LIMIT_PER_MINUTE: count(600),
+    TRUST_PROXY: z.preprocess(emptyAsUndefined, z.string().optional()),
+    WEBHOOK_ALLOWED_IPS: list.refine((items) => !items || items.every((item) => isIpOrCidr(item)), "must be comma-separated IP addresses or CIDR ranges"),
+    WEBHOOK_SIGNED_CONTENT: z.preprocess(
+      emptyAsUndefined,
+      z.string().refine((value) => value.includes("{body}"), "must contain {body} (and usually {t}), e.g. {t}.{body}").default("{t}.{body}"),
+    ),
+    WS_CONNECTION_INIT_TIMEOUT_MS: count(3000, 100),
+    WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: count(10, 1),
     LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
   });
 
@@ -53,6 +98,13 @@ function crossVariableProblems(source: Record<string, string | undefined>): stri
     }
   }
   if (source.NODE_ENV === "production" && !set("PII_KEY")) problems.push("PII_KEY is required in production (openssl rand -base64 32)");
+  const authConfigured = set("AUTH_JWT_SECRET") || set("AUTH_JWKS_URL");
+  const devMode = source.AUTH_DEV_MODE === "true" || source.AUTH_DEV_MODE === "1";
+  if (set("AUTH_JWT_SECRET") && set("AUTH_JWKS_URL")) problems.push("AUTH_JWT_SECRET and AUTH_JWKS_URL are exclusive: set one");
+  if (!authConfigured && !devMode) {
+    problems.push("AUTH_JWT_SECRET or AUTH_JWKS_URL is required (or AUTH_DEV_MODE=true for local development, which `npm start` sets)");
+  }
+  if (!authConfigured && devMode && source.NODE_ENV === "production") problems.push("AUTH_DEV_MODE cannot stand in for AUTH_JWT_SECRET/AUTH_JWKS_URL in production");
   return problems;
 }
 
@@ -72,13 +124,40 @@ export interface AppConfig {
     identity: string;
     authorization: string;
     timeoutMs: number;
-    /** Secret Bond signs webhooks with; absent only with the embedded sandbox (a dev secret is made). */
-    webhookSecret?: string;
+    /** Secrets Bond signs webhooks with (several during a rotation; the first is the current one); empty only with the embedded sandbox (a dev secret is made). */
+    webhookSecrets: string[];
     webhookToleranceSeconds: number;
+    /** Template of the signed string: `{t}` the header's timestamp, `{body}` the raw body. */
+    webhookSignedContent: string;
+    /** Source addresses (IPs or CIDRs) webhooks may come from; empty = any. */
+    webhookAllowedIps: string[];
+  };
+  auth: {
+    /** HS256 secret, or absent with a JWKS URL, or absent in dev mode (then one is generated). */
+    jwtSecret?: string;
+    jwksUrl?: string;
+    issuer: string;
+    audience: string;
+    serviceScope: string;
+    /** No auth configured and AUTH_DEV_MODE on: a random secret and a printed service token. */
+    devMode: boolean;
+  };
+  graphql: { introspection: boolean; graphiql: boolean; maxDepth: number; maxAliases: number; maxComplexity: number };
+  limits: {
+    /** submitKyc calls per token per minute (0 = off). */
+    submitKycPerMinute: number;
+    /** Requests per source IP per minute on routes that take no token (0 = off). */
+    ipPerMinute: number;
+    /** Express `trust proxy` (which X-Forwarded-For hops to believe); absent = none. */
+    trustProxy?: string;
+    wsConnectionInitTimeoutMs: number;
+    wsMaxSubscriptionsPerConnection: number;
   };
   sandbox: { webhookDelayMs: number };
   /** 32-byte key for encrypting personal data at rest and keying fingerprints; absent = dev key. */
   piiKey?: Buffer;
+  /** Keys used before PII_KEY: data sealed with them can still be opened during a rotation. */
+  piiPreviousKeys: Buffer[];
   logLevel: Environment["LOG_LEVEL"];
 }
 
@@ -107,11 +186,36 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       identity: env.BOND_IDENTITY ?? "sandbox-identity",
       authorization: env.BOND_AUTHORIZATION ?? "sandbox-authorization",
       timeoutMs: env.BOND_TIMEOUT_MS,
-      webhookSecret: env.BOND_WEBHOOK_SECRET,
+      webhookSecrets: (env.BOND_WEBHOOK_SECRET ?? "").split(",").map((secret) => secret.trim()).filter(Boolean),
       webhookToleranceSeconds: env.WEBHOOK_TOLERANCE_SECONDS,
+      webhookSignedContent: env.WEBHOOK_SIGNED_CONTENT,
+      webhookAllowedIps: env.WEBHOOK_ALLOWED_IPS ?? [],
+    },
+    auth: {
+      jwtSecret: env.AUTH_JWT_SECRET,
+      jwksUrl: env.AUTH_JWKS_URL,
+      issuer: env.AUTH_ISSUER,
+      audience: env.AUTH_AUDIENCE,
+      serviceScope: env.AUTH_SERVICE_SCOPE,
+      devMode: !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL && env.AUTH_DEV_MODE === true,
+    },
+    graphql: {
+      introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== "production",
+      graphiql: env.GRAPHIQL ?? env.NODE_ENV !== "production",
+      maxDepth: env.GRAPHQL_MAX_DEPTH,
+      maxAliases: env.GRAPHQL_MAX_ALIASES,
+      maxComplexity: env.GRAPHQL_MAX_COMPLEXITY,
+    },
+    limits: {
+      submitKycPerMinute: env.SUBMIT_KYC_RATE_LIMIT_PER_MINUTE,
+      ipPerMinute: env.IP_RATE_LIMIT_PER_MINUTE,
+      trustProxy: env.TRUST_PROXY,
+      wsConnectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
+      wsMaxSubscriptionsPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     },
     sandbox: { webhookDelayMs: env.SANDBOX_WEBHOOK_DELAY_MS },
     piiKey: env.PII_KEY ? Buffer.from(env.PII_KEY, "base64") : undefined,
+    piiPreviousKeys: (env.PII_PREVIOUS_KEYS ?? []).map((key) => Buffer.from(key, "base64")),
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -26,6 +26,14 @@ async function main(): Promise<void> {
       `  Bond webhooks       ${app.webhookUrl}`,
       `  Database            ${app.database.description}`,
       `  Upstream            ${upstream}`,
+      ...(app.devServiceToken
+        ? [
+            "",
+            "  AUTH_DEV_MODE: no AUTH_JWT_SECRET/AUTH_JWKS_URL set, so this run signs its own tokens. A service token",
+            "  (all access, 12 h; GraphiQL already sends it) for curl and scripts:",
+            `  Authorization: Bearer ${app.devServiceToken}`,
+          ]
+        : []),
       "",
     ].join("\n"),
   );

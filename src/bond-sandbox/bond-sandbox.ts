@@ -36,6 +36,8 @@ export interface BondSandboxOptions {
   authorization: string;
   /** Signs every webhook (`Bond-Signature` header). */
   webhookSecret: string;
+  /** The signed-string template (WEBHOOK_SIGNED_CONTENT); Bond's assumed convention by default. */
+  webhookSignedContent?: string;
   /** Callback URL, read at delivery time (the port is known only after listen); undefined = don't send. */
   webhookUrl: () => string | undefined;
   /** Delay before each webhook (`submitted`, then the outcome another delay later). */
@@ -150,6 +152,7 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
   const webhooks = createWebhookSender({
     url: options.webhookUrl,
     secret: options.webhookSecret,
+    signedContent: options.webhookSignedContent,
     clock,
     retry: options.webhookRetry ?? { attempts: 5, baseDelayMs: 200 },
     logger,

@@ -9,6 +9,8 @@ export interface WebhookSenderOptions {
   /** Read before every attempt: the receiver's port is known only once the server listens. */
   url: () => string | undefined;
   secret: string;
+  /** The signed-string template (see webhook-signature.ts); Bond's convention by default. */
+  signedContent?: string;
   clock: () => Date;
   retry: { attempts: number; baseDelayMs: number };
   logger?: Logger;
@@ -59,7 +61,7 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
     try {
       const response = await fetch(url, {
         method: "POST",
-        headers: { "Content-Type": "application/json", "Bond-Signature": bondSignatureHeader(options.secret, rawBody, timestamp) },
+        headers: { "Content-Type": "application/json", "Bond-Signature": bondSignatureHeader(options.secret, rawBody, timestamp, options.signedContent) },
         body: rawBody,
         signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
       });

@@ -1,21 +1,27 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
+/** Our assumption of the signed string (Stripe's convention); WEBHOOK_SIGNED_CONTENT changes it. */
+export const DEFAULT_SIGNED_CONTENT = "{t}.{body}";
+
 /**
  * Bond signs webhooks with `Bond-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>…]`, HMAC-SHA256 keyed
  * with the secret issued for the webhook subscription. Bond's docs do not spell out the signed string;
- * we assume Stripe's convention `"{t}.{raw body}"`. This function is the one place that assumption lives.
+ * we assume `"{t}.{raw body}"`. This function is the one place that assumption lives: `template` names
+ * where the timestamp and the raw body bytes go (the body is used byte for byte, never re-encoded).
  */
-export function signedContent(timestamp: number, rawBody: Buffer | string): Buffer {
-  return Buffer.concat([Buffer.from(`${timestamp}.`), Buffer.isBuffer(rawBody) ? rawBody : Buffer.from(rawBody)]);
+export function signedContent(timestamp: number, rawBody: Buffer | string, template = DEFAULT_SIGNED_CONTENT): Buffer {
+  const [before, after = ""] = template.split("{body}", 2);
+  const fill = (part: string) => Buffer.from(part.replaceAll("{t}", String(timestamp)), "utf8");
+  return Buffer.concat([fill(before), Buffer.isBuffer(rawBody) ? rawBody : Buffer.from(rawBody), fill(after)]);
 }
 
-export function bondSignature(secret: string, timestamp: number, rawBody: Buffer | string): string {
-  return createHmac("sha256", secret).update(signedContent(timestamp, rawBody)).digest("hex");
+export function bondSignature(secret: string, timestamp: number, rawBody: Buffer | string, template = DEFAULT_SIGNED_CONTENT): string {
+  return createHmac("sha256", secret).update(signedContent(timestamp, rawBody, template)).digest("hex");
 }
 
 /** The header value the embedded sandbox sends (and tests use to sign fixtures). */
-export function bondSignatureHeader(secret: string, rawBody: Buffer | string, timestamp = Math.floor(Date.now() / 1000)): string {
-  return `t=${timestamp},v1=${bondSignature(secret, timestamp, rawBody)}`;
+export function bondSignatureHeader(secret: string, rawBody: Buffer | string, timestamp = Math.floor(Date.now() / 1000), template = DEFAULT_SIGNED_CONTENT): string {
+  return `t=${timestamp},v1=${bondSignature(secret, timestamp, rawBody, template)}`;
 }
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: "missing" | "malformed" | "stale" | "mismatch" };
@@ -31,8 +37,9 @@ export function verifyBondSignature(options: {
   secrets: string[];
   toleranceSeconds: number;
   now?: Date;
+  template?: string;
 }): SignatureCheck {
-  const { header, rawBody, secrets, toleranceSeconds } = options;
+  const { header, rawBody, secrets, toleranceSeconds, template } = options;
   if (!header) return { ok: false, reason: "missing" };
   let timestamp: number | undefined;
   const candidates: Buffer[] = [];
@@ -46,7 +53,7 @@ export function verifyBondSignature(options: {
   if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) return { ok: false, reason: "stale" };
   let matched = false;
   for (const secret of secrets) {
-    const expected = Buffer.from(bondSignature(secret, timestamp, rawBody), "hex");
+    const expected = Buffer.from(bondSignature(secret, timestamp, rawBody, template), "hex");
     // Compare against every candidate without stopping early, so timing says nothing about which matched.
     for (const candidate of candidates) matched = timingSafeEqual(expected, candidate) || matched;
   }

@@ -101,6 +101,19 @@ export const kycEvents = pgTable(
   (table) => [index("kyc_events_customer_idx").on(table.customerId, table.receivedAt)],
 );
 
+/**
+ * Signatures of webhooks already accepted, kept for the timestamp tolerance window: a captured request
+ * replayed within that window is refused. Holds a hash of the header only, no body.
+ */
+export const webhookReceipts = pgTable(
+  "webhook_receipts",
+  {
+    signatureHash: text("signature_hash").primaryKey(),
+    receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (table) => [index("webhook_receipts_received_idx").on(table.receivedAt)],
+);
+
 export type CustomerRow = typeof customers.$inferSelect;
 export type KycAttemptRow = typeof kycAttempts.$inferSelect;
 export type KycEventRow = typeof kycEvents.$inferSelect;

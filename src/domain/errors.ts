@@ -79,3 +79,27 @@ export class UpstreamUnavailable extends DomainError {
     super(`Bond could not be reached (${reason}); the attempt was not sent and can be retried with the same idempotency key.`);
   }
 }
+
+/** No credentials, or credentials that do not check out (bad signature, expired, wrong issuer/audience). */
+export class Unauthenticated extends DomainError {
+  readonly code = "UNAUTHENTICATED";
+  constructor(reason: string) {
+    super(`Authentication required: ${reason}`);
+  }
+}
+
+/** Valid credentials that do not allow this operation (another customer's record, a service-only operation). */
+export class Forbidden extends DomainError {
+  readonly code = "FORBIDDEN";
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+export class RateLimited extends DomainError {
+  readonly code = "RATE_LIMITED";
+  constructor(retryAfterSeconds: number, what: string) {
+    super(`Too many ${what}; retry in ${retryAfterSeconds} s.`);
+    this.details.retryAfterSeconds = retryAfterSeconds;
+  }
+}

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, UseMiddleware } from "type-graphql";
 import type { CustomerRow } from "../db/schema.js";
+import { assertCanAccessCustomer, assertService } from "../domain/access.js";
 import type { GraphQLContext } from "./context.js";
 import { domainErrorsToGraphQL } from "./errors.js";
 import { CreateCustomerInput, UpdateCustomerInput } from "./inputs.js";
@@ -10,26 +11,34 @@ import { Customer, KycAttempt } from "./types.js";
 @UseMiddleware(domainErrorsToGraphQL())
 @Resolver(() => Customer)
 export class CustomerResolver {
-  @Query(() => Customer, { nullable: true, description: "A customer and their KYC status, or null if there is none with this id." })
-  customer(@Arg("id", () => ID) id: string, @Ctx() { kyc }: GraphQLContext): Promise<CustomerRow | null> {
+  @Query(() => Customer, {
+    nullable: true,
+    description: "A customer and their KYC status, or null if there is none with this id. A customer token may read only its own id (FORBIDDEN otherwise).",
+  })
+  customer(@Arg("id", () => ID) id: string, @Ctx() { kyc, viewer }: GraphQLContext): Promise<CustomerRow | null> {
+    assertCanAccessCustomer(viewer, id);
     return kyc.getCustomer(id);
   }
 
-  @Mutation(() => Customer, { description: "Creates the customer at Bond and stores it; the id is Bond's customer_id." })
-  createCustomer(@Arg("input", () => CreateCustomerInput) input: CreateCustomerInput, @Ctx() { kyc }: GraphQLContext): Promise<CustomerRow> {
+  @Mutation(() => Customer, { description: "Creates the customer at Bond and stores it; the id is Bond's customer_id. Service tokens only." })
+  createCustomer(@Arg("input", () => CreateCustomerInput) input: CreateCustomerInput, @Ctx() { kyc, viewer }: GraphQLContext): Promise<CustomerRow> {
+    assertService(viewer);
     return kyc.createCustomer(input);
   }
 
-  @Mutation(() => Customer, { description: "Changes a customer's details at Bond and here. Refused with CUSTOMER_LOCKED once KYC has passed." })
+  @Mutation(() => Customer, {
+    description: "Changes a customer's details at Bond and here. Refused with CUSTOMER_LOCKED once KYC has passed. A customer token may change only its own record.",
+  })
   updateCustomer(
     @Arg("id", () => ID) id: string,
     @Arg("input", () => UpdateCustomerInput) input: UpdateCustomerInput,
-    @Ctx() { kyc }: GraphQLContext,
+    @Ctx() { kyc, viewer }: GraphQLContext,
   ): Promise<CustomerRow> {
+    assertCanAccessCustomer(viewer, id);
     return kyc.updateCustomer(id, input);
   }
 
-  @FieldResolver(() => [KycAttempt], { description: "KYC attempts, newest first." })
+  @FieldResolver(() => [KycAttempt], { description: "KYC attempts, newest first.", complexity: 10 })
   kycAttempts(@Root() customer: CustomerRow, @Ctx() { kyc }: GraphQLContext) {
     return kyc.listAttempts(customer.id);
   }

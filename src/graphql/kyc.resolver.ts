@@ -1,4 +1,5 @@
 import { Arg, Ctx, ID, Mutation, Resolver, Root, Subscription, type SubscribeResolverData, UseMiddleware } from "type-graphql";
+import { assertCanAccessCustomer, rateLimitKey } from "../domain/access.js";
 import { DomainError } from "../domain/errors.js";
 import type { KycStatusChange } from "../realtime/kyc-status-bus.js";
 import type { GraphQLContext } from "./context.js";
@@ -9,6 +10,8 @@ import { KycAttempt, KycStatusEvent } from "./types.js";
 /** graphql-ws reports a thrown subscribe error to the client; give it the same public code as elsewhere. */
 async function kycStatusStream({ args, context }: SubscribeResolverData<unknown, { customerId: string }, GraphQLContext>) {
   try {
+    // Checked at every subscribe, with the connection's token as it stands now (an expired one fails).
+    assertCanAccessCustomer(context.viewer, args.customerId);
     return await context.kyc.watchKycStatus(args.customerId);
   } catch (error) {
     if (error instanceof DomainError) throw toGraphQLError(error);
@@ -25,15 +28,18 @@ export class KycResolver {
     description:
       "Validates the KYC data, records the attempt and sends it to Bond. The outcome arrives later (kycStatusChanged). " +
       "Errors: BAD_USER_INPUT (extensions.fields), CUSTOMER_NOT_FOUND, KYC_ALREADY_PASSED (extensions.passedAt), KYC_IN_PROGRESS, " +
-      "IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_KEY_IN_FLIGHT, UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED.",
+      "IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_KEY_IN_FLIGHT, UPSTREAM_UNAVAILABLE, UPSTREAM_REJECTED, " +
+      "UNAUTHENTICATED, FORBIDDEN (another customer's id), RATE_LIMITED (extensions.retryAfterSeconds).",
   })
-  submitKyc(@Arg("input", () => SubmitKycInput) input: SubmitKycInput, @Ctx() { kyc }: GraphQLContext) {
+  async submitKyc(@Arg("input", () => SubmitKycInput) input: SubmitKycInput, @Ctx() { kyc, viewer, rateLimits }: GraphQLContext) {
+    assertCanAccessCustomer(viewer, String(input.customerId ?? ""));
+    await rateLimits.consumeSubmitKyc(rateLimitKey(viewer));
     return kyc.submitKyc(input);
   }
 
   @Subscription(() => KycStatusEvent, {
     subscribe: kycStatusStream,
-    description: "The customer's current KYC status, then one message per change.",
+    description: "The customer's current KYC status, then one message per change. A customer token may watch only its own id.",
   })
   kycStatusChanged(@Arg("customerId", () => ID) _customerId: string, @Root() change: KycStatusChange): KycStatusChange {
     return change;

@@ -1,9 +1,12 @@
+import { createHash } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import type { Logger } from "pino";
 import { verifyBondSignature } from "../bond/webhook-signature.js";
 import { parseBondWebhook, UnsupportedBondEvent } from "../domain/bond-webhook.js";
 import { CustomerNotFound, ValidationFailed } from "../domain/errors.js";
+import type { WebhookReceiptRepository } from "../db/webhook-receipts.js";
 import type { KycService } from "../kyc/kyc-service.js";
+import { ipAllowed, type RateLimits } from "./rate-limits.js";
 
 export const BOND_WEBHOOK_PATH = "/webhooks/bond";
 
@@ -13,6 +16,13 @@ export interface BondWebhookRouteOptions {
   /** Secrets a signature may match (more than one while a secret is being rotated). */
   secrets: string[];
   toleranceSeconds: number;
+  /** The signed-string template (WEBHOOK_SIGNED_CONTENT). */
+  signedContent: string;
+  /** Source IPs/CIDRs allowed to post (empty = any). */
+  allowedIps: string[];
+  receipts: WebhookReceiptRepository;
+  /** Charged for each refused request, so a source that keeps failing the checks is slowed down. */
+  rateLimits: RateLimits;
   clock: () => Date;
 }
 
@@ -21,28 +31,54 @@ function reply(response: Response, status: number, code: string, message: string
 }
 
 /**
- * POST /webhooks/bond: verifies Bond's signature over the raw body, parses the event, hands it to the
- * KYC service, and answers 200 only once the event is stored (any other answer makes Bond retry).
+ * POST /webhooks/bond: checks the source address, verifies Bond's signature over the raw body, refuses a
+ * replayed signature, parses the event, hands it to the KYC service, and answers 200 only once the event
+ * is stored (any other answer makes Bond retry). Nothing is stored for a refused request.
  */
 export function bondWebhookRouter(options: BondWebhookRouteOptions): Router {
   const router = express.Router();
+  // Refused requests spend the source's budget; a spent budget is refused before any work is done.
+  const refuse = async (request: Request, response: Response, status: number, code: string, message: string) => {
+    try {
+      await options.rateLimits.consumeAnonymous(request.ip ?? "unknown");
+    } catch (error) {
+      const retryAfter = (error as { details?: { retryAfterSeconds?: number } }).details?.retryAfterSeconds ?? 60;
+      response.set("Retry-After", String(retryAfter));
+      return reply(response, 429, "RATE_LIMITED", "Too many refused webhook requests from this address.", { retryAfterSeconds: retryAfter });
+    }
+    return reply(response, status, code, message);
+  };
+  router.post(BOND_WEBHOOK_PATH, (request: Request, response: Response, next) => {
+    if (ipAllowed(request.ip, options.allowedIps)) return next();
+    options.logger.warn({ ip: request.ip }, "webhook refused: source address not allowed");
+    return void refuse(request, response, 403, "FORBIDDEN_SOURCE", "Webhooks are not accepted from this address.");
+  });
   router.post(BOND_WEBHOOK_PATH, express.raw({ type: () => true, limit: "64kb" }), async (request: Request, response: Response) => {
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const header = request.get("Bond-Signature");
     const signature = verifyBondSignature({
-      header: request.get("Bond-Signature"),
+      header,
       rawBody,
       secrets: options.secrets,
       toleranceSeconds: options.toleranceSeconds,
       now: options.clock(),
+      template: options.signedContent,
     });
     if (!signature.ok) {
       options.logger.warn({ reason: signature.reason }, "webhook refused: bad signature");
-      return reply(response, 401, "INVALID_SIGNATURE", `Bond-Signature check failed (${signature.reason}).`);
+      return refuse(request, response, 401, "INVALID_SIGNATURE", `Bond-Signature check failed (${signature.reason}).`);
     }
+    const signatureHash = createHash("sha256").update(header!).digest("hex");
+    if (!(await options.receipts.recordOnce(signatureHash, options.clock()))) {
+      options.logger.warn("webhook refused: replayed signature");
+      return refuse(request, response, 400, "REPLAYED_WEBHOOK", "This exact signed request was already received.");
+    }
+    const forgetReceipt = () => options.receipts.forget(signatureHash).catch(() => undefined);
     let body: unknown;
     try {
       body = JSON.parse(rawBody.toString("utf8"));
     } catch {
+      await forgetReceipt();
       return reply(response, 400, "MALFORMED_JSON", "The body is not valid JSON.");
     }
     try {
@@ -51,6 +87,7 @@ export function bondWebhookRouter(options: BondWebhookRouteOptions): Router {
       options.logger.info({ customerId: event.customerId, event: event.event, result: outcome.result, kycStatus: outcome.kycStatus }, "webhook stored");
       return response.status(200).json({ received: true, ...outcome });
     } catch (error) {
+      await forgetReceipt();
       if (error instanceof ValidationFailed) return reply(response, 400, "MALFORMED_WEBHOOK", error.message, { fields: error.fields });
       if (error instanceof UnsupportedBondEvent) return reply(response, 422, error.code, error.message);
       if (error instanceof CustomerNotFound) return reply(response, 404, "UNKNOWN_CUSTOMER", error.message);

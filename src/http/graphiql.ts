@@ -147,11 +147,17 @@ const PAGE_SCRIPT = String.raw`(function () {
     return typeof value === "object" && value !== null && "code" in value && "reason" in value;
   }
 
+  var latestHeaders = Object.assign({}, config.headers);
   var client = window.graphqlWs.createClient({
     url: wsUrl.href,
     lazy: true,
-    // The configured headers (typically auth) go along as connection params, where graphql-ws servers look.
-    connectionParams: config.headers,
+    // The headers (from the headers editor: typically Authorization) go along as connection params,
+    // where graphql-ws servers look; read when the socket opens, so a changed token applies on reconnect.
+    connectionParams: function () {
+      var params = {};
+      Object.keys(latestHeaders).forEach(function (name) { params[name.toLowerCase()] = latestHeaders[name]; });
+      return params;
+    },
     // Keep trying while a subscription runs (its Stop button ends it); each wait is shown in the pane.
     retryAttempts: Infinity,
     // graphql-ws gives up at once on a browser "error" event (what a refused connection produces);
@@ -205,12 +211,15 @@ const PAGE_SCRIPT = String.raw`(function () {
   }
 
   function fetcher(params, opts) {
+    latestHeaders = Object.assign({}, config.headers, opts && opts.headers);
     return isSubscription(params) ? overWebSocket(params) : overHttp(params, opts);
   }
 
   // ?query=…&variables=… open a tab with that operation (handy for links and scripted tests).
   var search = new URLSearchParams(window.location.search);
   var props = { fetcher: fetcher, defaultQuery: config.defaultQuery };
+  // Headers the server suggests (the development token) appear in the headers editor, where they can be changed.
+  if (Object.keys(config.defaultHeaders).length > 0) props.defaultHeaders = JSON.stringify(config.defaultHeaders, null, 2);
   if (search.has("query")) props.query = search.get("query");
   if (search.has("variables")) props.variables = search.get("variables");
 
@@ -374,8 +383,16 @@ function jsonForScript(value: unknown): string {
 }
 
 /** The HTML page; our Apollo landing-page plugin returns it for GET /graphql from a browser. */
-export function graphiqlHtml(options: { graphqlPath: string; title?: string; defaultQuery?: string; headers?: Record<string, string> }): string {
-  const config = { graphqlPath: options.graphqlPath, defaultQuery: options.defaultQuery ?? DEFAULT_QUERY, headers: options.headers ?? {} };
+export function graphiqlHtml(options: {
+  graphqlPath: string;
+  title?: string;
+  defaultQuery?: string;
+  /** Sent with every request, not shown. */
+  headers?: Record<string, string>;
+  /** Shown in the headers editor (editable); sent with every request while there. */
+  defaultHeaders?: Record<string, string>;
+}): string {
+  const config = { graphqlPath: options.graphqlPath, defaultQuery: options.defaultQuery ?? DEFAULT_QUERY, headers: options.headers ?? {}, defaultHeaders: options.defaultHeaders ?? {} };
   const stylesheet = (name: string) => `<link rel="stylesheet" href="${escapeHtml(assetUrl(name))}">`;
   const script = (name: string) => `<script src="${escapeHtml(assetUrl(name))}"></script>`;
   return `<!doctype html>

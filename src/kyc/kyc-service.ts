@@ -112,7 +112,9 @@ export class KycService {
   async submitKyc(input: KycSubmissionInput): Promise<KycAttemptRow> {
     const submission = validateKycSubmission(input);
     const { repository, vault, clock } = this.deps;
-    const fingerprint = vault.fingerprint(fingerprintMaterial(submission));
+    // During a PII key rotation a stored fingerprint may have been made with the previous key.
+    const fingerprints = vault.fingerprints(fingerprintMaterial(submission));
+    const fingerprint = fingerprints[0];
     const startedAt = clock();
 
     const plan = await repository.transaction(async (tx) => {
@@ -129,7 +131,7 @@ export class KycService {
             inFlight: stored.attemptStatus === KycAttemptStatus.PENDING,
             notSent: stored.attemptStatus === KycAttemptStatus.NOT_SENT,
           },
-          fingerprint,
+          stored && fingerprints.includes(stored.fingerprint) ? stored.fingerprint : fingerprint,
           startedAt,
         );
         if (decision.kind === "replay") return { send: false as const, attempt: (await repository.findAttempt(decision.attemptId, tx))! };

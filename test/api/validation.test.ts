@@ -32,7 +32,7 @@ describe("bad input gets typed errors and changes nothing", () => {
     const { ssn: _omitted, ...withoutSsn } = kycInput(customerId);
     const response = await fetch(app.graphqlUrl, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...(await app.asService()) },
       body: JSON.stringify({ query: print(SubmitKycDocument), variables: { input: { ...withoutSsn, phone: "555-999-0000" } } }),
     });
     const result = (await response.json()) as any;
@@ -68,7 +68,7 @@ describe("bad input gets typed errors and changes nothing", () => {
   it("returns null for a customer that does not exist", async () => {
     const response = await fetch(app.graphqlUrl, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...(await app.asService()) },
       body: JSON.stringify({ query: "query($id: ID!) { customer(id: $id) { id } }", variables: { id: unknownCustomerId() } }),
     });
     expect(await response.json()).toEqual({ data: { customer: null } });
@@ -79,7 +79,7 @@ describe("ids that are not UUIDs", () => {
   it("find no customer instead of failing", async () => {
     const query = await fetch(app.graphqlUrl, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...(await app.asService()) },
       body: JSON.stringify({ query: '{ customer(id: "not-a-uuid\' or 1=1 --") { id } }' }),
     });
     expect(await query.json()).toEqual({ data: { customer: null } });

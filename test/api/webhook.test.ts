@@ -33,7 +33,9 @@ describe("POST /webhooks/bond", () => {
     );
     await messages.waitFor(1);
     const success = { event: "kyc.verification.success", customer_id: customerId, occurred_at: "2026-01-01-00:00:07.000000+00:00" };
-    const responses = await Promise.all([app.postWebhook(success), app.postWebhook(success), app.postWebhook(success)]);
+    // Bond signs each delivery when it sends it, so redeliveries carry their own timestamps.
+    const now = Math.floor(app.now().getTime() / 1000);
+    const responses = await Promise.all([0, 1, 2].map((offset) => app.postWebhook(success, { timestamp: now - offset })));
     expect(responses.map((response) => response.status)).toEqual([200, 200, 200]);
     expect(responses.map((response) => response.body.result).sort()).toEqual(["changed", "duplicate", "duplicate"]);
     expect(await eventsOf(customerId)).toHaveLength(1);

@@ -7,7 +7,9 @@ import { print, type ExecutionResult } from "graphql";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
+import { signToken } from "../../src/auth/token-verifier.js";
 import { bondSignatureHeader } from "../../src/bond/webhook-signature.js";
+import { TEST_JWT_SECRET, TEST_SERVICE_SCOPE } from "./test-app.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -42,7 +44,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   const webhookSecret = env.BOND_WEBHOOK_SECRET ?? randomBytes(16).toString("hex");
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, "dist/src/main.js")], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, NODE_ENV: "test", PORT: "0", LOG_LEVEL: "info", DATA_DIR: dataDir, SANDBOX_WEBHOOK_DELAY_MS: "20", BOND_WEBHOOK_SECRET: webhookSecret, ...env },
+    env: { PATH: process.env.PATH, NODE_ENV: "test", PORT: "0", LOG_LEVEL: "info", DATA_DIR: dataDir, SANDBOX_WEBHOOK_DELAY_MS: "20", BOND_WEBHOOK_SECRET: webhookSecret, AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -64,6 +66,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     void exited.then((code) => fail(new Error(`server exited (${code}) before listening:\n${output}`)));
   });
   const clients: Client[] = [];
+  // A service token, as the in-process test apps send by default.
+  const token = await signToken({ secret: TEST_JWT_SECRET, issuer: "kyc-graphql", audience: "kyc-graphql" }, { sub: "test-service", scope: TEST_SERVICE_SCOPE }, 3600, new Date());
   return {
     pid: child.pid!,
     url,
@@ -74,11 +78,11 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     output: () => output,
     exited,
     async graphql(document, variables) {
-      const response = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: print(document), variables }) });
+      const response = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: print(document), variables }) });
       return (await response.json()) as ExecutionResult<any>;
     },
     websocketClient() {
-      const client = createClient({ url: `${url.replace(/^http/, "ws")}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+      const client = createClient({ url: `${url.replace(/^http/, "ws")}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams: { authorization: `Bearer ${token}` } });
       clients.push(client);
       return client;
     },

@@ -1,0 +1,92 @@
+import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import type { Viewer } from "../domain/access.js";
+import { isUuid } from "../domain/validation.js";
+
+export interface TokenSettings {
+  /** HS256 shared secret (at least 32 bytes). */
+  secret?: string;
+  /** JWKS URL of an identity provider (RS256/ES256/EdDSA keys, fetched and cached by jose). */
+  jwksUrl?: string;
+  issuer: string;
+  audience: string;
+  /** The `scope` value that makes a token a service token. */
+  serviceScope: string;
+  clockToleranceSeconds: number;
+  /** The time tokens are checked against (injectable for tests). */
+  clock?: () => Date;
+}
+
+/** Turns an `Authorization` header value (or a graphql-ws `connection_init` one) into a Viewer. */
+export type TokenVerifier = (authorization: unknown) => Promise<Viewer>;
+
+const ASYMMETRIC = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
+
+function describeFailure(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return "the token has expired";
+  if (error instanceof errors.JWTClaimValidationFailed) return `the token's ${error.claim} claim is not accepted`;
+  if (error instanceof errors.JWSSignatureVerificationFailed) return "the token's signature does not verify";
+  if (error instanceof errors.JOSEAlgNotAllowed) return "the token's algorithm is not accepted";
+  if (error instanceof errors.JWKSNoMatchingKey) return "no key matches the token";
+  return "the token is not a valid JWT";
+}
+
+function scopesOf(payload: JWTPayload): string[] {
+  const scope = payload.scope ?? payload.scp;
+  if (typeof scope === "string") return scope.split(" ").filter(Boolean);
+  if (Array.isArray(scope)) return scope.filter((value): value is string => typeof value === "string");
+  return [];
+}
+
+/** What a verified token's claims allow: a service scope wins; otherwise the subject must be a customer id. */
+export function viewerFromClaims(payload: JWTPayload, serviceScope: string): Viewer {
+  const subject = typeof payload.sub === "string" ? payload.sub : "";
+  const expiresAt = typeof payload.exp === "number" ? new Date(payload.exp * 1000) : null;
+  if (scopesOf(payload).includes(serviceScope)) return { kind: "service", subject: subject || "service", expiresAt };
+  if (isUuid(subject)) return { kind: "customer", customerId: subject.toLowerCase(), subject, expiresAt };
+  return { kind: "anonymous", reason: "the token is neither a service token nor for a customer id" };
+}
+
+/**
+ * JWT verification with jose: signature (HS256 secret or the provider's JWKS), issuer, audience and
+ * expiry (required) are all checked; any failure yields an anonymous viewer with the reason.
+ */
+export function createTokenVerifier(settings: TokenSettings): TokenVerifier {
+  const key: Uint8Array | JWTVerifyGetKey = settings.jwksUrl ? createRemoteJWKSet(new URL(settings.jwksUrl)) : new TextEncoder().encode(settings.secret!);
+  const algorithms = settings.jwksUrl ? ASYMMETRIC : ["HS256"];
+  return async (authorization) => {
+    if (authorization === undefined || authorization === null || authorization === "") return { kind: "anonymous", reason: "no bearer token was sent" };
+    const match = typeof authorization === "string" ? /^Bearer\s+([A-Za-z0-9_.-]{1,8192})$/i.exec(authorization.trim()) : null;
+    if (!match) return { kind: "anonymous", reason: "the authorization value is not `Bearer <token>`" };
+    try {
+      const { payload } = await jwtVerify(match[1], key as Uint8Array, {
+        issuer: settings.issuer,
+        audience: settings.audience,
+        algorithms,
+        requiredClaims: ["exp"],
+        clockTolerance: settings.clockToleranceSeconds,
+        currentDate: settings.clock?.(),
+      });
+      return viewerFromClaims(payload, settings.serviceScope);
+    } catch (error) {
+      return { kind: "anonymous", reason: describeFailure(error) };
+    }
+  };
+}
+
+/** Signs an HS256 token (the development service token; tests' tokens). */
+export async function signToken(
+  settings: Pick<TokenSettings, "issuer" | "audience"> & { secret: string },
+  claims: { sub: string; scope?: string },
+  expiresInSeconds: number,
+  now = new Date(),
+): Promise<string> {
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  return new SignJWT(claims.scope ? { scope: claims.scope } : {})
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(claims.sub)
+    .setIssuer(settings.issuer)
+    .setAudience(settings.audience)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + expiresInSeconds)
+    .sign(new TextEncoder().encode(settings.secret));
+}

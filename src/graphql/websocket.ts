@@ -1,0 +1,112 @@
+import type { Server } from "node:http";
+import { GraphQLError, specifiedRules, type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
+import { CloseCode } from "graphql-ws";
+import { useServer } from "graphql-ws/use/ws";
+import type { Logger } from "pino";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { TokenVerifier } from "../auth/token-verifier.js";
+import type { Viewer } from "../domain/access.js";
+import type { GraphQLContext } from "./context.js";
+import { createDocumentCache } from "./document-cache.js";
+import { assertComplexity } from "./limits.js";
+
+export interface GraphQLWebSocketOptions {
+  httpServer: Server;
+  path: string;
+  schema: GraphQLSchema;
+  verifyToken: TokenVerifier;
+  /** The context of one operation, for the connection's viewer. */
+  context: (viewer: Viewer) => GraphQLContext;
+  formatErrors: (errors: readonly GraphQLError[]) => GraphQLError[] | ReturnType<GraphQLError["toJSON"]>[];
+  validationRules: ValidationRule[];
+  maxComplexity: number;
+  connectionInitTimeoutMs: number;
+  maxSubscriptionsPerConnection: number;
+  clock: () => Date;
+  logger: Logger;
+}
+
+/** Close codes clients can act on: 4401 = send a (valid) token; 4403 = the token no longer holds, get a new one. */
+export const CLOSE_UNAUTHENTICATED = CloseCode.Unauthorized;
+export const CLOSE_TOKEN_EXPIRED = CloseCode.Forbidden;
+
+interface ConnectionState {
+  viewer: Viewer;
+  expiryTimer?: NodeJS.Timeout;
+}
+
+/** Timers beyond this would overflow setTimeout; a token valid that long is re-checked per operation anyway. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * graphql-ws over `ws` with authentication at `connection_init` ({ authorization: "Bearer …" }), the token
+ * checked again at every subscribe (expiry) and by every resolver (which customer), the socket closed
+ * with 4403 when the token expires, a cap on subscriptions per connection, and the same query limits
+ * (depth, aliases, cost, introspection) as over HTTP.
+ */
+export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
+  // 64 KB per message: subscribe payloads are small documents; larger frames are refused by ws (1009).
+  const websocketServer = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: 64 * 1024 });
+  const connections = new WeakMap<object, ConnectionState>();
+  const rules = [...specifiedRules, ...options.validationRules];
+  const documents = createDocumentCache({ schema: options.schema, rules, maxTokens: 5_000 });
+
+  const currentViewer = (state: ConnectionState | undefined): Viewer => {
+    if (!state) return { kind: "anonymous", reason: "the connection was not initialised" };
+    const { viewer } = state;
+    if (viewer.kind !== "anonymous" && viewer.expiresAt && viewer.expiresAt <= options.clock()) return { kind: "anonymous", reason: "the token has expired" };
+    return viewer;
+  };
+
+  const cleanup = useServer<Record<string, unknown>, { socket: WebSocket }>(
+    {
+      schema: options.schema,
+      connectionInitWaitTimeout: options.connectionInitTimeoutMs,
+      onConnect: async (ctx) => {
+        const viewer = await options.verifyToken(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
+        if (viewer.kind === "anonymous") {
+          options.logger.info({ reason: viewer.reason }, "websocket refused: not authenticated");
+          ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, `Unauthorized: ${viewer.reason}`.slice(0, 120));
+          return false;
+        }
+        const state: ConnectionState = { viewer };
+        if (viewer.expiresAt) {
+          const remaining = Math.min(Math.max(viewer.expiresAt.getTime() - options.clock().getTime(), 0), MAX_TIMER_MS);
+          state.expiryTimer = setTimeout(() => ctx.extra.socket.close(CLOSE_TOKEN_EXPIRED, "Forbidden: the token has expired"), remaining);
+          state.expiryTimer.unref();
+        }
+        connections.set(ctx, state);
+        return true;
+      },
+      onClose: (ctx) => {
+        clearTimeout(connections.get(ctx)?.expiryTimer);
+        connections.delete(ctx);
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        if (Object.keys(ctx.subscriptions).length > options.maxSubscriptionsPerConnection) {
+          return [new GraphQLError(`At most ${options.maxSubscriptionsPerConnection} operations may run on one connection.`, { extensions: { code: "TOO_MANY_SUBSCRIPTIONS" } })];
+        }
+        let document: DocumentNode;
+        let errors: readonly GraphQLError[];
+        try {
+          ({ document, errors } = documents.check(payload.query));
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError("The document could not be parsed.", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
+        }
+        if (errors.length > 0) return errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
+        try {
+          assertComplexity(options.schema, document, payload.variables ?? undefined, payload.operationName ?? undefined, options.maxComplexity);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
+        return { schema: options.schema, document, variableValues: payload.variables, operationName: payload.operationName };
+      },
+      context: (ctx) => options.context(currentViewer(connections.get(ctx))),
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: options.formatErrors(result.errors) } : undefined),
+      onError: (_ctx, _id, _payload, errors) => options.formatErrors(errors) as GraphQLError[],
+    },
+    websocketServer,
+  );
+  return { websocketServer, dispose: () => cleanup.dispose() };
+}
