@@ -102,7 +102,8 @@ export async function createPostgresKycStatusBus(options: PostgresKycStatusBusOp
         try {
           await listen();
           await resync();
-          break;
+          // Lost again while re-syncing (onclose saw this loop running and left it to us): go round.
+          if (listening) break;
         } catch (error) {
           logger.warn({ err: error instanceof Error ? error.message : String(error), retryInMs: delay }, "cannot re-establish LISTEN yet");
           await new Promise((resolve) => setTimeout(resolve, delay).unref());
