@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type NextFunction, type Request, type Response } from "express";
@@ -26,10 +27,11 @@ import { startGraphQLWebSocketServer } from "./graphql/websocket.js";
 import { BOND_WEBHOOK_PATH, bondWebhookRouter } from "./http/bond-webhook.route.js";
 import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlHtml } from "./http/graphiql.js";
 import { createRateLimits } from "./http/rate-limits.js";
-import { KycService, type Clock } from "./kyc/kyc-service.js";
+import { currentKycStatus, KycService, type Clock } from "./kyc/kyc-service.js";
 import { createMetrics, graphqlMetricsPlugin, instrumentBondApi, METRICS_PATH, webhookMetricsMiddleware, type Metrics } from "./observability/metrics.js";
 import { requestContextMiddleware, requestLogFields } from "./observability/request-context.js";
-import { createInProcessKycStatusBus } from "./realtime/kyc-status-bus.js";
+import { createInProcessKycStatusBus, type KycStatusBus } from "./realtime/kyc-status-bus.js";
+import { createPostgresKycStatusBus } from "./realtime/postgres-kyc-status-bus.js";
 import { createPiiVault, developmentPiiKey } from "./security/pii-vault.js";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -50,6 +52,7 @@ export interface App {
   /** Base URL of the Bond API in use (the embedded sandbox's, when it is mounted). */
   bondApiUrl: string;
   database: OpenDatabase;
+  kycStatusBus: KycStatusBus;
   /** The embedded Bond sandbox, when no BOND_API_URL is configured. */
   bondSandbox: BondSandbox | null;
   /** The secret webhooks must be signed with (generated for the embedded sandbox). */
@@ -118,26 +121,38 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     (call) => bondLogger.debug(call, "bond call"),
   );
 
-  const bus = createInProcessKycStatusBus();
+  const repository = new KycRepository(database.db);
+  // On real Postgres every instance hears every change (pg_notify/LISTEN); PGlite has one process.
+  const bus =
+    database.kind === "postgres"
+      ? await createPostgresKycStatusBus({
+          databaseUrl: config.databaseUrl!,
+          loadCurrent: async (ids) => (await repository.findKycStatuses(ids)).map(currentKycStatus),
+          logger: logger.child({ component: "kyc-status-bus" }),
+          applicationName: `kyc-graphql listen pid=${process.pid}`,
+        })
+      : createInProcessKycStatusBus();
   const receipts = new WebhookReceiptRepository(database.db);
   // Receipts older than the timestamp tolerance are useless (such a timestamp is refused as stale).
   const purgeReceipts = setInterval(() => {
     receipts.purgeBefore(new Date(clock().getTime() - 2 * config.bond.webhookToleranceSeconds * 1000)).catch((error: unknown) => logger.warn({ err: String(error) }, "could not purge webhook receipts"));
   }, 60_000);
   purgeReceipts.unref();
-  const kyc = new KycService({ repository: new KycRepository(database.db), bond, bus, vault, clock, logger });
+  const kyc = new KycService({ repository, bond, bus, vault, clock, logger });
 
   const schema = await buildKycSchema();
   const queryLimits = { ...config.graphql };
   // Errors over WebSocket go through the same formatter as over HTTP: same codes, internals masked.
   const formatGraphQLError = formatError(logger);
   const formatErrors = (errors: readonly GraphQLError[]) => errors.map((error) => formatGraphQLError(error.toJSON(), error));
+  // One logger for every WebSocket operation: thousands of subscriptions stay open (see BENCHMARKS.md).
+  const websocketLogger = logger.child({ transport: "ws" });
   const websocket = startGraphQLWebSocketServer({
     httpServer,
     path: GRAPHQL_PATH,
     schema,
     verifyToken,
-    context: (viewer: Viewer): GraphQLContext => ({ kyc, viewer, rateLimits, logger: logger.child({ transport: "ws" }) }),
+    context: (viewer: Viewer): GraphQLContext => ({ kyc, viewer, rateLimits, logger: websocketLogger }),
     formatErrors,
     validationRules: limitRules(queryLimits),
     maxComplexity: config.graphql.maxComplexity,
@@ -159,8 +174,11 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     // main.ts owns SIGINT/SIGTERM and calls close(); Apollo's own handlers would race it and hang stop().
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      { async serverWillStart() { return { async drainServer() { await websocket.dispose(); } }; } },
+      // Waits for in-flight requests (a webhook's transaction included) for up to 5 s, well inside main's 10 s limit.
+      // WebSockets are closed before (close() below), with 1001 rather than a socket the HTTP drain cut.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5_000 }),
+      // We send no cache hints; the default cache-control plugin would still compute a policy for every field.
+      ApolloServerPluginCacheControlDisabled(),
       complexityPlugin(schema, config.graphql.maxComplexity),
       graphqlMetricsPlugin(metrics),
       // GraphiQL from our own assets: Apollo's default landing page loads Apollo Sandbox from a CDN.
@@ -179,6 +197,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const app = express();
   app.disable("x-powered-by");
   app.use(requestContextMiddleware(logger));
+  // Express would hash every response body for an ETag; API responses are never revalidated by it.
+  app.set("etag", false);
   if (config.limits.trustProxy) app.set("trust proxy", config.limits.trustProxy);
   const perIp = rateLimits.perIp();
   app.get("/healthz", perIp, (_request, response) => {
@@ -251,6 +271,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     webhookUrl: `${url}${BOND_WEBHOOK_PATH}`,
     bondApiUrl: bondApiUrl(),
     database,
+    kycStatusBus: bus,
     bondSandbox,
     webhookSecret,
     devServiceToken,
@@ -260,7 +281,9 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       closing ??= (async () => {
         clearInterval(purgeReceipts);
         await bondSandbox?.close();
-        await apollo.stop(); // drains HTTP and the WebSocket server (plugins above)
+        // WebSockets first, so each client gets 1001 (going away) rather than a socket the HTTP drain cut.
+        await websocket.dispose();
+        await apollo.stop(); // stops accepting, then drains HTTP (plugin above)
         await bus.close();
         await database.close();
       })();

@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
+import { GraphQLError, specifiedRules, type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
 import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { Logger } from "pino";
@@ -10,6 +10,7 @@ import type { Metrics } from "../observability/metrics.js";
 import { REQUEST_ID_HEADER, requestIdFrom, runInRequest } from "../observability/request-context.js";
 import { requestIdOfOperation, websocketOperations } from "../observability/websocket-operations.js";
 import type { GraphQLContext } from "./context.js";
+import { createDocumentCache } from "./document-cache.js";
 import { assertComplexity } from "./limits.js";
 
 export interface GraphQLWebSocketOptions {
@@ -52,6 +53,7 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
   const websocketServer = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: 64 * 1024 });
   const connections = new WeakMap<object, ConnectionState>();
   const rules = [...specifiedRules, ...options.validationRules];
+  const documents = createDocumentCache({ schema: options.schema, rules, maxTokens: 5_000 });
 
   const currentViewer = (state: ConnectionState | undefined): Viewer => {
     if (!state) return { kind: "anonymous", reason: "the connection was not initialised" };
@@ -92,12 +94,12 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
           return [new GraphQLError(`At most ${options.maxSubscriptionsPerConnection} operations may run on one connection.`, { extensions: { code: "TOO_MANY_SUBSCRIPTIONS" } })];
         }
         let document: DocumentNode;
+        let errors: readonly GraphQLError[];
         try {
-          document = parse(payload.query, { maxTokens: 5_000 });
+          ({ document, errors } = documents.check(payload.query));
         } catch (error) {
           return [error instanceof GraphQLError ? error : new GraphQLError("The document could not be parsed.", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
         }
-        const errors = validate(options.schema, document, rules);
         if (errors.length > 0) return errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
         try {
           assertComplexity(options.schema, document, payload.variables ?? undefined, payload.operationName ?? undefined, options.maxComplexity);
