@@ -72,7 +72,7 @@ const junk = fc.oneof(
 );
 
 /** A GraphQL error code is "typed" when it is one of the codes we document (never INTERNAL_SERVER_ERROR). */
-const TYPED_CODES = new Set(["BAD_USER_INPUT", "CUSTOMER_NOT_FOUND", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_REQUEST", "QUERY_TOO_COMPLEX"]);
+const TYPED_CODES = new Set(["BAD_USER_INPUT", "CUSTOMER_NOT_FOUND", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_REQUEST", "QUERY_TOO_COMPLEX", "PAYLOAD_TOO_LARGE"]);
 
 function expectTypedRefusal(target: string, result: { status: number; json: any; text: string }) {
   expect(result.status, result.text).toBeLessThan(500);
