@@ -6,6 +6,7 @@ import { kycStateOf } from "../db/kyc-repository.js";
 import type { Transaction } from "../db/database.js";
 import type { CustomerRow, KycAttemptRow } from "../db/schema.js";
 import { bondEventIdentity, type BondKycEvent } from "../domain/bond-webhook.js";
+import { eventFromStatusReport } from "../domain/kyc-status-report.js";
 import { assertCanUpdateCustomer, validateCustomerChanges, validateNewCustomer } from "../domain/customer.js";
 import {
   CustomerLocked,
@@ -41,6 +42,8 @@ export interface KycServiceDeps {
   vault: PiiVault;
   clock: Clock;
   logger: Logger;
+  /** Test-only fault hook (KYC_FAULT_CRASH_AFTER_BOND_ACCEPT): runs right after Bond accepted an attempt, before we record it. */
+  afterBondAccepted?: (attemptId: string) => void;
 }
 
 export type WebhookOutcome = { result: "changed" | "duplicate" | "stale" | "already-passed" | "unchanged"; kycStatus: KycStatus };
@@ -163,13 +166,37 @@ export class KycService {
     return this.sendAttempt(plan.attempt, submission, startedAt);
   }
 
-  private async sendAttempt(attempt: KycAttemptRow, submission: KycSubmission, startedAt: Date): Promise<KycAttemptRow> {
+  /**
+   * Sends again an attempt found PENDING after its sender died (the reconciler's job), from its sealed
+   * copy and with its own id as the key: if the first send got through, Bond answers 409
+   * `idempotency_key_exists` and the attempt counts as submitted. While Bond is down it stays PENDING
+   * (and sealed) for the next round.
+   */
+  async resendAbandonedAttempt(attempt: KycAttemptRow): Promise<KycAttemptRow> {
+    if (!attempt.sealedSubmission) throw new Error(`Attempt ${attempt.id} is PENDING without its sealed submission.`);
+    const submission = this.deps.vault.open<KycSubmission>(attempt.sealedSubmission);
+    return this.sendAttempt(attempt, submission, attempt.createdAt, "keep-pending");
+  }
+
+  /**
+   * Asks Bond for a customer's KYC status (a webhook may have been lost) and feeds the answer through
+   * the webhook path: stored once, state machine, published. Returns null when Bond has nothing newer
+   * than "submitted".
+   */
+  async reconcileKycStatus(customerId: string): Promise<WebhookOutcome | null> {
+    const report = await this.callBond(() => this.deps.bond.getKycStatus(customerId));
+    const event = eventFromStatusReport(report, this.deps.clock());
+    return event ? this.ingestBondEvent(event) : null;
+  }
+
+  private async sendAttempt(attempt: KycAttemptRow, submission: KycSubmission, startedAt: Date, whenUnavailable: "not-sent" | "keep-pending" = "not-sent"): Promise<KycAttemptRow> {
     const { repository, bond, clock, logger } = this.deps;
     const finish = (changes: Parameters<KycRepository["updateAttempt"]>[1]) =>
       repository.updateAttempt(attempt.id, { sealedSubmission: null, ...changes }, clock());
     try {
       // The attempt id is the Idempotency-Key Bond sees: a resend of this attempt can never start a second KYC.
       await bond.submitKyc(submission.customerId, submission, attempt.id);
+      this.deps.afterBondAccepted?.(attempt.id);
     } catch (error) {
       if (error instanceof BondRequestError && error.code === "idempotency_key_exists") {
         // Bond already has this very attempt (an earlier send got through): it counts as submitted.
@@ -180,7 +207,7 @@ export class KycService {
         await this.applySignal(submission.customerId, { event: "kyc.verification.success", occurredAt: error.passedAt, source: "submission" });
         throw new KycAlreadyPassed(error.passedAt);
       } else if (error instanceof BondUnavailableError) {
-        await finish({ status: KycAttemptStatus.NOT_SENT });
+        if (whenUnavailable === "not-sent") await finish({ status: KycAttemptStatus.NOT_SENT });
         throw new UpstreamUnavailable(error.reason);
       } else if (error instanceof BondRequestError) {
         await finish({ status: KycAttemptStatus.REJECTED, rejectionCode: error.code });

@@ -46,6 +46,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     PORT: "0",
     LOG_LEVEL: "debug",
     SANDBOX_WEBHOOK_DELAY_MS: "20",
+    // Quick retries against a down Bond, so suites that make it fail do not wait out production budgets.
+    BOND_RETRY_BUDGET_MS: "2000",
+    BOND_RETRY_BASE_DELAY_MS: "10",
+    BOND_RETRY_MAX_DELAY_MS: "100",
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     // Generous budgets: suites that test limits set their own.
     SUBMIT_KYC_RATE_LIMIT_PER_MINUTE: "1000",
