@@ -39,8 +39,10 @@ export interface TestApp extends App {
 }
 
 /** Starts the real app on a random port with its own database and the embedded Bond sandbox. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { routeDatabaseUrl?: (url: string) => string } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
+  // A test may put something (e.g. a TCP proxy it can cut) between the app and its real Postgres.
+  const databaseUrl = database.url && options.routeDatabaseUrl ? options.routeDatabaseUrl(database.url) : database.url;
   const config = loadConfig({
     NODE_ENV: "test",
     PORT: "0",
@@ -55,7 +57,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     SUBMIT_KYC_RATE_LIMIT_PER_MINUTE: "1000",
     IP_RATE_LIMIT_PER_MINUTE: "10000",
     ...env,
-    ...(database.url ? { DATABASE_URL: database.url } : {}),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
   config.dataDir = null;
   let offset = 0;
