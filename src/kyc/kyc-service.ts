@@ -17,7 +17,7 @@ import {
   ValidationFailed,
   type FieldErrors,
 } from "../domain/errors.js";
-import { attemptStatusFor, KycAttemptStatus } from "../domain/kyc-attempt.js";
+import { attemptStatusFor, KycAttemptStatus, passBelongsToAttempt } from "../domain/kyc-attempt.js";
 import { applyKycSignal, KycStatus, type KycStatusSignal } from "../domain/kyc-status.js";
 import {
   assertCanStartKyc,
@@ -201,6 +201,11 @@ export class KycService {
       if (error instanceof BondRequestError && error.code === "idempotency_key_exists") {
         // Bond already has this very attempt (an earlier send got through): it counts as submitted.
         logger.info({ attemptId: attempt.id }, "Bond already had this attempt; treating it as submitted");
+      } else if (error instanceof BondKycAlreadyPassedError && passBelongsToAttempt(error.passedAt, attempt.createdAt)) {
+        // An earlier send of this very attempt got through and has already passed (Bond checks for a pass
+        // before the idempotency key): it was accepted, and the pass is its outcome.
+        logger.info({ attemptId: attempt.id }, "Bond reports a pass since this attempt began; treating it as submitted and passed");
+        await this.applySignal(submission.customerId, { event: "kyc.verification.success", occurredAt: error.passedAt, source: "submission" });
       } else if (error instanceof BondKycAlreadyPassedError) {
         await finish({ status: KycAttemptStatus.REJECTED, rejectionCode: error.code });
         // Bond is the authority: record the pass it reports, so later calls are refused without asking it.
@@ -223,7 +228,12 @@ export class KycService {
       // Our own accepted submission starts a new round, dated when we began sending it: any Bond outcome
       // for it happens after that moment, so a fast webhook that beat us here is never overwritten.
       const result = await this.applySignalInTransaction(tx, submission.customerId, { event: "kyc.submitted", occurredAt: startedAt, source: "submission" });
-      return { change: result.change, attempt: result.attemptStatus ? await repository.findAttempt(attempt.id, tx) : updated };
+      if (result.attemptStatus) return { change: result.change, attempt: await repository.findAttempt(attempt.id, tx) };
+      // The outcome got here first (a fast webhook, or a resend after a crash): this attempt is the one it was for.
+      const customer = await repository.findCustomer(submission.customerId, tx);
+      const caughtUp = customer && customer.kycStatus !== KycStatus.NOT_STARTED ? attemptStatusFor(customer.kycStatus) : null;
+      if (caughtUp && caughtUp !== updated.status) return { change: result.change, attempt: await repository.updateAttempt(attempt.id, { status: caughtUp }, sentAt, tx) };
+      return { change: result.change, attempt: updated };
     });
     if (change) this.deps.bus.publish(change);
     return sent ?? attempt;

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { kycAttempts } from "../../src/db/schema.js";
 import { SubmitKycDocument } from "../gql/graphql.js";
-import { createCustomer, kycInput } from "../support/fixtures.js";
+import { createCustomer, eventually, kycInput } from "../support/fixtures.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 /** Bond slow or down, produced by the embedded sandbox's fault modes: submitKyc retries with the same key. */
@@ -55,15 +55,31 @@ describe("submitKyc while Bond is flaky", () => {
   it("reconciles Bond's 409 idempotency_key_exists on a retry as submitted (the first send got through, its answer did not)", async () => {
     const customerId = await createCustomer(app);
     sandbox().faults.inject({ method: "POST", path: KYC_POST, fault: { kind: "accept-then-fail", status: 502 } });
-    const result = await submitThroughFaults(customerId);
+    // An SSN whose outcome is not a pass, so the retry meets the idempotency check (a pass is checked first).
+    const result = await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "000-00-0000" }) });
     expect(result.errors).toBeUndefined();
-    expect(result.data?.submitKyc.status).toBe("SUBMITTED");
+    expect(["SUBMITTED", "UNDER_REVIEW"]).toContain(result.data?.submitKyc.status);
     expect(kycPosts(customerId).map((post) => [post.status, post.answeredStatus])).toEqual([
       [201, 502],
       [409, undefined],
     ]);
     expect(sandbox().kycSubmissionCount(customerId)).toBe(1);
-    expect(await attemptsOf(customerId)).toMatchObject([{ status: "SUBMITTED", sealedSubmission: null }]);
+    const [attempt] = await attemptsOf(customerId);
+    expect(attempt.sealedSubmission).toBeNull();
+    expect(attempt.sentAt).not.toBeNull();
+  });
+
+  it("takes Bond's kyc_already_passed on a retry as this attempt's own pass when the pass is newer than the attempt", async () => {
+    const customerId = await createCustomer(app);
+    // The first send is accepted but its answer lost; Bond asks to wait 1 s, by which time the customer has passed.
+    sandbox().faults.inject({ method: "POST", path: KYC_POST, fault: { kind: "accept-then-fail", status: 503 } });
+    sandbox().faults.inject({ method: "POST", path: KYC_POST, fault: { kind: "status", status: 429, retryAfter: "1" } });
+    const result = await submitThroughFaults(customerId);
+    expect(result.errors).toBeUndefined();
+    expect(kycPosts(customerId).map((post) => post.status)).toEqual([201, 429, 409]);
+    expect(sandbox().kycSubmissionCount(customerId)).toBe(1);
+    await eventually(async () => (await attemptsOf(customerId))[0]?.status === "PASSED");
+    expect(await attemptsOf(customerId)).toMatchObject([{ status: "PASSED", rejectionCode: null, sealedSubmission: null }]);
   });
 
   it("gives up within the budget with UPSTREAM_UNAVAILABLE, records NOT_SENT, and a later retry with the same key is sent once", async () => {

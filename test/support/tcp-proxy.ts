@@ -34,18 +34,19 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     upstream.pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const cutAll = () => {
+    cut = true;
+    for (const socket of [...open]) socket.resetAndDestroy();
+    open.clear();
+  };
   return {
     port: (server.address() as AddressInfo).port,
-    cut() {
-      cut = true;
-      for (const socket of [...open]) socket.resetAndDestroy();
-      open.clear();
-    },
+    cut: cutAll,
     restore() {
       cut = false;
     },
     async close() {
-      this.cut();
+      cutAll();
       await new Promise((resolve) => server.close(resolve));
     },
   };
