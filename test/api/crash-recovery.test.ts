@@ -76,7 +76,7 @@ describe("a crash between Bond's acceptance and our commit", () => {
     const customer = await eventually(async () => {
       const found = (await restarted.graphql(CustomerDocument, { id: customerId })).data?.customer;
       return found?.kycStatus === "PASSED" && found.kycAttempts[0]?.status === "PASSED" && found;
-    }, 20_000);
+    }, 60_000);
     expect(customer.kycAttempts).toHaveLength(1);
     const [attempt] = customer.kycAttempts;
     expect(attempt).toMatchObject({ idempotencyKey: "signup-1", status: "PASSED" });
@@ -94,5 +94,5 @@ describe("a crash between Bond's acceptance and our commit", () => {
     const replay = await restarted.graphql(SubmitKycDocument, { input: kycInput(customerId, { idempotencyKey: "signup-1" }) });
     expect(replay.data?.submitKyc.id).toBe(attempt.id);
     expect(bond.sandbox.kycSubmissionCount(customerId)).toBe(1);
-  }, 90_000);
+  }, 240_000);
 });

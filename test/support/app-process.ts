@@ -35,7 +35,7 @@ export async function startAppProcess(env: Record<string, string>, jwtSecret: st
   child.stderr!.on("data", (chunk) => (output += String(chunk)));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start in time:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`the server did not start in time:\n${output}`)), 90_000);
     const look = () => {
       const match = /GraphQL \(POST\)\s+(http:\/\/\S+)\/graphql/.exec(output);
       if (match) {
