@@ -116,7 +116,9 @@ async function main() {
                 }
                 seen.get(customerId)!.push(change);
               },
-              error: (error) => console.error("subscription error", error instanceof Error ? error.message : (error as { code?: number }).code ?? error),
+              error: (error) => {
+                if ((error as { code?: number }).code !== 1001) console.error("subscription error", error instanceof Error ? error.message : error);
+              },
               complete: () => {},
             },
           );

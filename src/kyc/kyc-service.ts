@@ -20,6 +20,7 @@ import {
 import { attemptStatusFor, KycAttemptStatus, passBelongsToAttempt } from "../domain/kyc-attempt.js";
 import { applyKycSignal, KycStatus, type KycStatusSignal } from "../domain/kyc-status.js";
 import {
+  assertCanResendAttempt,
   assertCanStartKyc,
   decideIdempotency,
   fingerprintMaterial,
@@ -126,7 +127,13 @@ export class KycService {
         );
         if (decision.kind === "replay") return { send: false as const, attempt: (await repository.findAttempt(decision.attemptId, tx))! };
         if (decision.kind === "resend") {
-          assertCanStartKyc(kycStateOf(customer), await repository.hasPendingAttempt(tx, customer.id));
+          const earlier = (await repository.findAttempt(decision.attemptId, tx))!;
+          assertCanResendAttempt(
+            kycStateOf(customer),
+            earlier.createdAt,
+            await repository.hasOtherAttemptSince(tx, customer.id, earlier),
+            await repository.hasPendingAttempt(tx, customer.id),
+          );
           const attempt = await repository.updateAttempt(
             decision.attemptId,
             { status: KycAttemptStatus.PENDING, sealedSubmission: vault.seal(submission) },
@@ -193,6 +200,8 @@ export class KycService {
     const { repository, bond, clock, logger } = this.deps;
     const finish = (changes: Parameters<KycRepository["updateAttempt"]>[1]) =>
       repository.updateAttempt(attempt.id, { sealedSubmission: null, ...changes }, clock());
+    // When Bond got this attempt in an earlier send, its round began with the attempt, not with this send.
+    let roundStartedAt = startedAt;
     try {
       // The attempt id is the Idempotency-Key Bond sees: a resend of this attempt can never start a second KYC.
       await bond.submitKyc(submission.customerId, submission, attempt.id);
@@ -201,10 +210,12 @@ export class KycService {
       if (error instanceof BondRequestError && error.code === "idempotency_key_exists") {
         // Bond already has this very attempt (an earlier send got through): it counts as submitted.
         logger.info({ attemptId: attempt.id }, "Bond already had this attempt; treating it as submitted");
+        roundStartedAt = attempt.createdAt;
       } else if (error instanceof BondKycAlreadyPassedError && passBelongsToAttempt(error.passedAt, attempt.createdAt)) {
         // An earlier send of this very attempt got through and has already passed (Bond checks for a pass
         // before the idempotency key): it was accepted, and the pass is its outcome.
         logger.info({ attemptId: attempt.id }, "Bond reports a pass since this attempt began; treating it as submitted and passed");
+        roundStartedAt = attempt.createdAt;
         await this.applySignal(submission.customerId, { event: "kyc.verification.success", occurredAt: error.passedAt, source: "submission" });
       } else if (error instanceof BondKycAlreadyPassedError) {
         await finish({ status: KycAttemptStatus.REJECTED, rejectionCode: error.code });
@@ -227,7 +238,7 @@ export class KycService {
       const updated = await repository.updateAttempt(attempt.id, { status: KycAttemptStatus.SUBMITTED, sealedSubmission: null, sentAt }, sentAt, tx);
       // Our own accepted submission starts a new round, dated when we began sending it: any Bond outcome
       // for it happens after that moment, so a fast webhook that beat us here is never overwritten.
-      const result = await this.applySignalInTransaction(tx, submission.customerId, { event: "kyc.submitted", occurredAt: startedAt, source: "submission" });
+      const result = await this.applySignalInTransaction(tx, submission.customerId, { event: "kyc.submitted", occurredAt: roundStartedAt, source: "submission" });
       if (result.attemptStatus) return { change: result.change, attempt: await repository.findAttempt(attempt.id, tx) };
       // The outcome got here first (a fast webhook, or a resend after a crash): this attempt is the one it was for.
       const customer = await repository.findCustomer(submission.customerId, tx);

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { kycAttempts } from "../../src/db/schema.js";
-import { SubmitKycDocument } from "../gql/graphql.js";
+import { CustomerDocument, SubmitKycDocument } from "../gql/graphql.js";
 import { createCustomer, eventually, kycInput } from "../support/fixtures.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
@@ -102,6 +102,30 @@ describe("submitKyc while Bond is flaky", () => {
     expect(attempts).toHaveLength(1);
     expect(new Set(kycPosts(customerId).map((post) => post.idempotencyKey))).toEqual(new Set([attempts[0].id]));
     expect(sandbox().kycSubmissionCount(customerId)).toBe(1);
+  });
+
+  it.each([
+    ["123-45-6789", "PASSED"],
+    ["000-00-0000", "UNDER_REVIEW"],
+  ])("the client's retry with the same key goes through when Bond had the first send after all (SSN %s → %s)", async (ssn, outcome) => {
+    const customerId = await createCustomer(app);
+    // Bond accepts the first send but its answer is lost; every retry then fails: the client is told UPSTREAM_UNAVAILABLE.
+    sandbox().faults.inject({ method: "POST", path: KYC_POST, fault: { kind: "accept-then-fail", status: 503 } });
+    sandbox().faults.inject({ method: "POST", path: KYC_POST, fault: { kind: "status", status: 503 }, rate: 1 });
+    const failed = await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn, idempotencyKey: "lost-answer" }) });
+    expect(failed.errors?.[0].extensions?.code).toBe("UPSTREAM_UNAVAILABLE");
+    expect(await attemptsOf(customerId)).toMatchObject([{ status: "NOT_SENT" }]);
+    // Meanwhile Bond's webhooks move the customer on: the round in progress (or the pass) is this attempt's own.
+    await eventually(async () => (await app.graphql(CustomerDocument, { id: customerId })).data?.customer?.kycStatus === outcome);
+
+    sandbox().faults.clear();
+    const retried = await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn, idempotencyKey: "lost-answer" }) });
+    expect(retried.errors).toBeUndefined();
+    expect(await attemptsOf(customerId)).toMatchObject([{ status: outcome, sealedSubmission: null }]);
+    // Never backwards: the resend does not take the customer back to SUBMITTED.
+    expect((await app.graphql(CustomerDocument, { id: customerId })).data?.customer?.kycStatus).toBe(outcome);
+    expect(sandbox().kycSubmissionCount(customerId)).toBe(1);
+    expect(kycPosts(customerId).at(-1)?.status).toBe(409);
   });
 
   it("does not call back sooner than a Retry-After beyond the budget: it stops at once", async () => {

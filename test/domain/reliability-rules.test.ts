@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { isDatabaseUnavailable } from "../../src/db/database-errors.js";
 import { passBelongsToAttempt } from "../../src/domain/kyc-attempt.js";
 import { eventFromStatusReport } from "../../src/domain/kyc-status-report.js";
+import { assertCanResendAttempt } from "../../src/domain/kyc-submission.js";
+import { KycStatus } from "../../src/domain/kyc-status.js";
 
 const customerId = "0b0f8d0e-3c1f-4a41-9a7e-1d2c3b4a5f60";
 const observedAt = new Date("2026-01-01T00:10:00Z");
@@ -58,5 +60,20 @@ describe("isDatabaseUnavailable", () => {
     for (const code of ["23505", "42P01", "22P02"]) expect(isDatabaseUnavailable(coded(code))).toBe(false);
     expect(isDatabaseUnavailable(new Error("boom"))).toBe(false);
     expect(isDatabaseUnavailable(null)).toBe(false);
+  });
+});
+
+describe("assertCanResendAttempt (same key, after NOT_SENT)", () => {
+  const began = new Date("2026-01-01T00:00:00Z");
+  const state = (status: KycStatus, passedAt: Date | null = null) => ({ status, statusAt: passedAt ?? began, passedAt });
+  it("lets Bond decide when the round in progress or a newer pass may be this attempt's own", () => {
+    expect(() => assertCanResendAttempt(state(KycStatus.SUBMITTED), began, false, false)).not.toThrow();
+    expect(() => assertCanResendAttempt(state(KycStatus.UNDER_REVIEW), began, false, false)).not.toThrow();
+    expect(() => assertCanResendAttempt(state(KycStatus.PASSED, new Date("2026-01-01T00:00:05Z")), began, false, false)).not.toThrow();
+  });
+  it("refuses as a new attempt would when another attempt started since, one is pending, or the pass is older", () => {
+    expect(() => assertCanResendAttempt(state(KycStatus.SUBMITTED), began, true, false)).toThrow(/in progress/);
+    expect(() => assertCanResendAttempt(state(KycStatus.FAILED), began, false, true)).toThrow(/in progress/);
+    expect(() => assertCanResendAttempt(state(KycStatus.PASSED, new Date("2025-12-31T00:00:00Z")), began, false, false)).toThrow(/already passed/);
   });
 });
