@@ -24,6 +24,7 @@ const DEADLINE_MS = smoke ? 60_000 : 300_000;
 const FAULT_RATE = 0.3;
 const DUPLICATES = 2;
 const REORDER_WINDOW_MS = 100;
+const CONCURRENCY = 50;
 
 const OUTCOMES = [
   ["123-45-6789", "PASSED"],
@@ -143,29 +144,41 @@ async function main() {
 
     let clientRetries = 0;
     const submitMutation = "mutation($input: SubmitKycInput!) { submitKyc(input: $input) { id status } }";
-    await Promise.all(
-      customerIds.map(async (customerId, index) => {
-        const input = {
-          customerId,
-          programId: "b50063df-0b39-43f7-9458-25b08a75d42a",
-          ssn: OUTCOMES[index % OUTCOMES.length][0],
-          phone: "555-555-5555",
-          phoneCountryCode: "1",
-          email: "soak@example.com",
-          ip: "127.1.1.1",
-          idempotencyKey: `soak-${customerId}`,
-        };
-        // A well-behaved client: on UPSTREAM_UNAVAILABLE (or a key still in flight) it retries with the same key.
-        for (let attempt = 1; ; attempt++) {
+    async function submit(customerId: string, index: number) {
+      const input = {
+        customerId,
+        programId: "b50063df-0b39-43f7-9458-25b08a75d42a",
+        ssn: OUTCOMES[index % OUTCOMES.length][0],
+        phone: "555-555-5555",
+        phoneCountryCode: "1",
+        email: "soak@example.com",
+        ip: "127.1.1.1",
+        idempotencyKey: `soak-${customerId}`,
+      };
+      // A well-behaved client: on UPSTREAM_UNAVAILABLE, a key still in flight, or no answer at all, it retries with the same key.
+      for (let attempt = 1; ; attempt++) {
+        let code: string | undefined;
+        try {
           const result = await graphql(submitMutation, { input });
           if (result.data?.submitKyc) return;
-          const code = result.errors?.[0]?.extensions?.code;
-          if ((code === "UPSTREAM_UNAVAILABLE" || code === "IDEMPOTENCY_KEY_IN_FLIGHT") && attempt < 10) {
-            clientRetries++;
-            await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-            continue;
-          }
-          throw new Error(`submitKyc failed for ${customerId}: ${JSON.stringify(result.errors)}`);
+          code = result.errors?.[0]?.extensions?.code;
+          if (code !== "UPSTREAM_UNAVAILABLE" && code !== "IDEMPOTENCY_KEY_IN_FLIGHT") throw new Error(`submitKyc failed for ${customerId}: ${JSON.stringify(result.errors)}`);
+        } catch (error) {
+          if (!(error instanceof TypeError)) throw error; // fetch's network failure
+          code = "NETWORK";
+        }
+        if (attempt >= 10) throw new Error(`submitKyc for ${customerId} still failing (${code}) after ${attempt} tries`);
+        clientRetries++;
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
+    // All customers at once, at most CONCURRENCY requests in flight (client, server and Bond share one process).
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(CONCURRENCY, N) }, async () => {
+        while (next < N) {
+          const index = next++;
+          await submit(customerIds[index], index);
         }
       }),
     );
@@ -206,6 +219,7 @@ async function main() {
     const deliveries = sandbox.deliveries;
     const summary = {
       customers: N,
+      concurrency: Math.min(CONCURRENCY, N),
       seconds: Math.round((Date.now() - started) / 100) / 10,
       faultRate: FAULT_RATE,
       kycPosts: kycPosts.length,
