@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, or } from "drizzle-orm";
 import { KycAttemptStatus } from "../domain/kyc-attempt.js";
 import { KycStatus } from "../domain/kyc-status.js";
 import type { Database } from "./database.js";
@@ -36,7 +36,13 @@ export class ReconciliationRepository {
     const rows = await this.db
       .select({ id: customers.id })
       .from(customers)
-      .where(and(eq(customers.kycStatus, KycStatus.SUBMITTED), lt(sql`coalesce(${customers.kycStatusAt}, ${customers.updatedAt})`, cutoff)))
+      // Compared column by column (not through coalesce) so the driver maps the Date as the column's type.
+      .where(
+        and(
+          eq(customers.kycStatus, KycStatus.SUBMITTED),
+          or(lt(customers.kycStatusAt, cutoff), and(isNull(customers.kycStatusAt), lt(customers.updatedAt, cutoff))),
+        ),
+      )
       .orderBy(asc(customers.updatedAt))
       .limit(limit);
     return rows.map((row) => row.id);
