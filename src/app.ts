@@ -1,8 +1,9 @@
 import "reflect-metadata";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type NextFunction, type Request, type Response } from "express";
@@ -30,8 +31,11 @@ import { startGraphQLWebSocketServer } from "./graphql/websocket.js";
 import { BOND_WEBHOOK_PATH, bondWebhookRouter } from "./http/bond-webhook.route.js";
 import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlHtml } from "./http/graphiql.js";
 import { createRateLimits } from "./http/rate-limits.js";
-import { KycService, type Clock } from "./kyc/kyc-service.js";
-import { createInProcessKycStatusBus } from "./realtime/kyc-status-bus.js";
+import { currentKycStatus, KycService, type Clock } from "./kyc/kyc-service.js";
+import { createMetrics, graphqlMetricsPlugin, instrumentBondApi, METRICS_PATH, webhookMetricsMiddleware, type Metrics } from "./observability/metrics.js";
+import { requestContextMiddleware, requestLogFields } from "./observability/request-context.js";
+import { createInProcessKycStatusBus, type KycStatusBus } from "./realtime/kyc-status-bus.js";
+import { createPostgresKycStatusBus } from "./realtime/postgres-kyc-status-bus.js";
 import { createPiiVault, developmentPiiKey } from "./security/pii-vault.js";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -54,6 +58,7 @@ export interface App {
   database: OpenDatabase;
   /** Resends abandoned attempts and looks up overdue outcomes (runs at start and every RECONCILE_INTERVAL_MS). */
   reconciler: KycReconciler;
+  kycStatusBus: KycStatusBus;
   /** The embedded Bond sandbox, when no BOND_API_URL is configured. */
   bondSandbox: BondSandbox | null;
   /** The secret webhooks must be signed with (generated for the embedded sandbox). */
@@ -61,6 +66,8 @@ export interface App {
   /** In AUTH_DEV_MODE (no auth configured): a service token for GraphiQL and curl, printed at start. */
   devServiceToken: string | null;
   logger: Logger;
+  /** Prometheus metrics of this app (served at GET /metrics). */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -74,7 +81,9 @@ const REDACTED_PATHS = ["ssn", "*.ssn", "*.*.ssn", "input.ssn", "variables.input
  */
 export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<App> {
   const clock = overrides.clock ?? (() => new Date());
-  const logger = pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, base: { service: "kyc-graphql" } }, overrides.logStream);
+  // `mixin` adds the id of the request being handled (AsyncLocalStorage) to every line, however deep the caller.
+  const logger = pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, base: { service: "kyc-graphql" }, mixin: requestLogFields }, overrides.logStream);
+  const metrics = createMetrics();
 
   const developmentKey = config.piiKey ? null : developmentPiiKey(config.dataDir);
   if (developmentKey) logger.warn({ keySource: developmentKey.source }, "PII_KEY not set: using a development key");
@@ -112,16 +121,30 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     : null;
   const bondApiUrl = () => config.bond.apiUrl ?? `${localBase()}${SANDBOX_PATH}`;
   const bondLogger = logger.child({ component: "bond-client" });
-  const bond = createBondClient({
-    baseUrl: bondApiUrl,
-    identity: config.bond.identity,
-    authorization: config.bond.authorization,
-    timeoutMs: config.bond.timeoutMs,
-    retry: config.bond.retry,
-    onRetry: (info) => bondLogger.warn(info, "Bond unavailable; retrying"),
-  });
+  const bond = instrumentBondApi(
+    createBondClient({
+      baseUrl: bondApiUrl,
+      identity: config.bond.identity,
+      authorization: config.bond.authorization,
+      timeoutMs: config.bond.timeoutMs,
+      retry: config.bond.retry,
+      onRetry: (info) => bondLogger.warn(info, "Bond unavailable; retrying"),
+    }),
+    metrics,
+    (call) => bondLogger.debug(call, "bond call"),
+  );
 
-  const bus = createInProcessKycStatusBus();
+  const repository = new KycRepository(database.db);
+  // On real Postgres every instance hears every change (pg_notify/LISTEN); PGlite has one process.
+  const bus =
+    database.kind === "postgres"
+      ? await createPostgresKycStatusBus({
+          databaseUrl: config.databaseUrl!,
+          loadCurrent: async (ids) => (await repository.findKycStatuses(ids)).map(currentKycStatus),
+          logger: logger.child({ component: "kyc-status-bus" }),
+          applicationName: `kyc-graphql listen pid=${process.pid}`,
+        })
+      : createInProcessKycStatusBus();
   const receipts = new WebhookReceiptRepository(database.db);
   // Receipts older than the timestamp tolerance are useless (such a timestamp is refused as stale).
   const purgeReceipts = setInterval(() => {
@@ -129,7 +152,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   }, 60_000);
   purgeReceipts.unref();
   const kyc = new KycService({
-    repository: new KycRepository(database.db),
+    repository,
     bond,
     bus,
     vault,
@@ -144,12 +167,14 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   // Errors over WebSocket go through the same formatter as over HTTP: same codes, internals masked.
   const formatGraphQLError = formatError(logger);
   const formatErrors = (errors: readonly GraphQLError[]) => errors.map((error) => formatGraphQLError(error.toJSON(), error));
+  // One logger for every WebSocket operation: thousands of subscriptions stay open (see BENCHMARKS.md).
+  const websocketLogger = logger.child({ transport: "ws" });
   const websocket = startGraphQLWebSocketServer({
     httpServer,
     path: GRAPHQL_PATH,
     schema,
     verifyToken,
-    context: (viewer: Viewer): GraphQLContext => ({ kyc, viewer, rateLimits, logger: logger.child({ transport: "ws" }) }),
+    context: (viewer: Viewer): GraphQLContext => ({ kyc, viewer, rateLimits, logger: websocketLogger }),
     formatErrors,
     validationRules: limitRules(queryLimits),
     maxComplexity: config.graphql.maxComplexity,
@@ -157,6 +182,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     maxSubscriptionsPerConnection: config.limits.wsMaxSubscriptionsPerConnection,
     clock,
     logger: logger.child({ component: "websocket" }),
+    metrics,
   });
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -170,9 +196,13 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     // main.ts owns SIGINT/SIGTERM and calls close(); Apollo's own handlers would race it and hang stop().
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      { async serverWillStart() { return { async drainServer() { await websocket.dispose(); } }; } },
+      // Waits for in-flight requests (a webhook's transaction included) for up to 5 s, well inside main's 10 s limit.
+      // WebSockets are closed before (close() below), with 1001 rather than a socket the HTTP drain cut.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5_000 }),
+      // We send no cache hints; the default cache-control plugin would still compute a policy for every field.
+      ApolloServerPluginCacheControlDisabled(),
       complexityPlugin(schema, config.graphql.maxComplexity),
+      graphqlMetricsPlugin(metrics),
       // GraphiQL from our own assets: Apollo's default landing page loads Apollo Sandbox from a CDN.
       config.graphql.graphiql
         ? {
@@ -188,6 +218,9 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
 
   const app = express();
   app.disable("x-powered-by");
+  app.use(requestContextMiddleware(logger));
+  // Express would hash every response body for an ETag; API responses are never revalidated by it.
+  app.set("etag", false);
   if (config.limits.trustProxy) app.set("trust proxy", config.limits.trustProxy);
   const perIp = rateLimits.perIp();
   app.get("/healthz", perIp, (_request, response) => {
@@ -198,8 +231,12 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     if (readiness.ready) return void response.json({ status: "ready" });
     response.status(503).json({ status: "not-ready", reason: readiness.reason });
   });
+  app.get(METRICS_PATH, perIp, async (_request, response) => {
+    response.set("Content-Type", metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
   if (config.graphql.graphiql) app.use(GRAPHIQL_ASSETS_PATH, perIp, graphiqlAssets());
   if (bondSandbox) app.use(SANDBOX_PATH, bondSandbox.router);
+  app.use(BOND_WEBHOOK_PATH, webhookMetricsMiddleware(metrics));
   app.use(
     bondWebhookRouter({
       kyc,
@@ -218,7 +255,6 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     express.json({ limit: "256kb" }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const requestId = req.get("x-request-id")?.slice(0, 100) || randomUUID();
         const viewer = await verifyToken(req.get("authorization"));
         if (viewer.kind === "anonymous") {
           // Requests without valid credentials spend the source address's budget (guessing is slowed down).
@@ -229,7 +265,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
           }
           throw toGraphQLError(new Unauthenticated(viewer.reason));
         }
-        return { kyc, viewer, rateLimits, logger: logger.child({ requestId }) };
+        return { kyc, viewer, rateLimits, logger };
       },
     }),
   );
@@ -277,16 +313,20 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     bondApiUrl: bondApiUrl(),
     database,
     reconciler,
+    kycStatusBus: bus,
     bondSandbox,
     webhookSecret,
     devServiceToken,
     logger,
+    metrics,
     close() {
       closing ??= (async () => {
         clearInterval(purgeReceipts);
         await reconciler.close();
         await bondSandbox?.close();
-        await apollo.stop(); // drains HTTP and the WebSocket server (plugins above)
+        // WebSockets first, so each client gets 1001 (going away) rather than a socket the HTTP drain cut.
+        await websocket.dispose();
+        await apollo.stop(); // stops accepting, then drains HTTP (plugin above)
         await bus.close();
         await database.close();
       })();

@@ -120,6 +120,9 @@ function crossVariableProblems(source: Record<string, string | undefined>): stri
 
 export type Environment = z.infer<typeof environmentSchema>;
 
+/** Every variable the configuration reads (a test checks each is in the README's configuration table). */
+export const CONFIG_VARIABLES = Object.keys(environmentSchema.shape);
+
 export interface AppConfig {
   env: Environment["NODE_ENV"];
   port: number;

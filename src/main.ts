@@ -1,11 +1,17 @@
 import "reflect-metadata";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { loadEnvFile } from "./env-file.js";
 
 /** Reads the configuration, starts the app, prints where it is, and stops cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   let config;
   try {
+    // An optional .env (or the file ENV_FILE names) fills in variables the environment does not set.
+    const envFilePath = process.env.ENV_FILE || ".env";
+    const envFile = loadEnvFile(envFilePath);
+    if (process.env.ENV_FILE && !envFile.loaded) throw new ConfigError([`ENV_FILE names a file that does not exist: ${envFilePath}`]);
+    if (envFile.applied.length > 0) console.log(`Read ${envFile.applied.join(", ")} from ${envFilePath}`);
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {

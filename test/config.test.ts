@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseEnv } from "node:util";
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from "../src/config.js";
+import { loadEnvFile } from "../src/env-file.js";
 
 describe("loadConfig", () => {
   it("needs nothing but dev mode to start: port 4000, embedded database and Bond sandbox, a generated token secret", () => {
@@ -62,5 +67,95 @@ describe("loadConfig", () => {
     const config = loadConfig({ BOND_API_URL: "https://sandbox.bond.tech/api/v0.1/", BOND_IDENTITY: "i", BOND_AUTHORIZATION: "a", BOND_WEBHOOK_SECRET: "s, old", PORT: "8080", AUTH_DEV_MODE: "true" });
     expect(config.bond).toMatchObject({ apiUrl: "https://sandbox.bond.tech/api/v0.1", identity: "i", authorization: "a", webhookSecrets: ["s", "old"] });
     expect(config.port).toBe(8080);
+  });
+});
+
+describe("the configuration is documented", () => {
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  const table = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("\n## ", readme.indexOf("## Configuration") + 1));
+
+  it("lists every variable in the README configuration table", () => {
+    const rows = table.split("\n").filter((line) => line.startsWith("| `"));
+    const documented = new Set(rows.flatMap((row) => [...row.split("|")[1].matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((match) => match[1])));
+    const missing = [...CONFIG_VARIABLES, "ENV_FILE"].filter((name) => !documented.has(name));
+    expect(missing).toEqual([]);
+    expect(CONFIG_VARIABLES.length).toBeGreaterThan(20);
+  });
+
+  it("has a .env.example whose variables are all real settings, and which starts as it is", () => {
+    const example = readFileSync(new URL("../.env.example", import.meta.url), "utf8");
+    const mentioned = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]);
+    expect(mentioned.length).toBeGreaterThan(10);
+    expect(mentioned.filter((name) => !CONFIG_VARIABLES.includes(name))).toEqual([]);
+    const uncommented = parseEnv(example);
+    expect(() => loadConfig({ AUTH_DEV_MODE: "true", ...uncommented })).not.toThrow();
+  });
+});
+
+describe("a bad value stops the start with a message naming the variable", () => {
+  const bad: Record<string, string> = {
+    NODE_ENV: "staging",
+    PORT: "70000",
+    DATABASE_URL: "mysql://db",
+    BOND_API_URL: "ftp://bond",
+    BOND_TIMEOUT_MS: "soon",
+    WEBHOOK_TOLERANCE_SECONDS: "0",
+    SANDBOX_WEBHOOK_DELAY_MS: "-5",
+    PII_KEY: "c2hvcnQ=",
+    PII_PREVIOUS_KEYS: "c2hvcnQ=",
+    AUTH_JWT_SECRET: "too-short",
+    AUTH_JWKS_URL: "not a url",
+    AUTH_SERVICE_SCOPE: "two words",
+    AUTH_DEV_MODE: "maybe",
+    GRAPHQL_INTROSPECTION: "perhaps",
+    GRAPHIQL: "on",
+    GRAPHQL_MAX_DEPTH: "0",
+    GRAPHQL_MAX_ALIASES: "-1",
+    GRAPHQL_MAX_COMPLEXITY: "many",
+    SUBMIT_KYC_RATE_LIMIT_PER_MINUTE: "1.5",
+    IP_RATE_LIMIT_PER_MINUTE: "lots",
+    WEBHOOK_ALLOWED_IPS: "10.0.0.0/8,example.com",
+    WEBHOOK_SIGNED_CONTENT: "{t}",
+    WS_CONNECTION_INIT_TIMEOUT_MS: "10",
+    WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: "0",
+    LOG_LEVEL: "loud",
+  };
+  /** Free text (any value is acceptable): host names, identifiers, secrets, paths, proxy settings. */
+  const freeText = ["HOST", "DATA_DIR", "BOND_IDENTITY", "BOND_AUTHORIZATION", "BOND_WEBHOOK_SECRET", "AUTH_ISSUER", "AUTH_AUDIENCE", "TRUST_PROXY"];
+
+  it("covers every variable (validated ones here, free-text ones listed)", () => {
+    expect(CONFIG_VARIABLES.filter((name) => !(name in bad) && !freeText.includes(name))).toEqual([]);
+  });
+
+  it.each(Object.entries(bad))("%s=%s", (name, value) => {
+    try {
+      loadConfig({ AUTH_DEV_MODE: "true", [name]: value });
+      expect.unreachable(`${name}=${value} was accepted`);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems;
+      expect(problems.some((problem) => problem.startsWith(name)), problems.join("; ")).toBe(true);
+    }
+  });
+});
+
+describe("loadEnvFile (.env)", () => {
+  const directory = mkdtempSync(join(tmpdir(), "kyc-env-"));
+  const file = join(directory, ".env");
+  writeFileSync(file, 'PORT=5001\nLOG_LEVEL="debug"\n# a comment\nBOND_TIMEOUT_MS=2500\n');
+
+  it("fills in variables the environment does not set, and never overrides those it does", () => {
+    const environment: Record<string, string | undefined> = { PORT: "6000" };
+    const result = loadEnvFile(file, environment);
+    expect(result.loaded).toBe(true);
+    expect(result.applied.sort()).toEqual(["BOND_TIMEOUT_MS", "LOG_LEVEL"]);
+    expect(environment).toEqual({ PORT: "6000", LOG_LEVEL: "debug", BOND_TIMEOUT_MS: "2500" });
+    expect(loadConfig({ AUTH_DEV_MODE: "true", ...environment })).toMatchObject({ port: 6000, logLevel: "debug", bond: { timeoutMs: 2500 } });
+  });
+
+  it("is optional", () => {
+    const environment = {};
+    expect(loadEnvFile(join(directory, "missing.env"), environment)).toEqual({ loaded: false, applied: [] });
+    expect(environment).toEqual({});
   });
 });

@@ -7,7 +7,10 @@ import { customers, idempotencyKeys, kycAttempts, kycEvents, type CustomerRow, t
 
 type Executor = Database | Transaction;
 
-export function kycStateOf(customer: CustomerRow): KycState {
+/** What a status change needs of a customer (reading and locking only this keeps the hot path cheap). */
+export type LockedCustomer = Pick<CustomerRow, "id" | "kycStatus" | "kycStatusAt" | "kycPassedAt">;
+
+export function kycStateOf(customer: LockedCustomer): KycState {
   return { status: customer.kycStatus, statusAt: customer.kycStatusAt, passedAt: customer.kycPassedAt };
 }
 
@@ -16,20 +19,45 @@ export function kycStateOf(customer: CustomerRow): KycState {
  * executor run inside the caller's transaction; `transaction` opens one.
  */
 export class KycRepository {
-  constructor(private readonly db: Database) {}
+  /** The hottest read (every `customer` query, every subscription start), built once rather than per call. */
+  private readonly customerById;
+
+  constructor(private readonly db: Database) {
+    this.customerById = db.select().from(customers).where(eq(customers.id, sql.placeholder("id"))).prepare("customer_by_id");
+  }
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
   }
 
-  async findCustomer(id: string, executor: Executor = this.db): Promise<CustomerRow | null> {
-    const [row] = await executor.select().from(customers).where(eq(customers.id, id));
+  async findCustomer(id: string, executor?: Executor): Promise<CustomerRow | null> {
+    const [row] = executor ? await executor.select().from(customers).where(eq(customers.id, id)) : await this.customerById.execute({ id });
     return row ?? null;
   }
 
+  /** The status columns of these customers (the ones that exist). */
+  async findKycStatuses(ids: string[]) {
+    if (ids.length === 0) return [];
+    return this.db
+      .select({
+        id: customers.id,
+        kycStatus: customers.kycStatus,
+        kycStatusAt: customers.kycStatusAt,
+        kycStatusEvent: customers.kycStatusEvent,
+        kycVersion: customers.kycVersion,
+        createdAt: customers.createdAt,
+      })
+      .from(customers)
+      .where(inArray(customers.id, ids));
+  }
+
   /** Reads the customer and locks the row until the transaction ends: serialises changes to one customer. */
-  async lockCustomer(tx: Transaction, id: string): Promise<CustomerRow | null> {
-    const [row] = await tx.select().from(customers).where(eq(customers.id, id)).for("update");
+  async lockCustomer(tx: Transaction, id: string): Promise<LockedCustomer | null> {
+    const [row] = await tx
+      .select({ id: customers.id, kycStatus: customers.kycStatus, kycStatusAt: customers.kycStatusAt, kycPassedAt: customers.kycPassedAt })
+      .from(customers)
+      .where(eq(customers.id, id))
+      .for("update");
     return row ?? null;
   }
 
@@ -54,7 +82,7 @@ export class KycRepository {
     tx: Transaction,
     id: string,
     state: KycState & { event: string; documentsRequired: string[] },
-  ): Promise<CustomerRow> {
+  ): Promise<{ kycVersion: number }> {
     const [row] = await tx
       .update(customers)
       .set({
@@ -67,7 +95,7 @@ export class KycRepository {
         updatedAt: new Date(),
       })
       .where(eq(customers.id, id))
-      .returning();
+      .returning({ kycVersion: customers.kycVersion });
     return row;
   }
 
@@ -125,15 +153,19 @@ export class KycRepository {
     return row;
   }
 
-  /** The attempt Bond accepted most recently: the one a webhook's outcome belongs to. */
-  async latestAcceptedAttempt(tx: Transaction, customerId: string): Promise<KycAttemptRow | null> {
-    const [row] = await tx
-      .select()
+  /**
+   * Sets the status of the attempt Bond accepted most recently (the one a webhook's outcome belongs to),
+   * in one statement (this runs under the customer's lock on every status change); false if there is none.
+   */
+  async updateLatestAcceptedAttempt(tx: Transaction, customerId: string, status: KycAttemptStatus, now: Date): Promise<boolean> {
+    const latest = tx
+      .select({ id: kycAttempts.id })
       .from(kycAttempts)
       .where(and(eq(kycAttempts.customerId, customerId), inArray(kycAttempts.status, [...ACCEPTED_ATTEMPT_STATUSES])))
       .orderBy(sql`${kycAttempts.sentAt} desc nulls last`)
       .limit(1);
-    return row ?? null;
+    const updated = await tx.update(kycAttempts).set({ status, updatedAt: now }).where(inArray(kycAttempts.id, latest)).returning({ id: kycAttempts.id });
+    return updated.length > 0;
   }
 
   async findIdempotencyKey(tx: Transaction, customerId: string, key: string) {

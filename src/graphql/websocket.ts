@@ -1,12 +1,16 @@
 import type { Server } from "node:http";
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
+import { GraphQLError, specifiedRules, type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
 import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { TokenVerifier } from "../auth/token-verifier.js";
 import type { Viewer } from "../domain/access.js";
+import type { Metrics } from "../observability/metrics.js";
+import { REQUEST_ID_HEADER, requestIdFrom, runInRequest } from "../observability/request-context.js";
+import { requestIdOfOperation, websocketOperations } from "../observability/websocket-operations.js";
 import type { GraphQLContext } from "./context.js";
+import { createDocumentCache } from "./document-cache.js";
 import { assertComplexity } from "./limits.js";
 
 export interface GraphQLWebSocketOptions {
@@ -23,6 +27,7 @@ export interface GraphQLWebSocketOptions {
   maxSubscriptionsPerConnection: number;
   clock: () => Date;
   logger: Logger;
+  metrics: Metrics;
 }
 
 /** Close codes clients can act on: 4401 = send a (valid) token; 4403 = the token no longer holds, get a new one. */
@@ -48,6 +53,7 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
   const websocketServer = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: 64 * 1024 });
   const connections = new WeakMap<object, ConnectionState>();
   const rules = [...specifiedRules, ...options.validationRules];
+  const documents = createDocumentCache({ schema: options.schema, rules, maxTokens: 5_000 });
 
   const currentViewer = (state: ConnectionState | undefined): Viewer => {
     if (!state) return { kind: "anonymous", reason: "the connection was not initialised" };
@@ -59,11 +65,14 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
   const cleanup = useServer<Record<string, unknown>, { socket: WebSocket }>(
     {
       schema: options.schema,
+      // Each operation is a request: its own request id in log lines, and counted in the metrics.
+      ...websocketOperations(options.metrics, options.logger),
       connectionInitWaitTimeout: options.connectionInitTimeoutMs,
       onConnect: async (ctx) => {
         const viewer = await options.verifyToken(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
         if (viewer.kind === "anonymous") {
-          options.logger.info({ reason: viewer.reason }, "websocket refused: not authenticated");
+          // Not an operation yet: the connection's own request id (the upgrade request's X-Request-Id, or a new one).
+          runInRequest(requestIdFrom(ctx.extra.request?.headers[REQUEST_ID_HEADER]), () => options.logger.info({ reason: viewer.reason }, "websocket refused: not authenticated"));
           ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, `Unauthorized: ${viewer.reason}`.slice(0, 120));
           return false;
         }
@@ -85,12 +94,12 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
           return [new GraphQLError(`At most ${options.maxSubscriptionsPerConnection} operations may run on one connection.`, { extensions: { code: "TOO_MANY_SUBSCRIPTIONS" } })];
         }
         let document: DocumentNode;
+        let errors: readonly GraphQLError[];
         try {
-          document = parse(payload.query, { maxTokens: 5_000 });
+          ({ document, errors } = documents.check(payload.query));
         } catch (error) {
           return [error instanceof GraphQLError ? error : new GraphQLError("The document could not be parsed.", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
         }
-        const errors = validate(options.schema, document, rules);
         if (errors.length > 0) return errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
         try {
           assertComplexity(options.schema, document, payload.variables ?? undefined, payload.operationName ?? undefined, options.maxComplexity);
@@ -101,7 +110,13 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
         return { schema: options.schema, document, variableValues: payload.variables, operationName: payload.operationName };
       },
       context: (ctx) => options.context(currentViewer(connections.get(ctx))),
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: options.formatErrors(result.errors) } : undefined),
+      onNext: (_ctx, _id, _payload, args, result) => {
+        if (!result.errors) return undefined;
+        const errors = result.errors;
+        const format = () => ({ ...result, errors: options.formatErrors(errors) });
+        const requestId = requestIdOfOperation(args);
+        return requestId ? runInRequest(requestId, format) : format();
+      },
       onError: (_ctx, _id, _payload, errors) => options.formatErrors(errors) as GraphQLError[],
     },
     websocketServer,

@@ -7,6 +7,7 @@ import { CustomerNotFound, ValidationFailed } from "../domain/errors.js";
 import type { WebhookReceiptRepository } from "../db/webhook-receipts.js";
 import { isDatabaseUnavailable } from "../db/database-errors.js";
 import type { KycService } from "../kyc/kyc-service.js";
+import { WEBHOOK_EVENT_LOCAL } from "../observability/metrics.js";
 import { ipAllowed, type RateLimits } from "./rate-limits.js";
 
 export const BOND_WEBHOOK_PATH = "/webhooks/bond";
@@ -90,6 +91,7 @@ export function bondWebhookRouter(options: BondWebhookRouteOptions): Router {
     }
     try {
       const event = parseBondWebhook(body);
+      response.locals[WEBHOOK_EVENT_LOCAL] = event.event; // the metrics' label
       const outcome = await options.kyc.ingestBondEvent(event);
       options.logger.info({ customerId: event.customerId, event: event.event, result: outcome.result, kycStatus: outcome.kycStatus }, "webhook stored");
       return response.status(200).json({ received: true, ...outcome });

@@ -210,7 +210,25 @@ const PAGE_SCRIPT = String.raw`(function () {
     };
   }
 
-  function fetcher(params, opts) {
+  // GraphiQL's operationName also comes from its 100 ms-late parse: after the editor's text was replaced
+  // and run at once, it can still name the previous document's operation. When the text being sent has
+  // one operation and no operation of that name, send it without the stale name.
+  function withCurrentOperationName(params) {
+    if (!params.operationName) return params;
+    var ast;
+    try {
+      ast = window.GraphiQL.GraphQL.parse(params.query);
+    } catch (error) {
+      return params;
+    }
+    var operations = ast.definitions.filter(function (definition) { return definition.kind === "OperationDefinition"; });
+    var named = operations.some(function (operation) { return operation.name && operation.name.value === params.operationName; });
+    if (named || operations.length !== 1) return params;
+    return Object.assign({}, params, { operationName: operations[0].name ? operations[0].name.value : undefined });
+  }
+
+  function fetcher(graphiqlParams, opts) {
+    var params = withCurrentOperationName(graphiqlParams);
     latestHeaders = Object.assign({}, config.headers, opts && opts.headers);
     return isSubscription(params) ? overWebSocket(params) : overHttp(params, opts);
   }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { BondKycAlreadyPassedError, BondRequestError, BondUnavailableError, type BondApi } from "../bond/bond-client.js";
 import type { KycRepository } from "../db/kyc-repository.js";
-import { kycStateOf } from "../db/kyc-repository.js";
+import { kycStateOf, type LockedCustomer } from "../db/kyc-repository.js";
 import type { Transaction } from "../db/database.js";
 import type { CustomerRow, KycAttemptRow } from "../db/schema.js";
 import { bondEventIdentity, type BondKycEvent } from "../domain/bond-webhook.js";
@@ -36,6 +36,18 @@ import { isUuid } from "../domain/validation.js";
 
 export type Clock = () => Date;
 
+/** A customer's current status as a subscriber's first message (or a re-sync) carries it. */
+export function currentKycStatus(customer: Pick<CustomerRow, "id" | "kycStatus" | "kycStatusAt" | "kycStatusEvent" | "kycVersion" | "createdAt">): KycStatusChange {
+  return {
+    customerId: customer.id,
+    status: customer.kycStatus,
+    previousStatus: null,
+    occurredAt: customer.kycStatusAt ?? customer.createdAt,
+    event: customer.kycStatusEvent,
+    version: customer.kycVersion,
+  };
+}
+
 export interface KycServiceDeps {
   repository: KycRepository;
   bond: BondApi;
@@ -56,7 +68,8 @@ function camelCaseFields(fields: Record<string, string[]>): FieldErrors {
 
 /**
  * The KYC use cases. Each validates with the domain, does its database work in one transaction per
- * step, calls Bond outside any transaction, and publishes status changes only after they commit.
+ * step, calls Bond outside any transaction, and announces a status change in the transaction that makes it
+ * (delivered only once it commits).
  */
 export class KycService {
   constructor(private readonly deps: KycServiceDeps) {}
@@ -246,7 +259,7 @@ export class KycService {
       if (caughtUp && caughtUp !== updated.status) return { change: result.change, attempt: await repository.updateAttempt(attempt.id, { status: caughtUp }, sentAt, tx) };
       return { change: result.change, attempt: updated };
     });
-    if (change) this.deps.bus.publish(change);
+    if (change) this.deps.bus.publishAfterCommit(change);
     return sent ?? attempt;
   }
 
@@ -265,14 +278,7 @@ export class KycService {
     async function* stream(current: CustomerRow): AsyncGenerator<KycStatusChange> {
       let version = current.kycVersion;
       try {
-        yield {
-          customerId: current.id,
-          status: current.kycStatus,
-          previousStatus: null,
-          occurredAt: current.kycStatusAt ?? current.createdAt,
-          event: current.kycStatusEvent,
-          version,
-        };
+        yield currentKycStatus(current);
         for await (const change of changes) {
           if (change.version <= version) continue;
           version = change.version;
@@ -292,7 +298,7 @@ export class KycService {
     return generator;
   }
 
-  /** Applies a Bond webhook: stores it once, moves the status if the state machine allows, publishes after commit. */
+  /** Applies a Bond webhook: stores it once, moves the status if the state machine allows, announces the change with its commit. */
   async ingestBondEvent(event: BondKycEvent): Promise<WebhookOutcome> {
     const { repository } = this.deps;
     const outcome = await repository.transaction(async (tx) => {
@@ -313,13 +319,13 @@ export class KycService {
       const { change } = await this.saveTransition(tx, customer, transition, signal, event.documents);
       return { result: transition.kind === "changed" ? ("changed" as const) : transition.reason, kycStatus: transition.state.status, change };
     });
-    if (outcome.change) this.deps.bus.publish(outcome.change);
+    if (outcome.change) this.deps.bus.publishAfterCommit(outcome.change);
     return { result: outcome.result, kycStatus: outcome.kycStatus };
   }
 
   private async applySignal(customerId: string, signal: KycStatusSignal): Promise<void> {
     const { change } = await this.deps.repository.transaction((tx) => this.applySignalInTransaction(tx, customerId, signal));
-    if (change) this.deps.bus.publish(change);
+    if (change) this.deps.bus.publishAfterCommit(change);
   }
 
   private async applySignalInTransaction(tx: Transaction, customerId: string, signal: KycStatusSignal) {
@@ -330,7 +336,7 @@ export class KycService {
 
   private async saveTransition(
     tx: Transaction,
-    customer: CustomerRow,
+    customer: LockedCustomer,
     transition: ReturnType<typeof applyKycSignal>,
     signal: KycStatusSignal,
     documents: string[],
@@ -342,20 +348,18 @@ export class KycService {
       event: signal.event,
       documentsRequired: transition.to === KycStatus.DOCUMENT_REQUIRED ? documents : [],
     });
-    const attempt = await repository.latestAcceptedAttempt(tx, customer.id);
-    const attemptStatus = attempt ? attemptStatusFor(transition.to) : null;
-    if (attempt && attemptStatus) await repository.updateAttempt(attempt.id, { status: attemptStatus }, clock(), tx);
-    return {
-      attemptStatus,
-      change: {
-        customerId: customer.id,
-        status: transition.to,
-        previousStatus: transition.from,
-        occurredAt: signal.occurredAt ?? clock(),
-        event: signal.event,
-        version: saved.kycVersion,
-      },
+    const attemptStatus = (await repository.updateLatestAcceptedAttempt(tx, customer.id, attemptStatusFor(transition.to), clock())) ? attemptStatusFor(transition.to) : null;
+    const change: KycStatusChange = {
+      customerId: customer.id,
+      status: transition.to,
+      previousStatus: transition.from,
+      occurredAt: signal.occurredAt ?? clock(),
+      event: signal.event,
+      version: saved.kycVersion,
     };
+    // Announced in this transaction (on Postgres: pg_notify), so it goes out exactly when the change commits.
+    await this.deps.bus.publishInTransaction(tx, change);
+    return { attemptStatus, change };
   }
 
   /** Maps Bond client failures that are not specific to one use case. */

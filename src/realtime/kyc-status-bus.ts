@@ -1,4 +1,4 @@
-import { EventEmitter, on } from "node:events";
+import type { Transaction } from "../db/database.js";
 import type { KycStatus } from "../domain/kyc-status.js";
 
 /** A committed change of a customer's KYC status, as subscribers receive it. */
@@ -14,47 +14,121 @@ export interface KycStatusChange {
 }
 
 /**
- * Carries status changes from whoever commits them to the subscribers of that customer.
- * `subscribe` listens from the moment it is called (not from the first `next()`), so a caller can
+ * Carries status changes from whoever commits them to the subscribers of that customer, on every
+ * instance. A change is handed over twice: `publishInTransaction` inside the transaction that makes
+ * it (a bus that can announce transactionally does so there, so a rolled-back change is never sent and
+ * a committed one always is) and `publishAfterCommit` once it has committed (a bus that cannot does it
+ * then). `subscribe` listens from the moment it is called (not from the first `next()`), so a caller can
  * subscribe, then read the current state, and miss nothing in between.
  */
 export interface KycStatusBus {
-  publish(change: KycStatusChange): void;
+  publishInTransaction(tx: Transaction, change: KycStatusChange): Promise<void>;
+  publishAfterCommit(change: KycStatusChange): void;
   subscribe(customerId: string): AsyncIterableIterator<KycStatusChange>;
   close(): Promise<void>;
 }
 
+/**
+ * One instance's subscribers, by customer: a plain push queue per subscriber. Kept small on purpose:
+ * an idle subscription costs one Set entry and one object (it is multiplied by tens of thousands).
+ */
+export class LocalSubscribers {
+  private readonly byCustomer = new Map<string, Set<Subscriber>>();
+
+  get customerIds(): string[] {
+    return [...this.byCustomer.keys()];
+  }
+
+  get size(): number {
+    let count = 0;
+    for (const subscribers of this.byCustomer.values()) count += subscribers.size;
+    return count;
+  }
+
+  deliver(change: KycStatusChange): void {
+    const subscribers = this.byCustomer.get(change.customerId);
+    if (subscribers) for (const subscriber of subscribers) subscriber.push(change);
+  }
+
+  subscribe(customerId: string): AsyncIterableIterator<KycStatusChange> {
+    let subscribers = this.byCustomer.get(customerId);
+    if (!subscribers) this.byCustomer.set(customerId, (subscribers = new Set()));
+    const subscriber = new Subscriber(() => {
+      subscribers.delete(subscriber);
+      if (subscribers.size === 0 && this.byCustomer.get(customerId) === subscribers) this.byCustomer.delete(customerId);
+    });
+    subscribers.add(subscriber);
+    return subscriber;
+  }
+
+  closeAll(): void {
+    for (const subscribers of [...this.byCustomer.values()]) for (const subscriber of [...subscribers]) subscriber.end();
+    this.byCustomer.clear();
+  }
+}
+
+class Subscriber implements AsyncIterableIterator<KycStatusChange> {
+  private queue: KycStatusChange[] = [];
+  private waiting: ((result: IteratorResult<KycStatusChange>) => void) | null = null;
+  private done = false;
+
+  constructor(private readonly onEnd: () => void) {}
+
+  push(change: KycStatusChange): void {
+    if (this.done) return;
+    if (this.waiting) {
+      const wake = this.waiting;
+      this.waiting = null;
+      wake({ done: false, value: change });
+    } else {
+      this.queue.push(change);
+    }
+  }
+
+  end(): void {
+    if (this.done) return;
+    this.done = true;
+    this.queue = [];
+    this.onEnd();
+    const wake = this.waiting;
+    this.waiting = null;
+    wake?.({ done: true, value: undefined });
+  }
+
+  next(): Promise<IteratorResult<KycStatusChange>> {
+    if (this.queue.length > 0) return Promise.resolve({ done: false, value: this.queue.shift()! });
+    if (this.done) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+    });
+  }
+
+  return(): Promise<IteratorResult<KycStatusChange>> {
+    this.end();
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<KycStatusChange> {
+    return this;
+  }
+}
+
+/**
+ * The bus for one process (the embedded PGlite database has a single user): changes go to local
+ * subscribers after their transaction commits.
+ */
 export function createInProcessKycStatusBus(): KycStatusBus {
-  const emitter = new EventEmitter();
-  emitter.setMaxListeners(0);
-  const open = new Set<AsyncIterableIterator<unknown[]>>();
+  const local = new LocalSubscribers();
   return {
-    publish(change) {
-      emitter.emit(change.customerId, change);
+    async publishInTransaction() {
+      // Nothing to do before the commit: the change is delivered by publishAfterCommit.
     },
-    subscribe(customerId) {
-      // events.on attaches its listener now and buffers until read.
-      const events = on(emitter, customerId) as AsyncIterableIterator<unknown[]>;
-      open.add(events);
-      const iterator: AsyncIterableIterator<KycStatusChange> = {
-        async next() {
-          const result = await events.next();
-          return result.done ? { done: true, value: undefined } : { done: false, value: result.value[0] as KycStatusChange };
-        },
-        async return() {
-          open.delete(events);
-          await events.return?.();
-          return { done: true, value: undefined };
-        },
-        [Symbol.asyncIterator]() {
-          return iterator;
-        },
-      };
-      return iterator;
+    publishAfterCommit(change) {
+      local.deliver(change);
     },
+    subscribe: (customerId) => local.subscribe(customerId),
     async close() {
-      await Promise.all([...open].map((events) => events.return?.()));
-      open.clear();
+      local.closeAll();
     },
   };
 }

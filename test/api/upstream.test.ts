@@ -6,6 +6,7 @@ import { CreateCustomerDocument } from "../gql/graphql.js";
 import { customers, kycAttempts } from "../../src/db/schema.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 import { kycInput, newCustomerInput } from "../support/fixtures.js";
+import { metricValue, scrapeMetrics } from "../support/metrics.js";
 import { SubmitKycDocument } from "../gql/graphql.js";
 
 /** A "Bond" that answers everything with HTTP 503: what the app sees when Bond is down. */
@@ -55,6 +56,17 @@ describe("when Bond is unavailable", () => {
     const retry = await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { idempotencyKey: "retry-me" }) });
     expect(retry.errors?.[0].extensions?.code).toBe("UPSTREAM_UNAVAILABLE");
     expect(await app.database.db.select().from(kycAttempts).where(eq(kycAttempts.customerId, customerId))).toHaveLength(1);
+  });
+
+  it("counts the failed Bond calls in /metrics, by operation and kind, with their latency", async () => {
+    const before = await scrapeMetrics(app);
+    await app.graphql(CreateCustomerDocument, { input: newCustomerInput() });
+    const after = await scrapeMetrics(app);
+    const labels = { operation: "createCustomer", kind: "unavailable" };
+    expect(metricValue(after, "kyc_bond_request_errors_total", labels)).toBe(metricValue(before, "kyc_bond_request_errors_total", labels) + 1);
+    const timed = { operation: "createCustomer", outcome: "unavailable" };
+    expect(metricValue(after, "kyc_bond_request_duration_seconds_count", timed)).toBe(metricValue(before, "kyc_bond_request_duration_seconds_count", timed) + 1);
+    expect(metricValue(after, "kyc_graphql_operations_total", { operation: "createCustomer", type: "mutation", transport: "http", outcome: "error" })).toBeGreaterThanOrEqual(1);
   });
 });
 

@@ -1,0 +1,71 @@
+// The webhook and fan-out benchmarks' baseline, by hand with no framework, validation library or state
+// machine: POST /webhooks/bond verifies the HMAC over the raw body, then one transaction locks the customer,
+// stores the event once, moves the status and pg_notify's it; a bare `ws` server speaks just enough
+// graphql-transport-ws (ack, subscribe → current status, then one `next` per NOTIFY heard on LISTEN).
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { createServer } from "node:http";
+import postgres from "postgres";
+import { WebSocketServer } from "ws";
+
+const sql = postgres(process.env.DATABASE_URL, { max: 10, onnotice: () => {} });
+const secret = process.env.BOND_WEBHOOK_SECRET;
+const STATUS = { "kyc.verification.under_review": "UNDER_REVIEW", "kyc.verification.document_required": "DOCUMENT_REQUIRED" };
+
+function verified(header, raw) {
+  const match = /t=(\d+),v1=([0-9a-f]+)/.exec(header ?? "");
+  if (!match) return false;
+  const expected = createHmac("sha256", secret).update(`${match[1]}.${raw}`).digest();
+  const given = Buffer.from(match[2], "hex");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+const server = createServer((request, response) => {
+  const chunks = [];
+  request.on("data", (chunk) => chunks.push(chunk));
+  request.on("end", async () => {
+    const raw = Buffer.concat(chunks).toString("utf8");
+    if (!verified(request.headers["bond-signature"], raw)) {
+      response.writeHead(401).end();
+      return;
+    }
+    const event = JSON.parse(raw);
+    const status = STATUS[event.event];
+    await sql.begin(async (tx) => {
+      const [customer] = await tx`select id, kyc_version from customers where id = ${event.customer_id} for update`;
+      const inserted = await tx`insert into kyc_events (identity, customer_id, event, occurred_at, payload, outcome, status_after)
+        values (${`${event.customer_id}|${event.event}|${event.occurred_at}`}, ${event.customer_id}, ${event.event}, ${event.occurred_at}, ${event}, 'changed', ${status})
+        on conflict (identity) do nothing returning id`;
+      if (inserted.length === 0) return;
+      await tx`update customers set kyc_status = ${status}, kyc_status_at = ${event.occurred_at}, kyc_version = kyc_version + 1, updated_at = now() where id = ${customer.id}`;
+      await tx`select pg_notify('baseline', ${JSON.stringify({ c: customer.id, s: status, v: customer.kyc_version + 1, t: event.occurred_at })})`;
+    });
+    const json = JSON.stringify({ received: true });
+    response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(json) }).end(json);
+  });
+});
+const subscribers = new Map(); // customerId → Set of [socket, operation id]
+const send = (socket, id, change) => socket.send(JSON.stringify({ id, type: "next", payload: { data: { kycStatusChanged: { status: change.s, version: change.v, occurredAt: change.t } } } }));
+await sql.listen("baseline", (payload) => {
+  const change = JSON.parse(payload);
+  for (const [socket, id] of subscribers.get(change.c) ?? []) send(socket, id, change);
+});
+const websockets = new WebSocketServer({ server, path: "/graphql" });
+websockets.on("connection", (socket) => {
+  const mine = [];
+  socket.on("message", async (data) => {
+    const message = JSON.parse(data);
+    if (message.type === "connection_init") socket.send(JSON.stringify({ type: "connection_ack" }));
+    if (message.type !== "subscribe") return;
+    const customerId = message.payload.variables.customerId;
+    const entry = [socket, message.id];
+    if (!subscribers.has(customerId)) subscribers.set(customerId, new Set());
+    subscribers.get(customerId).add(entry);
+    mine.push([customerId, entry]);
+    const [row] = await sql`select kyc_status, kyc_version, coalesce(kyc_status_at, created_at) as at from customers where id = ${customerId}`;
+    send(socket, message.id, { s: row.kyc_status, v: row.kyc_version, t: row.at.toISOString() });
+  });
+  socket.on("close", () => mine.forEach(([customerId, entry]) => subscribers.get(customerId)?.delete(entry)));
+});
+
+server.listen(0, "127.0.0.1", () => console.log(`listening http://127.0.0.1:${server.address().port}`));
+process.on("SIGTERM", () => websockets.clients.forEach((socket) => socket.terminate()) || server.close(() => sql.end({ timeout: 1 }).then(() => process.exit(0))));

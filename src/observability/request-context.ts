@@ -1,0 +1,101 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
+import type { NextFunction, Request, Response } from "express";
+import type { Logger } from "pino";
+
+/**
+ * The request being handled, carried by AsyncLocalStorage so that code deep below a route or resolver
+ * (KycService, the Bond client) logs with the request id without threading it through every call.
+ * The app's pino logger reads it in its `mixin` (see `requestLogFields`).
+ */
+interface RequestContext {
+  requestId: string;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+export const REQUEST_ID_HEADER = "x-request-id";
+
+/** An incoming id is kept only if it is short and made of safe characters (it goes into logs and a response header). */
+const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** The caller's `x-request-id` when acceptable, else a new UUID. */
+export function requestIdFrom(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && ACCEPTABLE_REQUEST_ID.test(value) ? value : randomUUID();
+}
+
+export function currentRequestId(): string | undefined {
+  return storage.getStore()?.requestId;
+}
+
+/** Runs `fn` (and everything it starts) as part of the request `requestId`. */
+export function runInRequest<T>(requestId: string, fn: () => T): T {
+  return storage.run({ requestId }, fn);
+}
+
+/** pino `mixin`: adds the current request id to every line logged while a request is handled. */
+export function requestLogFields(): { requestId?: string } {
+  const requestId = currentRequestId();
+  return requestId ? { requestId } : {};
+}
+
+/**
+ * Express middleware, mounted first: takes or makes the request id, echoes it in the response, runs the
+ * rest of the chain inside the request's context, and writes one access line when the response is sent.
+ * The line has the path without its query string: a GET /graphql?query=… could carry personal data (which is
+ * why this is not pino-http, whose request serializer logs the whole URL and the headers).
+ */
+export function requestContextMiddleware(logger: Logger) {
+  return (request: Request, response: Response, next: NextFunction) => {
+    const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
+    response.setHeader("X-Request-Id", requestId);
+    const startedAt = process.hrtime.bigint();
+    const path = request.originalUrl.split("?")[0]; // read now: routers mounted at a path rewrite request.url
+    response.on("finish", () => {
+      const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
+      runInRequest(requestId, () => logger.info({ method: request.method, path, status: response.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, "request completed"));
+    });
+    runInRequest(requestId, next);
+  };
+}
+
+/**
+ * An async iterator whose every step runs inside the request `requestId`. A subscription's later
+ * events are pulled by graphql-ws's loop, outside the context the subscription started in; wrapping the
+ * steps keeps per-event work (resolvers, their log lines) attributed to the subscription's request.
+ * `return()` is passed straight through, so stopping a subscription never waits for a pending event.
+ */
+export function iteratorInRequest<T>(requestId: string, iterator: AsyncIterator<T>, onEnd: () => void = () => {}): AsyncIterableIterator<T> {
+  let ended = false;
+  const end = () => {
+    if (!ended) {
+      ended = true;
+      runInRequest(requestId, onEnd);
+    }
+  };
+  const settle = async (step: Promise<IteratorResult<T>>) => {
+    try {
+      const result = await step;
+      if (result.done) end();
+      return result;
+    } catch (error) {
+      end();
+      throw error;
+    }
+  };
+  return {
+    next: (...args: [] | [unknown]) => settle(runInRequest(requestId, () => iterator.next(...args))),
+    return: (value?: unknown) => {
+      end();
+      return iterator.return ? runInRequest(requestId, () => iterator.return!(value)) : Promise.resolve({ done: true as const, value: value as T });
+    },
+    throw: (error?: unknown) => {
+      end();
+      return iterator.throw ? runInRequest(requestId, () => iterator.throw!(error)) : Promise.reject(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}

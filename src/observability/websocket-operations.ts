@@ -1,0 +1,57 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import { execute, getOperationAST, subscribe, type ExecutionArgs, type ExecutionResult } from "graphql";
+import type { Metrics } from "./metrics.js";
+import { operationLabel } from "./metrics.js";
+import { iteratorInRequest, runInRequest } from "./request-context.js";
+
+const operationRequestIds = new WeakMap<object, string>();
+
+/** The request id given to a WebSocket operation (its execution arguments, as graphql-ws hands them to onNext). */
+export function requestIdOfOperation(args: ExecutionArgs): string | undefined {
+  return operationRequestIds.get(args);
+}
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<ExecutionResult> => typeof Object(value)[Symbol.asyncIterator] === "function";
+
+/**
+ * `execute` and `subscribe` for graphql-ws: each operation on a socket is a request of its own, with a
+ * request id for its log lines (also while a subscription delivers events), counted like HTTP
+ * operations; open subscriptions are a gauge, decremented however the subscription ends (complete
+ * from the client, socket closed, server shutting down, error).
+ */
+export function websocketOperations(metrics: Metrics, logger: Logger) {
+  const start = (args: ExecutionArgs) => {
+    const requestId = randomUUID();
+    operationRequestIds.set(args, requestId);
+    const labels = operationLabel(getOperationAST(args.document, args.operationName));
+    runInRequest(requestId, () => logger.debug(labels, "websocket operation"));
+    return { requestId, labels };
+  };
+  return {
+    execute: (args: ExecutionArgs) => {
+      const { requestId, labels } = start(args);
+      return runInRequest(requestId, async () => {
+        const result = await execute(args);
+        metrics.graphqlOperations.inc({ ...labels, transport: "ws", outcome: result.errors?.length ? "error" : "ok" });
+        return result;
+      });
+    },
+    subscribe: (args: ExecutionArgs) => {
+      const { requestId, labels } = start(args);
+      return runInRequest(requestId, async () => {
+        const result = await subscribe(args);
+        if (!isAsyncIterable(result)) {
+          metrics.graphqlOperations.inc({ ...labels, transport: "ws", outcome: "error" });
+          return result;
+        }
+        metrics.graphqlOperations.inc({ ...labels, transport: "ws", outcome: "ok" });
+        metrics.openSubscriptions.inc();
+        return iteratorInRequest(requestId, result[Symbol.asyncIterator](), () => {
+          metrics.openSubscriptions.dec();
+          logger.debug(labels, "subscription ended");
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import { sql } from "drizzle-orm";
+import type { Logger } from "pino";
+import postgres from "postgres";
+import type { KycStatus } from "../domain/kyc-status.js";
+import { LocalSubscribers, type KycStatusBus, type KycStatusChange } from "./kyc-status-bus.js";
+
+/** The Postgres channel every instance LISTENs on. */
+export const KYC_STATUS_CHANNEL = "kyc_status_changed";
+
+export interface PostgresKycStatusBusOptions {
+  databaseUrl: string;
+  /** The current status of these customers: re-syncs local subscribers after the LISTEN connection was lost. */
+  loadCurrent(customerIds: string[]): Promise<KycStatusChange[]>;
+  logger: Logger;
+  /** Names the LISTEN connection in pg_stat_activity (max 63 bytes). */
+  applicationName?: string;
+  /** Delay before re-establishing a lost LISTEN connection, doubled per failure up to `maxRetryDelayMs`. */
+  retryDelayMs?: number;
+  maxRetryDelayMs?: number;
+}
+
+export interface PostgresKycStatusBus extends KycStatusBus {
+  /** True while the LISTEN connection is up. */
+  readonly listening: boolean;
+  /** Resolves once the LISTEN connection is (again) up and subscribers were re-synced. */
+  whenListening(): Promise<void>;
+}
+
+/** The NOTIFY payload: small (Postgres caps one at 8000 bytes), ids and status only. */
+interface NotifyPayload {
+  c: string;
+  s: KycStatus;
+  p: KycStatus | null;
+  e: string | null;
+  t: string;
+  v: number;
+}
+
+const RESYNC_BATCH = 1000;
+
+/**
+ * Fans status changes out across every API instance through Postgres itself: `pg_notify` inside the
+ * transaction that changes the status (Postgres delivers it only if that commits, in commit order), and a
+ * LISTEN connection per instance that feeds its local subscribers. When the LISTEN connection drops it is
+ * re-established with backoff, and the current state of every customer with a local subscriber is re-read
+ * and pushed (subscribers drop what is not newer than what they have, by version).
+ */
+export async function createPostgresKycStatusBus(options: PostgresKycStatusBusOptions): Promise<PostgresKycStatusBus> {
+  const { logger } = options;
+  const local = new LocalSubscribers();
+  const minDelay = options.retryDelayMs ?? 100;
+  const maxDelay = options.maxRetryDelayMs ?? 5_000;
+  let listening = false;
+  let closing = false;
+  let reconnecting: Promise<void> | null = null;
+  let waiters: Array<() => void> = [];
+
+  // A dedicated connection of our own rather than postgres.js's sql.listen: that one silently gives up if
+  // its re-LISTEN fails (database still down), and gives no hook to re-sync after a reconnect.
+  const listenerOptions = {
+    max: 1,
+    idle_timeout: 0,
+    max_lifetime: null,
+    fetch_types: false,
+    onnotice: () => {},
+    connection: { application_name: (options.applicationName ?? "kyc-graphql listen").slice(0, 63) },
+    // postgres.js's own option (the one its sql.listen uses), missing from its type declarations.
+    onnotify(channel: string, payload: string) {
+      if (channel !== KYC_STATUS_CHANNEL) return;
+      try {
+        local.deliver(fromPayload(JSON.parse(payload) as NotifyPayload));
+      } catch (error) {
+        logger.error({ err: error instanceof Error ? error.message : String(error) }, "unreadable kyc status notification");
+      }
+    },
+    onclose() {
+      if (closing || !listening) return;
+      listening = false;
+      logger.warn("LISTEN connection lost; re-establishing");
+      void reestablish();
+    },
+  };
+  const listener = postgres(options.databaseUrl, listenerOptions as postgres.Options<{}>);
+
+  async function listen(): Promise<void> {
+    await listener.unsafe(`listen ${KYC_STATUS_CHANNEL}`);
+    listening = true;
+  }
+
+  async function resync(): Promise<void> {
+    const ids = local.customerIds;
+    for (let start = 0; start < ids.length; start += RESYNC_BATCH) {
+      for (const change of await options.loadCurrent(ids.slice(start, start + RESYNC_BATCH))) local.deliver(change);
+    }
+    logger.info({ customers: ids.length }, "LISTEN re-established; subscribers re-synced");
+  }
+
+  function reestablish(): Promise<void> {
+    reconnecting ??= (async () => {
+      let delay = minDelay;
+      while (!closing) {
+        try {
+          await listen();
+          await resync();
+          // Lost again while re-syncing (onclose saw this loop running and left it to us): go round.
+          if (listening) break;
+        } catch (error) {
+          logger.warn({ err: error instanceof Error ? error.message : String(error), retryInMs: delay }, "cannot re-establish LISTEN yet");
+          await new Promise((resolve) => setTimeout(resolve, delay).unref());
+          delay = Math.min(delay * 2, maxDelay);
+        }
+      }
+      reconnecting = null;
+      waiters.splice(0).forEach((wake) => wake());
+    })();
+    return reconnecting;
+  }
+
+  await listen();
+
+  return {
+    get listening() {
+      return listening;
+    },
+    whenListening() {
+      if (listening && !reconnecting) return Promise.resolve();
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+    async publishInTransaction(tx, change) {
+      await tx.execute(sql`select pg_notify(${KYC_STATUS_CHANNEL}, ${JSON.stringify(toPayload(change))})`);
+    },
+    publishAfterCommit() {
+      // Already announced by the transaction itself; every instance (this one too) hears it through LISTEN.
+    },
+    subscribe: (customerId) => local.subscribe(customerId),
+    async close() {
+      closing = true;
+      local.closeAll();
+      waiters.splice(0).forEach((wake) => wake());
+      waiters = [];
+      await listener.end({ timeout: 1 });
+    },
+  };
+}
+
+function toPayload(change: KycStatusChange): NotifyPayload {
+  return { c: change.customerId, s: change.status, p: change.previousStatus, e: change.event, t: change.occurredAt.toISOString(), v: change.version };
+}
+
+function fromPayload(payload: NotifyPayload): KycStatusChange {
+  return { customerId: payload.c, status: payload.s, previousStatus: payload.p, event: payload.e, occurredAt: new Date(payload.t), version: payload.v };
+}

@@ -1,0 +1,110 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { pino } from "pino";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type OpenDatabase } from "../../src/db/database.js";
+import { KycRepository } from "../../src/db/kyc-repository.js";
+import { KycStatus } from "../../src/domain/kyc-status.js";
+import { currentKycStatus } from "../../src/kyc/kyc-service.js";
+import type { KycStatusChange } from "../../src/realtime/kyc-status-bus.js";
+import { createPostgresKycStatusBus, type PostgresKycStatusBus } from "../../src/realtime/postgres-kyc-status-bus.js";
+import { createTestDatabase } from "../support/test-database.js";
+
+/** Reads what a subscription has received so far, without blocking. */
+function drain(iterator: AsyncIterableIterator<KycStatusChange>) {
+  const received: KycStatusChange[] = [];
+  void (async () => {
+    for await (const change of iterator) received.push(change);
+  })();
+  return received;
+}
+
+const until = async (check: () => boolean, timeoutMs = 5_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+describe.skipIf(!process.env.DATABASE_URL)("the Postgres status bus (pg_notify in the transaction, LISTEN per instance)", () => {
+  let testDatabase: Awaited<ReturnType<typeof createTestDatabase>>;
+  let database: OpenDatabase;
+  let repository: KycRepository;
+  let bus: PostgresKycStatusBus;
+  let admin: postgres.Sql;
+  const applicationName = `kyc-bus-test ${randomBytes(4).toString("hex")}`;
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase();
+    database = await openDatabase({ databaseUrl: testDatabase.url, dataDir: null });
+    repository = new KycRepository(database.db);
+    admin = postgres(testDatabase.url!, { max: 1, onnotice: () => {} });
+    bus = await createPostgresKycStatusBus({
+      databaseUrl: testDatabase.url!,
+      loadCurrent: async (ids) => (await repository.findKycStatuses(ids)).map(currentKycStatus),
+      logger: pino({ level: "silent" }),
+      applicationName,
+      retryDelayMs: 300,
+    });
+  });
+  afterAll(async () => {
+    await bus?.close();
+    await admin?.end();
+    await database?.close();
+    await testDatabase?.drop();
+  });
+
+  const newCustomer = async () => (await repository.insertCustomer(randomUUID(), { firstName: "Jane", lastName: "Doe", dob: "1990-05-17", phone: null, phoneCountryCode: null, email: null, addresses: [] } as never, null)).id;
+  const changeTo = (customerId: string, status: KycStatus, version: number): KycStatusChange => ({
+    customerId,
+    status,
+    previousStatus: KycStatus.NOT_STARTED,
+    occurredAt: new Date("2026-01-01T00:00:00Z"),
+    event: "kyc.submitted",
+    version,
+  });
+
+  it("announces a change only when its transaction commits", async () => {
+    const customerId = await newCustomer();
+    const received = drain(bus.subscribe(customerId));
+    await expect(
+      database.db.transaction(async (tx) => {
+        await bus.publishInTransaction(tx, changeTo(customerId, KycStatus.UNDER_REVIEW, 1));
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
+    await database.db.transaction((tx) => bus.publishInTransaction(tx, changeTo(customerId, KycStatus.SUBMITTED, 1)));
+    await until(() => received.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received).toEqual([changeTo(customerId, KycStatus.SUBMITTED, 1)]);
+  });
+
+  it("re-listens after its connection is killed and re-syncs a change it could not hear", async () => {
+    const customerId = await newCustomer();
+    const received = drain(bus.subscribe(customerId));
+    const [{ pid }] = await admin`select pid from pg_stat_activity where application_name = ${applicationName}`;
+    // New connections are refused for a while, so the bus has to retry (existing ones, like the pool's, stay).
+    const name = new URL(testDatabase.url!).pathname.slice(1);
+    const server = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+    await server.unsafe(`alter database ${name} with allow_connections false`);
+    await admin`select pg_terminate_backend(${pid})`;
+    await until(() => !bus.listening);
+    // Committed while nobody listens, and never announced: only the re-sync can bring it.
+    await database.db.transaction((tx) => repository.saveKycState(tx, customerId, { status: KycStatus.UNDER_REVIEW, statusAt: new Date("2026-01-01T00:00:05Z"), passedAt: null, event: "kyc.verification.under_review", documentsRequired: [] }));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(bus.listening).toBe(false);
+    expect(received).toEqual([]);
+    await server.unsafe(`alter database ${name} with allow_connections true`);
+    await server.end();
+    await bus.whenListening();
+    await until(() => received.length === 1);
+    expect(received[0]).toMatchObject({ customerId, status: KycStatus.UNDER_REVIEW, version: 1, previousStatus: null });
+    const [again] = await admin`select pid from pg_stat_activity where application_name = ${applicationName}`;
+    expect(again.pid).not.toBe(pid);
+
+    await database.db.transaction((tx) => bus.publishInTransaction(tx, changeTo(customerId, KycStatus.PASSED, 2)));
+    await until(() => received.length === 2);
+    expect(received[1]).toMatchObject({ status: KycStatus.PASSED, version: 2 });
+  });
+});
