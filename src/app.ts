@@ -17,6 +17,10 @@ import type { AppConfig } from "./config.js";
 import { openDatabase, type OpenDatabase } from "./db/database.js";
 import { KycRepository } from "./db/kyc-repository.js";
 import { WebhookReceiptRepository } from "./db/webhook-receipts.js";
+import { isDatabaseUnavailable } from "./db/database-errors.js";
+import { checkReadiness } from "./db/readiness.js";
+import { ReconciliationRepository } from "./db/reconciliation-repository.js";
+import { startKycReconciler, type KycReconciler } from "./kyc/kyc-reconciler.js";
 import { DomainError, Unauthenticated } from "./domain/errors.js";
 import type { Viewer } from "./domain/access.js";
 import type { GraphQLContext } from "./graphql/context.js";
@@ -52,6 +56,8 @@ export interface App {
   /** Base URL of the Bond API in use (the embedded sandbox's, when it is mounted). */
   bondApiUrl: string;
   database: OpenDatabase;
+  /** Resends abandoned attempts and looks up overdue outcomes (runs at start and every RECONCILE_INTERVAL_MS). */
+  reconciler: KycReconciler;
   kycStatusBus: KycStatusBus;
   /** The embedded Bond sandbox, when no BOND_API_URL is configured. */
   bondSandbox: BondSandbox | null;
@@ -116,7 +122,14 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const bondApiUrl = () => config.bond.apiUrl ?? `${localBase()}${SANDBOX_PATH}`;
   const bondLogger = logger.child({ component: "bond-client" });
   const bond = instrumentBondApi(
-    createBondClient({ baseUrl: bondApiUrl, identity: config.bond.identity, authorization: config.bond.authorization, timeoutMs: config.bond.timeoutMs }),
+    createBondClient({
+      baseUrl: bondApiUrl,
+      identity: config.bond.identity,
+      authorization: config.bond.authorization,
+      timeoutMs: config.bond.timeoutMs,
+      retry: config.bond.retry,
+      onRetry: (info) => bondLogger.warn(info, "Bond unavailable; retrying"),
+    }),
     metrics,
     (call) => bondLogger.debug(call, "bond call"),
   );
@@ -138,7 +151,16 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     receipts.purgeBefore(new Date(clock().getTime() - 2 * config.bond.webhookToleranceSeconds * 1000)).catch((error: unknown) => logger.warn({ err: String(error) }, "could not purge webhook receipts"));
   }, 60_000);
   purgeReceipts.unref();
-  const kyc = new KycService({ repository, bond, bus, vault, clock, logger });
+  const kyc = new KycService({
+    repository,
+    bond,
+    bus,
+    vault,
+    clock,
+    logger,
+    // Test-only (refused in production by config): die like a crash right after Bond accepted, before our commit.
+    afterBondAccepted: config.faults.crashAfterBondAccept ? () => process.kill(process.pid, "SIGKILL") : undefined,
+  });
 
   const schema = await buildKycSchema();
   const queryLimits = { ...config.graphql };
@@ -204,6 +226,11 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   app.get("/healthz", perIp, (_request, response) => {
     response.json({ status: "ok" });
   });
+  app.get("/readyz", perIp, async (_request, response) => {
+    const readiness = await checkReadiness(database.db, 2_000);
+    if (readiness.ready) return void response.json({ status: "ready" });
+    response.status(503).json({ status: "not-ready", reason: readiness.reason });
+  });
   app.get(METRICS_PATH, perIp, async (_request, response) => {
     response.set("Content-Type", metrics.registry.contentType).send(await metrics.registry.metrics());
   });
@@ -246,6 +273,10 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     response.status(404).json({ code: "NOT_FOUND", message: "No such route." });
   });
   app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
+    if (isDatabaseUnavailable(error)) {
+      response.status(503).json({ code: "SERVICE_UNAVAILABLE", message: "The database is unavailable; retry shortly." });
+      return;
+    }
     const status = typeof error === "object" && error && "status" in error && typeof error.status === "number" ? error.status : 500;
     const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status === 400 ? "MALFORMED_JSON" : "INTERNAL_ERROR";
     if (status >= 500) logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, "request failed");
@@ -263,6 +294,16 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const address = httpServer.address() as AddressInfo;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${address.port}`;
 
+  const reconciler = startKycReconciler({
+    kyc,
+    repository: new ReconciliationRepository(database.db),
+    clock,
+    logger: logger.child({ component: "reconciler" }),
+    ...config.reconcile,
+  });
+  // At start: finish what a previous process left half done (it may have died mid-send).
+  void reconciler.runOnce();
+
   let closing: Promise<void> | null = null;
   return {
     url,
@@ -271,6 +312,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     webhookUrl: `${url}${BOND_WEBHOOK_PATH}`,
     bondApiUrl: bondApiUrl(),
     database,
+    reconciler,
     kycStatusBus: bus,
     bondSandbox,
     webhookSecret,
@@ -280,6 +322,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     close() {
       closing ??= (async () => {
         clearInterval(purgeReceipts);
+        await reconciler.close();
         await bondSandbox?.close();
         // WebSockets first, so each client gets 1001 (going away) rather than a socket the HTTP drain cut.
         await websocket.dispose();

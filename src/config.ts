@@ -56,6 +56,14 @@ const environmentSchema = z
     BOND_IDENTITY: optionalString,
     BOND_AUTHORIZATION: optionalString,
     BOND_TIMEOUT_MS: positiveMs(10_000),
+    BOND_RETRY_BUDGET_MS: positiveMs(15_000),
+    BOND_RETRY_BASE_DELAY_MS: positiveMs(200),
+    BOND_RETRY_MAX_DELAY_MS: positiveMs(5_000),
+    BOND_RETRY_MAX_ATTEMPTS: count(6, 1),
+    RECONCILE_INTERVAL_MS: positiveMs(30_000),
+    RECONCILE_PENDING_AFTER_MS: positiveMs(120_000),
+    RECONCILE_SUBMITTED_AFTER_MS: positiveMs(15 * 60_000),
+    KYC_FAULT_CRASH_AFTER_BOND_ACCEPT: flag,
     BOND_WEBHOOK_SECRET: optionalString,
     WEBHOOK_TOLERANCE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(300)),
     SANDBOX_WEBHOOK_DELAY_MS: positiveMs(300),
@@ -97,6 +105,8 @@ function crossVariableProblems(source: Record<string, string | undefined>): stri
       if (!set(name)) problems.push(`${name} is required when BOND_API_URL is set`);
     }
   }
+  const crashHook = source.KYC_FAULT_CRASH_AFTER_BOND_ACCEPT;
+  if (source.NODE_ENV === "production" && (crashHook === "true" || crashHook === "1")) problems.push("KYC_FAULT_CRASH_AFTER_BOND_ACCEPT is a test-only fault and is refused in production");
   if (source.NODE_ENV === "production" && !set("PII_KEY")) problems.push("PII_KEY is required in production (openssl rand -base64 32)");
   const authConfigured = set("AUTH_JWT_SECRET") || set("AUTH_JWKS_URL");
   const devMode = source.AUTH_DEV_MODE === "true" || source.AUTH_DEV_MODE === "1";
@@ -127,6 +137,8 @@ export interface AppConfig {
     identity: string;
     authorization: string;
     timeoutMs: number;
+    /** Retries of KYC submissions (same Idempotency-Key) and reads when Bond times out, refuses, answers 5xx or 429. */
+    retry: { budgetMs: number; baseDelayMs: number; maxDelayMs: number; maxAttempts: number };
     /** Secrets Bond signs webhooks with (several during a rotation; the first is the current one); empty only with the embedded sandbox (a dev secret is made). */
     webhookSecrets: string[];
     webhookToleranceSeconds: number;
@@ -157,6 +169,17 @@ export interface AppConfig {
     wsMaxSubscriptionsPerConnection: number;
   };
   sandbox: { webhookDelayMs: number };
+  /** Background repair: resend attempts left PENDING (a crash mid-send), ask Bond about customers whose webhooks never came. */
+  reconcile: {
+    /** How often it runs (it also runs once at start); 0 = only at start. */
+    intervalMs: number;
+    /** A PENDING attempt older than this is taken as abandoned and resent with its own key. */
+    pendingAfterMs: number;
+    /** A customer SUBMITTED for longer than this is looked up at Bond. */
+    submittedAfterMs: number;
+  };
+  /** Fault injection for tests only (refused in production). */
+  faults: { crashAfterBondAccept: boolean };
   /** 32-byte key for encrypting personal data at rest and keying fingerprints; absent = dev key. */
   piiKey?: Buffer;
   /** Keys used before PII_KEY: data sealed with them can still be opened during a rotation. */
@@ -189,6 +212,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       identity: env.BOND_IDENTITY ?? "sandbox-identity",
       authorization: env.BOND_AUTHORIZATION ?? "sandbox-authorization",
       timeoutMs: env.BOND_TIMEOUT_MS,
+      retry: { budgetMs: env.BOND_RETRY_BUDGET_MS, baseDelayMs: env.BOND_RETRY_BASE_DELAY_MS, maxDelayMs: env.BOND_RETRY_MAX_DELAY_MS, maxAttempts: env.BOND_RETRY_MAX_ATTEMPTS },
       webhookSecrets: (env.BOND_WEBHOOK_SECRET ?? "").split(",").map((secret) => secret.trim()).filter(Boolean),
       webhookToleranceSeconds: env.WEBHOOK_TOLERANCE_SECONDS,
       webhookSignedContent: env.WEBHOOK_SIGNED_CONTENT,
@@ -217,6 +241,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       wsMaxSubscriptionsPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     },
     sandbox: { webhookDelayMs: env.SANDBOX_WEBHOOK_DELAY_MS },
+    reconcile: { intervalMs: env.RECONCILE_INTERVAL_MS, pendingAfterMs: env.RECONCILE_PENDING_AFTER_MS, submittedAfterMs: env.RECONCILE_SUBMITTED_AFTER_MS },
+    faults: { crashAfterBondAccept: env.KYC_FAULT_CRASH_AFTER_BOND_ACCEPT === true },
     piiKey: env.PII_KEY ? Buffer.from(env.PII_KEY, "base64") : undefined,
     piiPreviousKeys: (env.PII_PREVIOUS_KEYS ?? []).map((key) => Buffer.from(key, "base64")),
     logLevel: env.LOG_LEVEL,

@@ -358,7 +358,7 @@ describe("POST /customers/:id/verification-kyc", () => {
     expect(await submitKyc(customerId, {})).toEqual(expected);
     expect(h.sandbox.kycSubmissionCount(customerId)).toBe(1);
     const status = await h.call("GET", `/customers/${customerId}/verification-kyc`);
-    expect(status).toEqual({ status: 200, body: { customer_id: customerId, kyc_status: "passed", kyc_passed_at: passedAt, documents: [] } });
+    expect(status).toEqual({ status: 200, body: { customer_id: customerId, kyc_status: "passed", kyc_passed_at: passedAt, documents: [], updated_at: passedAt } });
   });
 });
 
@@ -367,7 +367,7 @@ describe("GET /customers/:id/verification-kyc", () => {
     const customerId = await createCustomer();
     expect(await h.call("GET", `/customers/${customerId}/verification-kyc`)).toEqual({
       status: 200,
-      body: { customer_id: customerId, kyc_status: "not_started", kyc_passed_at: null, documents: [] },
+      body: { customer_id: customerId, kyc_status: "not_started", kyc_passed_at: null, documents: [], updated_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) },
     });
     expect((await h.call("GET", "/customers/3f1d7a52-5a0e-4c1b-9d3e-000000000000/verification-kyc")).body.Code).toBe("customer_dne");
   });

@@ -28,6 +28,17 @@ describe("loadConfig", () => {
     expect(loadConfig({ ...production, GRAPHQL_INTROSPECTION: "true", GRAPHIQL: "1" }).graphql).toMatchObject({ introspection: true, graphiql: true });
   });
 
+  it("reads the reliability settings, and refuses the test-only crash fault in production", () => {
+    const config = loadConfig({ AUTH_DEV_MODE: "true", BOND_RETRY_BUDGET_MS: "9000", RECONCILE_INTERVAL_MS: "0", KYC_FAULT_CRASH_AFTER_BOND_ACCEPT: "1" });
+    expect(config.bond.retry).toEqual({ budgetMs: 9000, baseDelayMs: 200, maxDelayMs: 5000, maxAttempts: 6 });
+    expect(config.reconcile).toEqual({ intervalMs: 0, pendingAfterMs: 120_000, submittedAfterMs: 900_000 });
+    expect(config.faults.crashAfterBondAccept).toBe(true);
+    expect(loadConfig({ AUTH_DEV_MODE: "true" }).faults.crashAfterBondAccept).toBe(false);
+    expect(() => loadConfig({ AUTH_DEV_MODE: "true", BOND_RETRY_MAX_ATTEMPTS: "0" })).toThrow(/BOND_RETRY_MAX_ATTEMPTS/);
+    const production = { NODE_ENV: "production", PII_KEY: Buffer.alloc(32, 1).toString("base64"), AUTH_JWT_SECRET: "x".repeat(32) };
+    expect(() => loadConfig({ ...production, KYC_FAULT_CRASH_AFTER_BOND_ACCEPT: "true" })).toThrow(/KYC_FAULT_CRASH_AFTER_BOND_ACCEPT is a test-only fault/);
+  });
+
   it("names bad auth and limit settings", () => {
     expect(() => loadConfig({ AUTH_JWT_SECRET: "short" })).toThrow(/AUTH_JWT_SECRET must be at least 32 characters/);
     expect(() => loadConfig({ AUTH_JWT_SECRET: "x".repeat(32), AUTH_JWKS_URL: "https://id.example/jwks.json" })).toThrow(/exclusive/);
@@ -88,6 +99,14 @@ describe("a bad value stops the start with a message naming the variable", () =>
     DATABASE_URL: "mysql://db",
     BOND_API_URL: "ftp://bond",
     BOND_TIMEOUT_MS: "soon",
+    BOND_RETRY_BUDGET_MS: "-1",
+    BOND_RETRY_BASE_DELAY_MS: "fast",
+    BOND_RETRY_MAX_DELAY_MS: "-1",
+    BOND_RETRY_MAX_ATTEMPTS: "0",
+    RECONCILE_INTERVAL_MS: "often",
+    RECONCILE_PENDING_AFTER_MS: "-1",
+    RECONCILE_SUBMITTED_AFTER_MS: "1.5",
+    KYC_FAULT_CRASH_AFTER_BOND_ACCEPT: "yes",
     WEBHOOK_TOLERANCE_SECONDS: "0",
     SANDBOX_WEBHOOK_DELAY_MS: "-5",
     PII_KEY: "c2hvcnQ=",

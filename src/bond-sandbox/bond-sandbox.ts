@@ -20,6 +20,7 @@ import {
   simulatePassSchema,
   type AddressInput,
 } from "./schemas.js";
+import { createFaultInjector, type BondFault, type SandboxFaults } from "./faults.js";
 import { createWebhookSender } from "./webhooks.js";
 
 /**
@@ -48,6 +49,8 @@ export interface BondSandboxOptions {
   logger?: Logger;
   /** Total attempts per webhook and the first back-off (doubled after each failure). */
   webhookRetry?: { attempts: number; baseDelayMs: number };
+  /** Random source of the fault rates and webhook reordering (tests may fix it). */
+  random?: () => number;
 }
 
 /** One answered request. No body, so no SSN. */
@@ -57,7 +60,12 @@ export interface SandboxRequest {
   path: string;
   customerId?: string;
   idempotencyKey?: string;
+  /** What the sandbox did (0 when a fault dropped or held the connection). */
   status: number;
+  /** The status the client got instead, when an accept-then-fail fault answered for it. */
+  answeredStatus?: number;
+  /** An injected fault that answered for the sandbox. */
+  fault?: BondFault["kind"];
   at: Date;
 }
 
@@ -66,6 +74,8 @@ export interface SandboxDelivery {
   body: Record<string, unknown>;
   status: number | "network-error";
   attempt: number;
+  /** An extra copy sent by the duplicate-webhooks fault mode. */
+  duplicate?: boolean;
 }
 
 export interface BondSandbox {
@@ -73,6 +83,8 @@ export interface BondSandbox {
   router: Router;
   readonly requests: readonly SandboxRequest[];
   readonly deliveries: readonly SandboxDelivery[];
+  /** Switchable fault modes (errors, timeouts, dropped connections, duplicated/reordered/lost webhooks). */
+  faults: SandboxFaults;
   /** Accepted (2xx) `POST …/verification-kyc` calls for that customer. */
   kycSubmissionCount(customerId: string): number;
   /** Resolves when no webhook is scheduled or in flight. */
@@ -116,6 +128,8 @@ interface CustomerBody {
 interface KycState {
   status: KycStatusName;
   passedAt: Date | null;
+  /** When the status last changed. */
+  updatedAt: Date;
   /** Documents asked for by the latest `document_required` event. */
   documents: string[];
 }
@@ -149,7 +163,25 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
   /** Idempotency keys of accepted KYC requests, with when they were accepted. */
   const idempotencyKeys = new Map<string, Date>();
   const requests: SandboxRequest[] = [];
+  const faults = createFaultInjector({
+    random: options.random,
+    onFault(request, fault) {
+      const customerId = /^\/customers\/([^/]+)/.exec(request.path)?.[1];
+      const idempotencyKey = request.get("Idempotency-Key") || undefined;
+      requests.push({
+        method: request.method,
+        path: request.path,
+        ...(customerId === undefined ? {} : { customerId }),
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+        status: fault.kind === "status" ? fault.status : 0,
+        fault: fault.kind,
+        at: clock(),
+      });
+    },
+  });
   const webhooks = createWebhookSender({
+    faults: () => faults.webhook,
+    random: options.random,
     url: options.webhookUrl,
     secret: options.webhookSecret,
     signedContent: options.webhookSignedContent,
@@ -161,15 +193,21 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
   /** Every answer goes through here, so each one is recorded (before the client can see it) and logged. */
   function reply(request: Request, response: Response, status: number, body: unknown, customerId?: string): void {
     const idempotencyKey = request.get("Idempotency-Key") || undefined;
+    const answeredStatus = faults.overrideStatus(response);
     requests.push({
       method: request.method,
       path: request.path,
       ...(customerId === undefined ? {} : { customerId }),
       ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
       status,
+      ...(answeredStatus === undefined ? {} : { answeredStatus, fault: "accept-then-fail" as const }),
       at: clock(),
     });
-    logger?.debug({ method: request.method, path: request.path, status }, "bond sandbox request");
+    logger?.debug({ method: request.method, path: request.path, status, answeredStatus }, "bond sandbox request");
+    if (answeredStatus !== undefined) {
+      response.status(answeredStatus).json(bondError(answeredStatus, "sandbox_fault", "Injected fault (the request was carried out)."));
+      return;
+    }
     response.status(status).json(body);
   }
 
@@ -187,7 +225,7 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
     if (record.kyc.passedAt) return;
     const passed = outcome.event === "kyc.verification.success";
     const documents = Array.isArray(outcome.extra.documents) ? outcome.extra.documents.map(String) : [];
-    record.kyc = { status: STATUS_AFTER_EVENT[outcome.event], passedAt: passed ? occurredAt : null, documents };
+    record.kyc = { status: STATUS_AFTER_EVENT[outcome.event], passedAt: passed ? occurredAt : null, documents, updatedAt: occurredAt };
   }
 
   /** Queues an outcome webhook; its time and the state change are taken when it is sent. */
@@ -230,7 +268,7 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
       email: email ?? null,
       addresses: toAddresses(addresses ?? []),
     };
-    customers.set(body.customer_id, { body, kyc: { status: "not_started", passedAt: null, documents: [] }, acceptedKycSubmissions: 0 });
+    customers.set(body.customer_id, { body, kyc: { status: "not_started", passedAt: null, documents: [], updatedAt: clock() }, acceptedKycSubmissions: 0 });
     reply(request, response, 201, body, body.customer_id);
   }
 
@@ -281,7 +319,7 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
     const outcome = outcomeForSsn(parsed.data.ssn);
     if (idempotencyKey !== undefined) idempotencyKeys.set(idempotencyKey, now);
     record.acceptedKycSubmissions += 1;
-    record.kyc = { status: "submitted", passedAt: null, documents: [] };
+    record.kyc = { status: "submitted", passedAt: null, documents: [], updatedAt: now };
     reply(request, response, 201, { customer_id: customerId, program_id: parsed.data.program_id, kyc_status: "submitted" }, customerId);
     webhooks.enqueue(customerId, options.webhookDelayMs, () => ({ customer_id: customerId, kyc_status: "submitted" }));
     scheduleOutcome(record, outcome);
@@ -291,8 +329,9 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
     const customerId = request.params.id;
     const record = customers.get(customerId);
     if (!record) return customerNotFound(request, response, customerId);
-    const { status, passedAt, documents } = record.kyc;
-    reply(request, response, 200, { customer_id: customerId, kyc_status: status, kyc_passed_at: passedAt?.toISOString() ?? null, documents }, customerId);
+    const { status, passedAt, documents, updatedAt } = record.kyc;
+    // `updated_at` is our addition (Bond's body for this read is undocumented): when the status last changed.
+    reply(request, response, 200, { customer_id: customerId, kyc_status: status, kyc_passed_at: passedAt?.toISOString() ?? null, documents, updated_at: updatedAt.toISOString() }, customerId);
   }
 
   /**
@@ -343,6 +382,7 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
   const router = express.Router();
   router.use(requireCredentials);
   router.use(express.json({ limit: "1mb" }));
+  router.use(faults.middleware);
   router.post("/customers", createCustomer); // also matches `/customers/` (non-strict routing)
   router.get("/customers/:id", getCustomer);
   router.patch("/customers/:id", updateCustomer);
@@ -359,8 +399,12 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
     router,
     requests,
     deliveries: webhooks.deliveries,
+    faults,
     kycSubmissionCount: (customerId) => customers.get(customerId)?.acceptedKycSubmissions ?? 0,
     idle: () => webhooks.idle(),
-    close: () => webhooks.close(),
+    close: () => {
+      faults.close();
+      return webhooks.close();
+    },
   };
 }

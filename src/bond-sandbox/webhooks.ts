@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { bondSignatureHeader } from "../bond/webhook-signature.js";
 import type { SandboxDelivery } from "./bond-sandbox.js";
+import { NO_WEBHOOK_FAULTS, type WebhookFaults } from "./faults.js";
 
 /** How long one delivery attempt may take before it counts as a network error. */
 const DELIVERY_TIMEOUT_MS = 5_000;
@@ -14,6 +15,9 @@ export interface WebhookSenderOptions {
   clock: () => Date;
   retry: { attempts: number; baseDelayMs: number };
   logger?: Logger;
+  /** Read at each step: duplicate, reorder or lose webhooks on purpose. */
+  faults?: () => WebhookFaults;
+  random?: () => number;
 }
 
 export interface WebhookSender {
@@ -55,9 +59,13 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
     });
   }
 
-  async function post(url: string, rawBody: string): Promise<number | "network-error"> {
+  const faults = () => options.faults?.() ?? NO_WEBHOOK_FAULTS;
+  const random = options.random ?? Math.random;
+
+  async function post(url: string, rawBody: string, ageSeconds = 0): Promise<number | "network-error"> {
     // Signed with the injected clock's time: the receiver checks the timestamp against the same clock.
-    const timestamp = Math.floor(options.clock().getTime() / 1000);
+    // Copies sent in the same second are dated a little earlier each, as separate deliveries would be.
+    const timestamp = Math.floor(options.clock().getTime() / 1000) - ageSeconds;
     try {
       const response = await fetch(url, {
         method: "POST",
@@ -70,6 +78,18 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
     } catch {
       return "network-error";
     }
+  }
+
+  /** Fault mode: the same delivery again, several times at once, as Bond's at-least-once delivery may do. */
+  async function sendDuplicates(url: string, body: Record<string, unknown>, rawBody: string): Promise<void> {
+    const copies = faults().duplicates;
+    if (copies <= 0) return;
+    await Promise.all(
+      Array.from({ length: copies }, async (_, index) => {
+        const status = await post(url, rawBody, index + 1);
+        deliveries.push({ body, status, attempt: 1, duplicate: true });
+      }),
+    );
   }
 
   /** Delivers one webhook, retrying a non-2xx answer or a network error with exponential back-off. */
@@ -85,6 +105,7 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
       deliveries.push({ body, status, attempt });
       if (typeof status === "number" && status >= 200 && status < 300) {
         options.logger?.debug({ ...what, status, attempt }, "webhook delivered");
+        await sendDuplicates(url, body, rawBody);
         return;
       }
       const giveUp = attempt === attempts;
@@ -96,7 +117,12 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
   async function run(delayMs: number, build: () => Record<string, unknown>): Promise<void> {
     try {
       if (!(await wait(delayMs))) return;
-      await deliver(build());
+      const body = build();
+      if (faults().drop) {
+        options.logger?.debug({ customerId: body.customer_id }, "webhook dropped (fault mode)");
+        return;
+      }
+      await deliver(body);
     } catch (error) {
       // A job must never reject: it would break the customer's chain and `idle()`.
       options.logger?.error({ errorName: error instanceof Error ? error.name : typeof error }, "webhook job failed");
@@ -114,8 +140,11 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
     deliveries,
     enqueue(customerId, delayMs, build) {
       if (closed) return;
-      const previous = lastJobOfCustomer.get(customerId) ?? Promise.resolve();
-      const job = previous.then(() => run(delayMs, build));
+      const { reorderWindowMs } = faults();
+      // Reorder mode: no chaining, each webhook after its own random wait, so later ones may overtake.
+      const previous = reorderWindowMs > 0 ? Promise.resolve() : (lastJobOfCustomer.get(customerId) ?? Promise.resolve());
+      const wait = reorderWindowMs > 0 ? delayMs + Math.round(random() * reorderWindowMs) : delayMs;
+      const job = previous.then(() => run(wait, build));
       lastJobOfCustomer.set(customerId, job);
       pendingJobs.add(job);
       void job.then(() => {

@@ -1,5 +1,8 @@
 import type { CustomerChanges, CustomerDetails } from "../domain/customer.js";
 import type { KycSubmission } from "../domain/kyc-submission.js";
+import { parseBondTimestamp } from "../domain/bond-webhook.js";
+import { withRetries } from "./bond-retry.js";
+import { parseRetryAfter, type RetrySettings } from "./retry-policy.js";
 
 /**
  * Bond's REST API, as the application needs it. The same code talks to the embedded sandbox and to
@@ -8,8 +11,27 @@ import type { KycSubmission } from "../domain/kyc-submission.js";
 export interface BondApi {
   createCustomer(details: CustomerDetails): Promise<{ customerId: string; dateCreated: Date | null }>;
   updateCustomer(customerId: string, changes: CustomerChanges): Promise<void>;
-  /** Starts KYC. `idempotencyKey` goes out as the `Idempotency-Key` header. */
+  /**
+   * Starts KYC. `idempotencyKey` goes out as the `Idempotency-Key` header, the same on every retry, so
+   * Bond counts the request once however many times it had to be sent.
+   */
   submitKyc(customerId: string, submission: KycSubmission, idempotencyKey: string): Promise<void>;
+  /** Bond's current KYC status for a customer (what a missed webhook would have told us). */
+  getKycStatus(customerId: string): Promise<BondKycStatusReport>;
+}
+
+/**
+ * `GET /customers/{id}/verification-kyc`. Bond documents a "get KYC status" read without its path or
+ * body; the path and the fields below are our guess (and what our sandbox answers).
+ */
+export interface BondKycStatusReport {
+  customerId: string;
+  /** Bond's lower-case status: `submitted`, `passed`, `failed`, `under_review`, … */
+  kycStatus: string;
+  passedAt: Date | null;
+  /** When the status last changed, if Bond says. */
+  updatedAt: Date | null;
+  documents: string[];
 }
 
 /** Bond answered with an error (4xx/5xx that is not "unavailable"). */
@@ -35,7 +57,11 @@ export class BondKycAlreadyPassedError extends BondRequestError {
 
 /** Bond could not be reached or answered 5xx/429: nothing was (knowingly) done. */
 export class BondUnavailableError extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    /** Bond's Retry-After (429/503), in ms from when it answered. */
+    readonly retryAfterMs: number | null = null,
+  ) {
     super(`Bond unavailable: ${reason}`);
     this.name = "BondUnavailableError";
   }
@@ -47,6 +73,9 @@ export interface BondClientOptions {
   identity: string;
   authorization: string;
   timeoutMs: number;
+  /** Retries of the calls that are safe to repeat (KYC with its idempotency key, reads); absent = one attempt. */
+  retry?: RetrySettings;
+  onRetry?(info: { operation: string; attempt: number; delayMs: number; reason: string }): void;
 }
 
 type BondErrorBody = { Message?: unknown; Status?: number; Code?: string; Type?: string; type?: string; code?: string; message?: string; [key: string]: unknown };
@@ -107,7 +136,7 @@ function customerBody(details: Partial<CustomerDetails>): Record<string, unknown
 export function createBondClient(options: BondClientOptions): BondApi {
   const baseUrl = typeof options.baseUrl === "function" ? options.baseUrl : () => options.baseUrl as string;
 
-  async function call(method: string, path: string, body: unknown, extraHeaders: Record<string, string> = {}): Promise<unknown> {
+  async function call(method: string, path: string, body: unknown, extraHeaders: Record<string, string> = {}, timeoutMs = options.timeoutMs): Promise<unknown> {
     let response: Response;
     try {
       response = await fetch(`${baseUrl()}${path}`, {
@@ -120,13 +149,19 @@ export function createBondClient(options: BondClientOptions): BondApi {
           ...extraHeaders,
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(options.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${options.timeoutMs} ms` : "connection failed";
+      const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : "connection failed";
       throw new BondUnavailableError(reason);
     }
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      const reason = error instanceof Error && error.name === "TimeoutError" ? `no complete answer within ${timeoutMs} ms` : "connection lost while reading the answer";
+      throw new BondUnavailableError(reason);
+    }
     let parsed: unknown = null;
     try {
       parsed = text ? JSON.parse(text) : null;
@@ -134,7 +169,9 @@ export function createBondClient(options: BondClientOptions): BondApi {
       parsed = null;
     }
     if (response.ok) return parsed;
-    if (response.status >= 500 || response.status === 429) throw new BondUnavailableError(`HTTP ${response.status}`);
+    if (response.status >= 500 || response.status === 429) {
+      throw new BondUnavailableError(`HTTP ${response.status}`, parseRetryAfter(response.headers.get("retry-after"), new Date()));
+    }
     const error = toBondErrorBody(parsed);
     const passedAt = parseAlreadyPassed(error);
     if (passedAt) throw new BondKycAlreadyPassedError(passedAt);
@@ -143,7 +180,20 @@ export function createBondClient(options: BondClientOptions): BondApi {
     throw new BondRequestError(response.status, code, message, fieldMessages(error.Message));
   }
 
+  /** Calls that are safe to repeat go through here; a single attempt when no retry settings are given. */
+  function retried<T>(operation: string, attempt: (timeoutMs: number) => Promise<T>): Promise<T> {
+    if (!options.retry) return attempt(options.timeoutMs);
+    return withRetries(attempt, {
+      settings: options.retry,
+      timeoutMs: options.timeoutMs,
+      isRetryable: (error) => error instanceof BondUnavailableError,
+      retryAfterMs: (error) => (error instanceof BondUnavailableError ? error.retryAfterMs : null),
+      onRetry: ({ attempt: number, delayMs, error }) => options.onRetry?.({ operation, attempt: number, delayMs, reason: error instanceof Error ? error.message : String(error) }),
+    });
+  }
+
   return {
+    // Not retried: Bond takes no idempotency key here, so a repeat after a lost answer could create a second customer.
     async createCustomer(details) {
       const created = toBondErrorBody(await call("POST", "/customers/", customerBody(details)));
       if (typeof created.customer_id !== "string") throw new BondRequestError(502, "bad_response", "Bond did not return a customer_id.");
@@ -154,19 +204,29 @@ export function createBondClient(options: BondClientOptions): BondApi {
       await call("PATCH", `/customers/${encodeURIComponent(customerId)}`, customerBody(changes));
     },
     async submitKyc(customerId, submission, idempotencyKey) {
-      await call(
-        "POST",
-        `/customers/${encodeURIComponent(customerId)}/verification-kyc`,
-        {
-          program_id: submission.programId,
-          ssn: submission.ssn,
-          phone: submission.phone,
-          phone_country_code: submission.phoneCountryCode,
-          email: submission.email,
-          ip: submission.ip,
-        },
-        { "Idempotency-Key": idempotencyKey },
-      );
+      const body = {
+        program_id: submission.programId,
+        ssn: submission.ssn,
+        phone: submission.phone,
+        phone_country_code: submission.phoneCountryCode,
+        email: submission.email,
+        ip: submission.ip,
+      };
+      const path = `/customers/${encodeURIComponent(customerId)}/verification-kyc`;
+      await retried("submitKyc", (timeoutMs) => call("POST", path, body, { "Idempotency-Key": idempotencyKey }, timeoutMs));
+    },
+    async getKycStatus(customerId) {
+      const path = `/customers/${encodeURIComponent(customerId)}/verification-kyc`;
+      const report = toBondErrorBody(await retried("getKycStatus", (timeoutMs) => call("GET", path, undefined, {}, timeoutMs)));
+      if (typeof report.kyc_status !== "string") throw new BondRequestError(502, "bad_response", "Bond did not return a kyc_status.");
+      const date = (value: unknown) => (typeof value === "string" ? parseBondTimestamp(value) : null);
+      return {
+        customerId,
+        kycStatus: report.kyc_status,
+        passedAt: date(report.kyc_passed_at),
+        updatedAt: date(report.updated_at),
+        documents: Array.isArray(report.documents) ? report.documents.map(String) : [],
+      };
     },
   };
 }

@@ -25,7 +25,7 @@ export interface OpenDatabase {
 }
 
 /** The folder with drizzle-kit's migrations, found from this file whether it runs from src/ or dist/src/. */
-function migrationsFolder(): string {
+export function migrationsFolder(): string {
   let folder = dirname(fileURLToPath(import.meta.url));
   for (let depth = 0; depth < 5; depth += 1) {
     const candidate = join(folder, "drizzle");

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, ne, notInArray, sql } from "drizzle-orm";
 import type { CustomerChanges, CustomerDetails } from "../domain/customer.js";
 import { ACCEPTED_ATTEMPT_STATUSES, KycAttemptStatus } from "../domain/kyc-attempt.js";
 import type { KycState } from "../domain/kyc-status.js";
@@ -113,6 +113,23 @@ export class KycRepository {
       .select({ id: kycAttempts.id })
       .from(kycAttempts)
       .where(and(eq(kycAttempts.customerId, customerId), eq(kycAttempts.status, KycAttemptStatus.PENDING)))
+      .limit(1);
+    return rows.length > 0;
+  }
+
+  /** Whether another attempt of the customer, started no earlier than `attempt`, is pending or was accepted. */
+  async hasOtherAttemptSince(tx: Transaction, customerId: string, attempt: Pick<KycAttemptRow, "id" | "createdAt">): Promise<boolean> {
+    const rows = await tx
+      .select({ id: kycAttempts.id })
+      .from(kycAttempts)
+      .where(
+        and(
+          eq(kycAttempts.customerId, customerId),
+          ne(kycAttempts.id, attempt.id),
+          gte(kycAttempts.createdAt, attempt.createdAt),
+          notInArray(kycAttempts.status, [KycAttemptStatus.NOT_SENT, KycAttemptStatus.REJECTED]),
+        ),
+      )
       .limit(1);
     return rows.length > 0;
   }

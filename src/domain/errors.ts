@@ -80,6 +80,14 @@ export class UpstreamUnavailable extends DomainError {
   }
 }
 
+/** Our own storage cannot be reached: nothing was changed; the same request may be sent again shortly. */
+export class ServiceUnavailable extends DomainError {
+  readonly code = "SERVICE_UNAVAILABLE";
+  constructor() {
+    super("The service cannot reach its database right now; nothing was changed. Retry shortly.");
+  }
+}
+
 /** No credentials, or credentials that do not check out (bad signature, expired, wrong issuer/audience). */
 export class Unauthenticated extends DomainError {
   readonly code = "UNAUTHENTICATED";

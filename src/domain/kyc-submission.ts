@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { passBelongsToAttempt } from "./kyc-attempt.js";
 import { IdempotencyKeyInFlight, IdempotencyKeyReused, KycAlreadyPassed, KycInProgress } from "./errors.js";
 import { isKycInProgress, KycStatus, type KycState } from "./kyc-status.js";
 import { parseOrThrow, rules } from "./validation.js";
@@ -61,6 +62,18 @@ export function ssnLastFour(ssn: string): string {
 export function assertCanStartKyc(state: KycState, hasUnsentAttemptInFlight: boolean): void {
   if (state.status === KycStatus.PASSED) throw new KycAlreadyPassed(state.passedAt ?? state.statusAt ?? new Date(0));
   if (isKycInProgress(state.status) || hasUnsentAttemptInFlight) throw new KycInProgress(hasUnsentAttemptInFlight ? "PENDING" : state.status);
+}
+
+/**
+ * Sending a NOT_SENT attempt again (same client key). Its earlier send may have reached Bond after all
+ * (the answer was lost): then the round in progress, or a pass since it began, is its own, and Bond's
+ * Idempotency-Key check decides. Only when another attempt started since does the usual rule apply.
+ */
+export function assertCanResendAttempt(state: KycState, attemptCreatedAt: Date, anotherAttemptSince: boolean, hasUnsentAttemptInFlight: boolean): void {
+  if (anotherAttemptSince || hasUnsentAttemptInFlight) return assertCanStartKyc(state, hasUnsentAttemptInFlight);
+  if (state.status === KycStatus.PASSED && (!state.passedAt || !passBelongsToAttempt(state.passedAt, attemptCreatedAt))) {
+    throw new KycAlreadyPassed(state.passedAt ?? state.statusAt ?? new Date(0));
+  }
 }
 
 /** Bond keeps an Idempotency-Key for 24 hours; so do we. */

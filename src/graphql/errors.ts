@@ -3,7 +3,8 @@ import { GraphQLError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { Logger } from "pino";
 import type { MiddlewareFn } from "type-graphql";
-import { DomainError } from "../domain/errors.js";
+import { isDatabaseUnavailable } from "../db/database-errors.js";
+import { DomainError, ServiceUnavailable } from "../domain/errors.js";
 import { MISSING } from "../domain/validation.js";
 
 /** The codes clients can rely on; anything else is masked as INTERNAL_SERVER_ERROR. */
@@ -17,6 +18,7 @@ const HTTP_STATUS: Record<string, number> = {
   IDEMPOTENCY_KEY_IN_FLIGHT: 409,
   UPSTREAM_REJECTED: 502,
   UPSTREAM_UNAVAILABLE: 503,
+  SERVICE_UNAVAILABLE: 503,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
@@ -41,6 +43,8 @@ function domainErrorBehind(error: unknown): DomainError | undefined {
   const original = unwrapResolverError(error);
   if (original instanceof DomainError) return original;
   if (original instanceof GraphQLError && original.originalError instanceof DomainError) return original.originalError;
+  // A database outage is not a bug: the client gets a code it can retry on.
+  if (isDatabaseUnavailable(original) || (original instanceof GraphQLError && isDatabaseUnavailable(original.originalError))) return new ServiceUnavailable();
   return undefined;
 }
 

@@ -5,6 +5,7 @@ import { verifyBondSignature } from "../bond/webhook-signature.js";
 import { parseBondWebhook, UnsupportedBondEvent } from "../domain/bond-webhook.js";
 import { CustomerNotFound, ValidationFailed } from "../domain/errors.js";
 import type { WebhookReceiptRepository } from "../db/webhook-receipts.js";
+import { isDatabaseUnavailable } from "../db/database-errors.js";
 import type { KycService } from "../kyc/kyc-service.js";
 import { WEBHOOK_EVENT_LOCAL } from "../observability/metrics.js";
 import { ipAllowed, type RateLimits } from "./rate-limits.js";
@@ -70,7 +71,13 @@ export function bondWebhookRouter(options: BondWebhookRouteOptions): Router {
       return refuse(request, response, 401, "INVALID_SIGNATURE", `Bond-Signature check failed (${signature.reason}).`);
     }
     const signatureHash = createHash("sha256").update(header!).digest("hex");
-    if (!(await options.receipts.recordOnce(signatureHash, options.clock()))) {
+    let firstReceipt: boolean;
+    try {
+      firstReceipt = await options.receipts.recordOnce(signatureHash, options.clock());
+    } catch (error) {
+      return failedToStore(response, error);
+    }
+    if (!firstReceipt) {
       options.logger.warn("webhook refused: replayed signature");
       return refuse(request, response, 400, "REPLAYED_WEBHOOK", "This exact signed request was already received.");
     }
@@ -93,10 +100,17 @@ export function bondWebhookRouter(options: BondWebhookRouteOptions): Router {
       if (error instanceof ValidationFailed) return reply(response, 400, "MALFORMED_WEBHOOK", error.message, { fields: error.fields });
       if (error instanceof UnsupportedBondEvent) return reply(response, 422, error.code, error.message);
       if (error instanceof CustomerNotFound) return reply(response, 404, "UNKNOWN_CUSTOMER", error.message);
-      options.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, "webhook failed");
-      // A 5xx makes Bond deliver again later: never acknowledge an event that was not stored.
-      return reply(response, 500, "INTERNAL_ERROR", "The event could not be stored; Bond will retry it.");
+      return failedToStore(response, error);
     }
   });
+  // A 5xx makes Bond deliver again later: never acknowledge an event that was not stored.
+  function failedToStore(response: Response, error: unknown) {
+    if (isDatabaseUnavailable(error)) {
+      options.logger.warn("webhook not stored: database unavailable (Bond will retry)");
+      return reply(response, 503, "SERVICE_UNAVAILABLE", "The database is unavailable; the event was not stored. Bond will retry it.");
+    }
+    options.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, "webhook failed");
+    return reply(response, 500, "INTERNAL_ERROR", "The event could not be stored; Bond will retry it.");
+  }
   return router;
 }

@@ -6,6 +6,7 @@ import { kycStateOf, type LockedCustomer } from "../db/kyc-repository.js";
 import type { Transaction } from "../db/database.js";
 import type { CustomerRow, KycAttemptRow } from "../db/schema.js";
 import { bondEventIdentity, type BondKycEvent } from "../domain/bond-webhook.js";
+import { eventFromStatusReport } from "../domain/kyc-status-report.js";
 import { assertCanUpdateCustomer, validateCustomerChanges, validateNewCustomer } from "../domain/customer.js";
 import {
   CustomerLocked,
@@ -16,9 +17,10 @@ import {
   ValidationFailed,
   type FieldErrors,
 } from "../domain/errors.js";
-import { attemptStatusFor, KycAttemptStatus } from "../domain/kyc-attempt.js";
+import { attemptStatusFor, KycAttemptStatus, passBelongsToAttempt } from "../domain/kyc-attempt.js";
 import { applyKycSignal, KycStatus, type KycStatusSignal } from "../domain/kyc-status.js";
 import {
+  assertCanResendAttempt,
   assertCanStartKyc,
   decideIdempotency,
   fingerprintMaterial,
@@ -53,6 +55,8 @@ export interface KycServiceDeps {
   vault: PiiVault;
   clock: Clock;
   logger: Logger;
+  /** Test-only fault hook (KYC_FAULT_CRASH_AFTER_BOND_ACCEPT): runs right after Bond accepted an attempt, before we record it. */
+  afterBondAccepted?: (attemptId: string) => void;
 }
 
 export type WebhookOutcome = { result: "changed" | "duplicate" | "stale" | "already-passed" | "unchanged"; kycStatus: KycStatus };
@@ -136,7 +140,13 @@ export class KycService {
         );
         if (decision.kind === "replay") return { send: false as const, attempt: (await repository.findAttempt(decision.attemptId, tx))! };
         if (decision.kind === "resend") {
-          assertCanStartKyc(kycStateOf(customer), await repository.hasPendingAttempt(tx, customer.id));
+          const earlier = (await repository.findAttempt(decision.attemptId, tx))!;
+          assertCanResendAttempt(
+            kycStateOf(customer),
+            earlier.createdAt,
+            await repository.hasOtherAttemptSince(tx, customer.id, earlier),
+            await repository.hasPendingAttempt(tx, customer.id),
+          );
           const attempt = await repository.updateAttempt(
             decision.attemptId,
             { status: KycAttemptStatus.PENDING, sealedSubmission: vault.seal(submission) },
@@ -176,24 +186,57 @@ export class KycService {
     return this.sendAttempt(plan.attempt, submission, startedAt);
   }
 
-  private async sendAttempt(attempt: KycAttemptRow, submission: KycSubmission, startedAt: Date): Promise<KycAttemptRow> {
+  /**
+   * Sends again an attempt found PENDING after its sender died (the reconciler's job), from its sealed
+   * copy and with its own id as the key: if the first send got through, Bond answers 409
+   * `idempotency_key_exists` and the attempt counts as submitted. While Bond is down it stays PENDING
+   * (and sealed) for the next round.
+   */
+  async resendAbandonedAttempt(attempt: KycAttemptRow): Promise<KycAttemptRow> {
+    if (!attempt.sealedSubmission) throw new Error(`Attempt ${attempt.id} is PENDING without its sealed submission.`);
+    const submission = this.deps.vault.open<KycSubmission>(attempt.sealedSubmission);
+    return this.sendAttempt(attempt, submission, attempt.createdAt, "keep-pending");
+  }
+
+  /**
+   * Asks Bond for a customer's KYC status (a webhook may have been lost) and feeds the answer through
+   * the webhook path: stored once, state machine, published. Returns null when Bond has nothing newer
+   * than "submitted".
+   */
+  async reconcileKycStatus(customerId: string): Promise<WebhookOutcome | null> {
+    const report = await this.callBond(() => this.deps.bond.getKycStatus(customerId));
+    const event = eventFromStatusReport(report, this.deps.clock());
+    return event ? this.ingestBondEvent(event) : null;
+  }
+
+  private async sendAttempt(attempt: KycAttemptRow, submission: KycSubmission, startedAt: Date, whenUnavailable: "not-sent" | "keep-pending" = "not-sent"): Promise<KycAttemptRow> {
     const { repository, bond, clock, logger } = this.deps;
     const finish = (changes: Parameters<KycRepository["updateAttempt"]>[1]) =>
       repository.updateAttempt(attempt.id, { sealedSubmission: null, ...changes }, clock());
+    // When Bond got this attempt in an earlier send, its round began with the attempt, not with this send.
+    let roundStartedAt = startedAt;
     try {
       // The attempt id is the Idempotency-Key Bond sees: a resend of this attempt can never start a second KYC.
       await bond.submitKyc(submission.customerId, submission, attempt.id);
+      this.deps.afterBondAccepted?.(attempt.id);
     } catch (error) {
       if (error instanceof BondRequestError && error.code === "idempotency_key_exists") {
         // Bond already has this very attempt (an earlier send got through): it counts as submitted.
         logger.info({ attemptId: attempt.id }, "Bond already had this attempt; treating it as submitted");
+        roundStartedAt = attempt.createdAt;
+      } else if (error instanceof BondKycAlreadyPassedError && passBelongsToAttempt(error.passedAt, attempt.createdAt)) {
+        // An earlier send of this very attempt got through and has already passed (Bond checks for a pass
+        // before the idempotency key): it was accepted, and the pass is its outcome.
+        logger.info({ attemptId: attempt.id }, "Bond reports a pass since this attempt began; treating it as submitted and passed");
+        roundStartedAt = attempt.createdAt;
+        await this.applySignal(submission.customerId, { event: "kyc.verification.success", occurredAt: error.passedAt, source: "submission" });
       } else if (error instanceof BondKycAlreadyPassedError) {
         await finish({ status: KycAttemptStatus.REJECTED, rejectionCode: error.code });
         // Bond is the authority: record the pass it reports, so later calls are refused without asking it.
         await this.applySignal(submission.customerId, { event: "kyc.verification.success", occurredAt: error.passedAt, source: "submission" });
         throw new KycAlreadyPassed(error.passedAt);
       } else if (error instanceof BondUnavailableError) {
-        await finish({ status: KycAttemptStatus.NOT_SENT });
+        if (whenUnavailable === "not-sent") await finish({ status: KycAttemptStatus.NOT_SENT });
         throw new UpstreamUnavailable(error.reason);
       } else if (error instanceof BondRequestError) {
         await finish({ status: KycAttemptStatus.REJECTED, rejectionCode: error.code });
@@ -208,8 +251,13 @@ export class KycService {
       const updated = await repository.updateAttempt(attempt.id, { status: KycAttemptStatus.SUBMITTED, sealedSubmission: null, sentAt }, sentAt, tx);
       // Our own accepted submission starts a new round, dated when we began sending it: any Bond outcome
       // for it happens after that moment, so a fast webhook that beat us here is never overwritten.
-      const result = await this.applySignalInTransaction(tx, submission.customerId, { event: "kyc.submitted", occurredAt: startedAt, source: "submission" });
-      return { change: result.change, attempt: result.attemptStatus ? await repository.findAttempt(attempt.id, tx) : updated };
+      const result = await this.applySignalInTransaction(tx, submission.customerId, { event: "kyc.submitted", occurredAt: roundStartedAt, source: "submission" });
+      if (result.attemptStatus) return { change: result.change, attempt: await repository.findAttempt(attempt.id, tx) };
+      // The outcome got here first (a fast webhook, or a resend after a crash): this attempt is the one it was for.
+      const customer = await repository.findCustomer(submission.customerId, tx);
+      const caughtUp = customer && customer.kycStatus !== KycStatus.NOT_STARTED ? attemptStatusFor(customer.kycStatus) : null;
+      if (caughtUp && caughtUp !== updated.status) return { change: result.change, attempt: await repository.updateAttempt(attempt.id, { status: caughtUp }, sentAt, tx) };
+      return { change: result.change, attempt: updated };
     });
     if (change) this.deps.bus.publishAfterCommit(change);
     return sent ?? attempt;

@@ -141,5 +141,6 @@ export function instrumentBondApi(bond: BondApi, metrics: Metrics, onCall?: (cal
     createCustomer: timed("createCustomer", bond.createCustomer.bind(bond)),
     updateCustomer: timed("updateCustomer", bond.updateCustomer.bind(bond)),
     submitKyc: timed("submitKyc", bond.submitKyc.bind(bond)),
+    getKycStatus: timed("getKycStatus", bond.getKycStatus.bind(bond)),
   };
 }

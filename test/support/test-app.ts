@@ -41,19 +41,25 @@ export interface TestApp extends App {
 }
 
 /** Starts the real app on a random port with its own database and the embedded Bond sandbox. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { routeDatabaseUrl?: (url: string) => string } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
+  // A test may put something (e.g. a TCP proxy it can cut) between the app and its real Postgres.
+  const databaseUrl = database.url && options.routeDatabaseUrl ? options.routeDatabaseUrl(database.url) : database.url;
   const config = loadConfig({
     NODE_ENV: "test",
     PORT: "0",
     LOG_LEVEL: "debug",
     SANDBOX_WEBHOOK_DELAY_MS: "20",
+    // Quick retries against a down Bond, so suites that make it fail do not wait out production budgets.
+    BOND_RETRY_BUDGET_MS: "2000",
+    BOND_RETRY_BASE_DELAY_MS: "10",
+    BOND_RETRY_MAX_DELAY_MS: "100",
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     // Generous budgets: suites that test limits set their own.
     SUBMIT_KYC_RATE_LIMIT_PER_MINUTE: "1000",
     IP_RATE_LIMIT_PER_MINUTE: "10000",
     ...env,
-    ...(database.url ? { DATABASE_URL: database.url } : {}),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
   config.dataDir = null;
   let offset = 0;

@@ -1,0 +1,50 @@
+import { and, asc, eq, inArray, isNull, lt, or } from "drizzle-orm";
+import { KycAttemptStatus } from "../domain/kyc-attempt.js";
+import { KycStatus } from "../domain/kyc-status.js";
+import type { Database } from "./database.js";
+import { customers, kycAttempts, type KycAttemptRow } from "./schema.js";
+
+/** The queries of the background reconciler (kept apart from the request path's repository). */
+export class ReconciliationRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Takes up to `limit` attempts left PENDING since before `cutoff` (their sender crashed or hung) and
+   * stamps them `now`, in one transaction with `skip locked`: two instances never take the same attempt,
+   * and a taken attempt is not taken again before `cutoff` comes round once more.
+   */
+  async claimAbandonedAttempts(cutoff: Date, now: Date, limit: number): Promise<KycAttemptRow[]> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx
+        .select({ id: kycAttempts.id })
+        .from(kycAttempts)
+        .where(and(eq(kycAttempts.status, KycAttemptStatus.PENDING), lt(kycAttempts.updatedAt, cutoff)))
+        .orderBy(asc(kycAttempts.updatedAt))
+        .limit(limit)
+        .for("update", { skipLocked: true });
+      if (rows.length === 0) return [];
+      return tx
+        .update(kycAttempts)
+        .set({ updatedAt: now })
+        .where(inArray(kycAttempts.id, rows.map((row) => row.id)))
+        .returning();
+    });
+  }
+
+  /** Customers SUBMITTED since before `cutoff`: their outcome webhook is overdue. */
+  async customersSubmittedBefore(cutoff: Date, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: customers.id })
+      .from(customers)
+      // Compared column by column (not through coalesce) so the driver maps the Date as the column's type.
+      .where(
+        and(
+          eq(customers.kycStatus, KycStatus.SUBMITTED),
+          or(lt(customers.kycStatusAt, cutoff), and(isNull(customers.kycStatusAt), lt(customers.updatedAt, cutoff))),
+        ),
+      )
+      .orderBy(asc(customers.updatedAt))
+      .limit(limit);
+    return rows.map((row) => row.id);
+  }
+}
