@@ -153,6 +153,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   purgeReceipts.unref();
   const kyc = new KycService({
     repository,
+    receipts,
     bond,
     bus,
     vault,
@@ -245,7 +246,6 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       toleranceSeconds: config.bond.webhookToleranceSeconds,
       signedContent: config.bond.webhookSignedContent,
       allowedIps: config.bond.webhookAllowedIps,
-      receipts,
       rateLimits,
       clock,
     }),

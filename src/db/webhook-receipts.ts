@@ -1,20 +1,19 @@
-import { eq, lt } from "drizzle-orm";
-import type { Database } from "./database.js";
+import { lt } from "drizzle-orm";
+import type { Database, Transaction } from "./database.js";
 import { webhookReceipts } from "./schema.js";
 
 /** Accepted webhook signatures (hashed), so a replay within the timestamp tolerance is recognised. */
 export class WebhookReceiptRepository {
   constructor(private readonly db: Database) {}
 
-  /** Records a signature; false when it was recorded before (a replay). */
-  async recordOnce(signatureHash: string, receivedAt: Date): Promise<boolean> {
-    const inserted = await this.db.insert(webhookReceipts).values({ signatureHash, receivedAt }).onConflictDoNothing().returning({ signatureHash: webhookReceipts.signatureHash });
+  /**
+   * Records a signature inside the transaction that stores its event; false when it was recorded before (a
+   * replay). A failed ingest rolls the receipt back with the event, so Bond's redelivery is not taken for a
+   * replay; a concurrent identical request waits on the unique key and then sees the committed receipt.
+   */
+  async recordOnce(tx: Transaction, signatureHash: string, receivedAt: Date): Promise<boolean> {
+    const inserted = await tx.insert(webhookReceipts).values({ signatureHash, receivedAt }).onConflictDoNothing().returning({ signatureHash: webhookReceipts.signatureHash });
     return inserted.length > 0;
-  }
-
-  /** Forgets a signature whose event could not be stored, so Bond's redelivery of it is not taken for a replay. */
-  async forget(signatureHash: string): Promise<void> {
-    await this.db.delete(webhookReceipts).where(eq(webhookReceipts.signatureHash, signatureHash));
   }
 
   /** Drops receipts older than the tolerance: their timestamps are refused as stale anyway. */

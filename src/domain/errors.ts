@@ -111,3 +111,11 @@ export class RateLimited extends DomainError {
     this.details.retryAfterSeconds = retryAfterSeconds;
   }
 }
+
+/** The exact signed webhook request was already received: a captured request replayed. */
+export class WebhookReplayed extends DomainError {
+  readonly code = "REPLAYED_WEBHOOK";
+  constructor() {
+    super("This exact signed request was already received.");
+  }
+}

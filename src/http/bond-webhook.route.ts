@@ -3,8 +3,7 @@ import express, { type Request, type Response, type Router } from "express";
 import type { Logger } from "pino";
 import { verifyBondSignature } from "../bond/webhook-signature.js";
 import { parseBondWebhook, UnsupportedBondEvent } from "../domain/bond-webhook.js";
-import { CustomerNotFound, ValidationFailed } from "../domain/errors.js";
-import type { WebhookReceiptRepository } from "../db/webhook-receipts.js";
+import { CustomerNotFound, ValidationFailed, WebhookReplayed } from "../domain/errors.js";
 import { isDatabaseUnavailable } from "../db/database-errors.js";
 import type { KycService } from "../kyc/kyc-service.js";
 import { WEBHOOK_EVENT_LOCAL } from "../observability/metrics.js";
@@ -22,7 +21,6 @@ export interface BondWebhookRouteOptions {
   signedContent: string;
   /** Source IPs/CIDRs allowed to post (empty = any). */
   allowedIps: string[];
-  receipts: WebhookReceiptRepository;
   /** Charged for each refused request, so a source that keeps failing the checks is slowed down. */
   rateLimits: RateLimits;
   clock: () => Date;
@@ -71,32 +69,23 @@ export function bondWebhookRouter(options: BondWebhookRouteOptions): Router {
       return refuse(request, response, 401, "INVALID_SIGNATURE", `Bond-Signature check failed (${signature.reason}).`);
     }
     const signatureHash = createHash("sha256").update(header!).digest("hex");
-    let firstReceipt: boolean;
-    try {
-      firstReceipt = await options.receipts.recordOnce(signatureHash, options.clock());
-    } catch (error) {
-      return failedToStore(response, error);
-    }
-    if (!firstReceipt) {
-      options.logger.warn("webhook refused: replayed signature");
-      return refuse(request, response, 400, "REPLAYED_WEBHOOK", "This exact signed request was already received.");
-    }
-    const forgetReceipt = () => options.receipts.forget(signatureHash).catch(() => undefined);
     let body: unknown;
     try {
       body = JSON.parse(rawBody.toString("utf8"));
     } catch {
-      await forgetReceipt();
       return reply(response, 400, "MALFORMED_JSON", "The body is not valid JSON.");
     }
     try {
       const event = parseBondWebhook(body);
       response.locals[WEBHOOK_EVENT_LOCAL] = event.event; // the metrics' label
-      const outcome = await options.kyc.ingestBondEvent(event);
+      const outcome = await options.kyc.ingestBondEvent(event, { signatureHash, receivedAt: options.clock() });
       options.logger.info({ customerId: event.customerId, event: event.event, result: outcome.result, kycStatus: outcome.kycStatus }, "webhook stored");
       return response.status(200).json({ received: true, ...outcome });
     } catch (error) {
-      await forgetReceipt();
+      if (error instanceof WebhookReplayed) {
+        options.logger.warn("webhook refused: replayed signature");
+        return refuse(request, response, 400, error.code, error.message);
+      }
       if (error instanceof ValidationFailed) return reply(response, 400, "MALFORMED_WEBHOOK", error.message, { fields: error.fields });
       if (error instanceof UnsupportedBondEvent) return reply(response, 422, error.code, error.message);
       if (error instanceof CustomerNotFound) return reply(response, 404, "UNKNOWN_CUSTOMER", error.message);

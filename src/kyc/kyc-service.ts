@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { BondKycAlreadyPassedError, BondRequestError, BondUnavailableError, type BondApi } from "../bond/bond-client.js";
 import type { KycRepository } from "../db/kyc-repository.js";
+import type { WebhookReceiptRepository } from "../db/webhook-receipts.js";
 import { kycStateOf, type LockedCustomer } from "../db/kyc-repository.js";
 import type { Transaction } from "../db/database.js";
 import type { CustomerRow, KycAttemptRow } from "../db/schema.js";
@@ -15,6 +16,7 @@ import {
   UpstreamRejected,
   UpstreamUnavailable,
   ValidationFailed,
+  WebhookReplayed,
   type FieldErrors,
 } from "../domain/errors.js";
 import { attemptStatusFor, KycAttemptStatus, passBelongsToAttempt } from "../domain/kyc-attempt.js";
@@ -50,6 +52,8 @@ export function currentKycStatus(customer: Pick<CustomerRow, "id" | "kycStatus" 
 
 export interface KycServiceDeps {
   repository: KycRepository;
+  /** Webhook signatures already accepted (replay refusal). */
+  receipts: WebhookReceiptRepository;
   bond: BondApi;
   bus: KycStatusBus;
   vault: PiiVault;
@@ -299,9 +303,11 @@ export class KycService {
   }
 
   /** Applies a Bond webhook: stores it once, moves the status if the state machine allows, announces the change with its commit. */
-  async ingestBondEvent(event: BondKycEvent): Promise<WebhookOutcome> {
+  async ingestBondEvent(event: BondKycEvent, delivery?: { signatureHash: string; receivedAt: Date }): Promise<WebhookOutcome> {
     const { repository } = this.deps;
     const outcome = await repository.transaction(async (tx) => {
+      // The delivery's receipt commits (or rolls back) with its event: one commit per webhook.
+      if (delivery && !(await this.deps.receipts.recordOnce(tx, delivery.signatureHash, delivery.receivedAt))) throw new WebhookReplayed();
       const customer = await repository.lockCustomer(tx, event.customerId);
       if (!customer) throw new CustomerNotFound(event.customerId);
       const signal: KycStatusSignal = { event: event.event, occurredAt: event.occurredAt, source: "webhook" };
