@@ -24,6 +24,8 @@ import { complexityPlugin, limitRules } from "./graphql/limits.js";
 import { buildKycSchema } from "./graphql/schema.js";
 import { startGraphQLWebSocketServer } from "./graphql/websocket.js";
 import { BOND_WEBHOOK_PATH, bondWebhookRouter } from "./http/bond-webhook.route.js";
+import { graphqlBodyParser } from "./http/graphql-body.js";
+import { maxUploadRequestBytes } from "./domain/kyc-document.js";
 import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlHtml } from "./http/graphiql.js";
 import { createRateLimits } from "./http/rate-limits.js";
 import { KycService, type Clock } from "./kyc/kyc-service.js";
@@ -114,7 +116,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     receipts.purgeBefore(new Date(clock().getTime() - 2 * config.bond.webhookToleranceSeconds * 1000)).catch((error: unknown) => logger.warn({ err: String(error) }, "could not purge webhook receipts"));
   }, 60_000);
   purgeReceipts.unref();
-  const kyc = new KycService({ repository: new KycRepository(database.db), bond, bus, vault, clock, logger });
+  const kyc = new KycService({ repository: new KycRepository(database.db), bond, bus, vault, clock, logger, documentMaxBytes: config.kycDocuments.maxBytes });
 
   const schema = await buildKycSchema();
   const queryLimits = { ...config.graphql };
@@ -187,7 +189,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   );
   app.use(
     GRAPHQL_PATH,
-    express.json({ limit: "256kb" }),
+    graphqlBodyParser({ defaultLimitBytes: 256 * 1024, uploadLimitBytes: maxUploadRequestBytes(config.kycDocuments.maxBytes), verifyToken }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = req.get("x-request-id")?.slice(0, 100) || randomUUID();

@@ -1,4 +1,5 @@
 import type { CustomerChanges, CustomerDetails } from "../domain/customer.js";
+import type { CheckedKycFile, KycDocumentUpload } from "../domain/kyc-document.js";
 import type { KycSubmission } from "../domain/kyc-submission.js";
 
 /**
@@ -10,6 +11,29 @@ export interface BondApi {
   updateCustomer(customerId: string, changes: CustomerChanges): Promise<void>;
   /** Starts KYC. `idempotencyKey` goes out as the `Idempotency-Key` header. */
   submitKyc(customerId: string, submission: KycSubmission, idempotencyKey: string): Promise<void>;
+  /** Sends one supporting document (`POST /customers/{id}/verification-kyc/documents`). */
+  uploadKycDocument(customerId: string, upload: KycDocumentUpload): Promise<{ numDocumentsSubmitted: number | null }>;
+}
+
+const bondFile = (file: CheckedKycFile) => ({ file_name: file.fileName, image: file.base64 });
+
+/** Bond's body for one document: only the key Bond asked for. */
+export function kycDocumentBody(upload: KycDocumentUpload): Record<string, unknown> {
+  switch (upload.document) {
+    case "government_id":
+      return {
+        government_id: {
+          type: upload.type,
+          country: upload.country,
+          front_image: bondFile(upload.frontImage),
+          ...(upload.backImage ? { back_image: bondFile(upload.backImage) } : {}),
+        },
+      };
+    case "proof_of_address":
+      return { proof_of_address: { type: upload.type, ...bondFile(upload.file) } };
+    case "social_security_card":
+      return { social_security_card: bondFile(upload.file) };
+  }
 }
 
 /** Bond answered with an error (4xx/5xx that is not "unavailable"). */
@@ -167,6 +191,10 @@ export function createBondClient(options: BondClientOptions): BondApi {
         },
         { "Idempotency-Key": idempotencyKey },
       );
+    },
+    async uploadKycDocument(customerId, upload) {
+      const answer = toBondErrorBody(await call("POST", `/customers/${encodeURIComponent(customerId)}/verification-kyc/documents`, kycDocumentBody(upload)));
+      return { numDocumentsSubmitted: typeof answer.num_documents_submitted === "number" ? answer.num_documents_submitted : null };
     },
   };
 }

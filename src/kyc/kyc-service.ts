@@ -31,11 +31,31 @@ import {
 import type { KycStatusBus, KycStatusChange } from "../realtime/kyc-status-bus.js";
 import type { PiiVault } from "../security/pii-vault.js";
 import { isUuid } from "../domain/validation.js";
+import { toPage, validateCustomerListQuery, type CustomerListInput } from "../domain/customer-list.js";
+import {
+  DEFAULT_KYC_DOCUMENT_MAX_BYTES,
+  documentsStillRequired,
+  validateKycDocumentUpload,
+  type KycDocumentName,
+  type KycDocumentUploadInput,
+} from "../domain/kyc-document.js";
+import { KycDocumentNotRequired } from "../domain/errors.js";
+
+/** What an accepted document upload answers. */
+export interface KycDocumentUploadResult {
+  customerId: string;
+  document: KycDocumentName;
+  /** Bond's `num_documents_submitted`, when it says. */
+  numDocumentsSubmitted: number | null;
+  customer: CustomerRow;
+}
 
 export type Clock = () => Date;
 
 export interface KycServiceDeps {
   repository: KycRepository;
+  /** Cap on one decoded supporting-document file (KYC_DOCUMENT_MAX_BYTES). */
+  documentMaxBytes?: number;
   bond: BondApi;
   bus: KycStatusBus;
   vault: PiiVault;
@@ -262,7 +282,11 @@ export class KycService {
         statusAfter: transition.state.status,
       });
       if (!stored) return { result: "duplicate" as const, kycStatus: customer.kycStatus, change: null };
-      const { change } = await this.saveTransition(tx, customer, transition, signal, event.documents);
+      if (transition.kind === "ignored" && transition.reason === "unchanged" && event.event === "kyc.verification.document_required") {
+        // Bond asks again (e.g. a document it could not read): its newest list is what is still required.
+        await repository.saveDocumentsRequired(tx, customer.id, event.documents, event.occurredAt);
+      }
+      const { change } = await this.saveTransition(tx, customer, transition, signal, event);
       return { result: transition.kind === "changed" ? ("changed" as const) : transition.reason, kycStatus: transition.state.status, change };
     });
     if (outcome.change) this.deps.bus.publish(outcome.change);
@@ -277,7 +301,7 @@ export class KycService {
   private async applySignalInTransaction(tx: Transaction, customerId: string, signal: KycStatusSignal) {
     const customer = await this.deps.repository.lockCustomer(tx, customerId);
     if (!customer) throw new CustomerNotFound(customerId);
-    return this.saveTransition(tx, customer, applyKycSignal(kycStateOf(customer), signal), signal, []);
+    return this.saveTransition(tx, customer, applyKycSignal(kycStateOf(customer), signal), signal, null);
   }
 
   private async saveTransition(
@@ -285,14 +309,17 @@ export class KycService {
     customer: CustomerRow,
     transition: ReturnType<typeof applyKycSignal>,
     signal: KycStatusSignal,
-    documents: string[],
+    /** The webhook behind the signal, for the details it carries (documents, reasons, fields to fix). */
+    event: Pick<BondKycEvent, "documents" | "failureReasons" | "incorrectInformation"> | null,
   ): Promise<{ change: KycStatusChange | null; attemptStatus: KycAttemptStatus | null }> {
     if (transition.kind !== "changed") return { change: null, attemptStatus: null };
     const { repository, clock } = this.deps;
     const saved = await repository.saveKycState(tx, customer.id, {
       ...transition.state,
       event: signal.event,
-      documentsRequired: transition.to === KycStatus.DOCUMENT_REQUIRED ? documents : [],
+      documentsRequired: transition.to === KycStatus.DOCUMENT_REQUIRED ? (event?.documents ?? []) : [],
+      failureReasons: transition.to === KycStatus.FAILED ? (event?.failureReasons ?? null) : null,
+      incorrectInformation: transition.to === KycStatus.REENTER_INFORMATION ? (event?.incorrectInformation ?? []) : [],
     });
     const attempt = await repository.latestAcceptedAttempt(tx, customer.id);
     const attemptStatus = attempt ? attemptStatusFor(transition.to) : null;
@@ -308,6 +335,48 @@ export class KycService {
         version: saved.kycVersion,
       },
     };
+  }
+
+  /**
+   * Checks a supporting document and forwards it to Bond. Only documents Bond asked for (and still
+   * needs) are sent; once Bond accepts one it leaves the still-required list. The file is never stored
+   * or logged: it lives in this request's memory only.
+   */
+  async uploadKycDocument(input: KycDocumentUploadInput): Promise<KycDocumentUploadResult> {
+    const { customerId, upload } = validateKycDocumentUpload(input, this.deps.documentMaxBytes ?? DEFAULT_KYC_DOCUMENT_MAX_BYTES);
+    const { repository } = this.deps;
+    const customer = await repository.findCustomer(customerId);
+    if (!customer) throw new CustomerNotFound(customerId);
+    const assertRequired = (row: CustomerRow) => {
+      if (row.kycStatus !== KycStatus.DOCUMENT_REQUIRED || !row.kycDocumentsRequired.includes(upload.document)) {
+        throw new KycDocumentNotRequired(upload.document, row.kycStatus, row.kycStatus === KycStatus.DOCUMENT_REQUIRED ? row.kycDocumentsRequired : []);
+      }
+    };
+    assertRequired(customer);
+    const { numDocumentsSubmitted } = await this.callBond(() => this.deps.bond.uploadKycDocument(customerId, upload));
+    const updated = await repository.transaction(async (tx) => {
+      const locked = await repository.lockCustomer(tx, customerId);
+      if (!locked) throw new CustomerNotFound(customerId);
+      // Bond may already have moved on (under_review arrives once everything is in): then there is nothing to shrink.
+      if (locked.kycStatus !== KycStatus.DOCUMENT_REQUIRED) return locked;
+      return repository.saveDocumentsRequired(tx, customerId, documentsStillRequired(locked.kycDocumentsRequired, upload.document));
+    });
+    this.deps.logger.info({ customerId, document: upload.document, files: upload.document === "government_id" ? (upload.backImage ? 2 : 1) : 1 }, "KYC document forwarded to Bond");
+    return { customerId, document: upload.document, numDocumentsSubmitted, customer: updated };
+  }
+
+  /** Operators' list: one page of customers, newest first, with Relay-style edges and cursors. */
+  async listCustomers(input: CustomerListInput) {
+    const query = validateCustomerListQuery(input);
+    const rows = await this.deps.repository.listCustomers(query);
+    return toPage(rows, query.first, (row) => ({ createdAt: row.cursorCreatedAt, id: row.id }));
+  }
+
+  /** The webhooks stored for a customer, oldest first (null if there is no such customer). */
+  async listKycEvents(customerId: string) {
+    const customer = await this.getCustomer(customerId);
+    if (!customer) throw new CustomerNotFound(customerId);
+    return this.deps.repository.listEvents(customer.id);
   }
 
   /** Maps Bond client failures that are not specific to one use case. */
