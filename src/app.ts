@@ -189,7 +189,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   );
   app.use(
     GRAPHQL_PATH,
-    graphqlBodyParser({ defaultLimitBytes: 256 * 1024, uploadLimitBytes: maxUploadRequestBytes(config.kycDocuments.maxBytes), verifyToken }),
+    graphqlBodyParser({ defaultLimitBytes: 256 * 1024, uploadLimitBytes: Math.max(256 * 1024, maxUploadRequestBytes(config.kycDocuments.maxBytes)), verifyToken }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = req.get("x-request-id")?.slice(0, 100) || randomUUID();
