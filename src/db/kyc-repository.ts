@@ -75,11 +75,22 @@ export class KycRepository {
     return row;
   }
 
-  /** Replaces the list of documents Bond still needs (the status stays as it is). */
-  async saveDocumentsRequired(tx: Transaction, id: string, documents: string[], statusAt?: Date | null): Promise<CustomerRow> {
+  /** Replaces the details of the current status (documents still required, failure reasons, fields to fix); the status stays. */
+  async saveKycDetails(
+    tx: Transaction,
+    id: string,
+    details: { documentsRequired?: string[]; failureReasons?: KycFailureReasons | null; incorrectInformation?: string[] },
+    statusAt?: Date | null,
+  ): Promise<CustomerRow> {
     const [row] = await tx
       .update(customers)
-      .set({ kycDocumentsRequired: documents, ...(statusAt ? { kycStatusAt: statusAt } : {}), updatedAt: new Date() })
+      .set({
+        ...(details.documentsRequired ? { kycDocumentsRequired: details.documentsRequired } : {}),
+        ...(details.failureReasons !== undefined ? { kycFailureReasons: details.failureReasons } : {}),
+        ...(details.incorrectInformation ? { kycIncorrectInformation: details.incorrectInformation } : {}),
+        ...(statusAt ? { kycStatusAt: statusAt } : {}),
+        updatedAt: new Date(),
+      })
       .where(eq(customers.id, id))
       .returning();
     return row;

@@ -41,6 +41,15 @@ import {
 } from "../domain/kyc-document.js";
 import { KycDocumentNotRequired } from "../domain/errors.js";
 
+/** The details a status keeps from the event behind it; other statuses keep none. */
+function kycDetailsFor(status: KycStatus, event: Pick<BondKycEvent, "documents" | "failureReasons" | "incorrectInformation"> | null) {
+  return {
+    documentsRequired: status === KycStatus.DOCUMENT_REQUIRED ? (event?.documents ?? []) : [],
+    failureReasons: status === KycStatus.FAILED ? (event?.failureReasons ?? null) : null,
+    incorrectInformation: status === KycStatus.REENTER_INFORMATION ? (event?.incorrectInformation ?? []) : [],
+  };
+}
+
 /** What an accepted document upload answers. */
 export interface KycDocumentUploadResult {
   customerId: string;
@@ -282,9 +291,10 @@ export class KycService {
         statusAfter: transition.state.status,
       });
       if (!stored) return { result: "duplicate" as const, kycStatus: customer.kycStatus, change: null };
-      if (transition.kind === "ignored" && transition.reason === "unchanged" && event.event === "kyc.verification.document_required") {
-        // Bond asks again (e.g. a document it could not read): its newest list is what is still required.
-        await repository.saveDocumentsRequired(tx, customer.id, event.documents, event.occurredAt);
+      if (transition.kind === "ignored" && transition.reason === "unchanged" && event.occurredAt && transition.state.status !== KycStatus.PASSED) {
+        // The same status again, newer (Bond asks for documents again, or fails a later attempt too):
+        // its details are the current ones.
+        await repository.saveKycDetails(tx, customer.id, kycDetailsFor(transition.state.status, event), event.occurredAt);
       }
       const { change } = await this.saveTransition(tx, customer, transition, signal, event);
       return { result: transition.kind === "changed" ? ("changed" as const) : transition.reason, kycStatus: transition.state.status, change };
@@ -317,9 +327,7 @@ export class KycService {
     const saved = await repository.saveKycState(tx, customer.id, {
       ...transition.state,
       event: signal.event,
-      documentsRequired: transition.to === KycStatus.DOCUMENT_REQUIRED ? (event?.documents ?? []) : [],
-      failureReasons: transition.to === KycStatus.FAILED ? (event?.failureReasons ?? null) : null,
-      incorrectInformation: transition.to === KycStatus.REENTER_INFORMATION ? (event?.incorrectInformation ?? []) : [],
+      ...kycDetailsFor(transition.to, event),
     });
     const attempt = await repository.latestAcceptedAttempt(tx, customer.id);
     const attemptStatus = attempt ? attemptStatusFor(transition.to) : null;
@@ -359,7 +367,7 @@ export class KycService {
       if (!locked) throw new CustomerNotFound(customerId);
       // Bond may already have moved on (under_review arrives once everything is in): then there is nothing to shrink.
       if (locked.kycStatus !== KycStatus.DOCUMENT_REQUIRED) return locked;
-      return repository.saveDocumentsRequired(tx, customerId, documentsStillRequired(locked.kycDocumentsRequired, upload.document));
+      return repository.saveKycDetails(tx, customerId, { documentsRequired: documentsStillRequired(locked.kycDocumentsRequired, upload.document) });
     });
     this.deps.logger.info({ customerId, document: upload.document, files: upload.document === "government_id" ? (upload.backImage ? 2 : 1) : 1 }, "KYC document forwarded to Bond");
     return { customerId, document: upload.document, numDocumentsSubmitted, customer: updated };
