@@ -122,14 +122,18 @@ export function parseBondWebhook(body: unknown): BondKycEvent {
   if (event === "kyc.verification.document_required" && !documents?.length) {
     throw new ValidationFailed({ documents: ["Missing data for required field."] }, "Malformed KYC webhook.");
   }
+  const failureReasons = event === "kyc.verification.failure" ? parseFailureReasons(record.reasons) : null;
+  const payload = withoutPersonalData(record) as Record<string, unknown>;
+  // `reasons.ip` and `reasons.email` are check results, not addresses: keep the checked reasons whole.
+  if (failureReasons) payload.reasons = failureReasons;
   return {
     event,
     customerId: customer_id,
     occurredAt,
     documents: documents ?? [],
-    failureReasons: event === "kyc.verification.failure" ? parseFailureReasons(record.reasons) : null,
+    failureReasons,
     incorrectInformation: event === "kyc.verification.reenter_information" ? parseIncorrectInformation(record.incorrect_information) : [],
-    payload: withoutPersonalData(record) as Record<string, unknown>,
+    payload,
   };
 }
 

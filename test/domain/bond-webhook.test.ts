@@ -75,3 +75,10 @@ describe("outcome details", () => {
     expect(details).toEqual({ documents: ["government_id"], failureReasons: { ip: "failed" }, incorrectInformation: ["email"] });
   });
 });
+
+describe("stored payload of a failure", () => {
+  it("keeps every check result, including ip and email (results, not addresses)", () => {
+    const event = parseBondWebhook({ event: "kyc.verification.failure", customer_id: customerId, occurred_at: "2026-01-01T00:00:00Z", reasons: { ip: "failed", email: "passed", extra: "x@y.z" } });
+    expect(event.payload.reasons).toEqual({ ip: "failed", email: "passed" });
+  });
+});
