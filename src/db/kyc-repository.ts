@@ -35,10 +35,11 @@ export class KycRepository {
     return row ?? null;
   }
 
-  async insertCustomer(id: string, details: CustomerDetails, bondCreatedAt: Date | null): Promise<CustomerRow> {
+  /** `now` (a JavaScript Date, so millisecond precision) is the row's createdAt: the value clients see is exactly the stored one, so filters like createdAfter behave. */
+  async insertCustomer(id: string, details: CustomerDetails, bondCreatedAt: Date | null, now: Date): Promise<CustomerRow> {
     const [row] = await this.db
       .insert(customers)
-      .values({ id, ...details, bondCreatedAt })
+      .values({ id, ...details, bondCreatedAt, createdAt: now, updatedAt: now })
       .returning();
     return row;
   }

@@ -97,7 +97,7 @@ export class KycService {
   async createCustomer(input: unknown): Promise<CustomerRow> {
     const details = validateNewCustomer(input);
     const created = await this.callBond(() => this.deps.bond.createCustomer(details));
-    return this.deps.repository.insertCustomer(created.customerId, details, created.dateCreated);
+    return this.deps.repository.insertCustomer(created.customerId, details, created.dateCreated, this.deps.clock());
   }
 
   async updateCustomer(id: string, input: unknown): Promise<CustomerRow> {
