@@ -1,3 +1,5 @@
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CustomerDocument, CustomersDocument, KycEventsDocument, SubmitKycDocument, type CustomersQuery } from "../gql/graphql.js";
 import { createCustomer, eventually, kycInput, PROGRAM_ID, unknownCustomerId } from "../support/fixtures.js";
@@ -127,5 +129,15 @@ describe("kycEvents (stored webhook history)", () => {
   it("answers CUSTOMER_NOT_FOUND for an unknown customer and FORBIDDEN to customer tokens", async () => {
     expect((await app.graphql(KycEventsDocument, { customerId: unknownCustomerId() })).errors?.[0].extensions?.code).toBe("CUSTOMER_NOT_FOUND");
     expect((await app.graphql(KycEventsDocument, { customerId: created[0] }, await app.asCustomer(created[0]))).errors?.[0].extensions?.code).toBe("FORBIDDEN");
+  });
+});
+
+describe("the cost of a page", () => {
+  it("counts what is asked per customer once per customer the page may hold", async () => {
+    const heavy = parse("query { customers(first: 100) { edges { node { id kycAttempts { id status } } } } }") as TypedDocumentNode<unknown, Record<string, never>>;
+    const result = await app.graphql(heavy, {});
+    expect(result.errors?.[0].extensions?.code).toBe("QUERY_TOO_COMPLEX");
+    const light = await app.graphql(CustomersDocument, { first: 100 });
+    expect(light.errors).toBeUndefined();
   });
 });
