@@ -57,6 +57,20 @@ export function domainErrorsToGraphQL(): MiddlewareFn {
   };
 }
 
+/**
+ * graphql-js quotes submitted values in its coercion, validation and syntax messages ("got invalid value
+ * 521447318", "cannot represent a non string value: …", 'found String "…"'); those values may be an SSN.
+ * Keep the reason, drop the value; and, belt and braces, any long run of digits.
+ */
+export function withoutSubmittedValues(message: string): string {
+  return message
+    .replace(/got invalid value .*?;/s, "got invalid value;")
+    .replace(/(cannot represent[^:]*): .*$/s, "$1.")
+    .replace(/(Expected value of type "[^"]+"), found .*$/s, "$1, found a value of another type.")
+    .replace(/\b(String|BlockString|Int|Float) "(?:[^"\\]|\\.)*"/g, "$1")
+    .replace(/\d[\d\s().-]{3,}\d/g, "[redacted]");
+}
+
 const MISSING_VARIABLE_FIELD = /Field "([^"]+)" of required type "[^"]+" was not provided/;
 
 /**
@@ -73,8 +87,7 @@ export function formatError(logger: Logger) {
     if (code === "BAD_USER_INPUT" || code === "GRAPHQL_VALIDATION_FAILED" || code === "GRAPHQL_PARSE_FAILED" || code === "BAD_REQUEST") {
       const missing = MISSING_VARIABLE_FIELD.exec(formatted.message);
       const fields = missing ? { [missing[1].split(".").pop()!]: [MISSING] } : undefined;
-      // Variable coercion errors quote the submitted value, which may hold personal data: keep only the reason.
-      const message = formatted.message.replace(/got invalid value .*?;/s, "got invalid value;");
+      const message = withoutSubmittedValues(formatted.message);
       return { message, locations: formatted.locations, path: formatted.path, extensions: { code: code === "GRAPHQL_VALIDATION_FAILED" && missing ? "BAD_USER_INPUT" : code, ...(fields && { fields }) } };
     }
     if (typeof code === "string" && (code in HTTP_STATUS || code === "PERSISTED_QUERY_NOT_FOUND" || code === "OPERATION_RESOLUTION_FAILURE")) return formatted;

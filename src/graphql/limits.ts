@@ -1,7 +1,7 @@
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError, NoSchemaIntrospectionCustomRule, type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
+import { GraphQLError, NoSchemaIntrospectionCustomRule, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from "graphql";
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
 
 export interface QueryLimits {
@@ -17,9 +17,12 @@ export interface QueryLimits {
  * validationRules) and WebSocket (graphql-ws onSubscribe) alike.
  */
 export function limitRules(limits: QueryLimits): ValidationRule[] {
+  // graphql-armor throws by default (for envelop); report instead, so Apollo and graphql-js answer with a
+  // validation error (GRAPHQL_VALIDATION_FAILED) rather than an unexpected exception.
+  const report = { propagateOnRejection: false, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)] };
   const rules: ValidationRule[] = [
-    maxDepthRule({ n: limits.maxDepth, flattenFragments: true }) as unknown as ValidationRule,
-    maxAliasesRule({ n: limits.maxAliases }) as unknown as ValidationRule,
+    maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...report }) as unknown as ValidationRule,
+    maxAliasesRule({ n: limits.maxAliases, ...report }) as unknown as ValidationRule,
   ];
   if (!limits.introspection) rules.push(NoSchemaIntrospectionCustomRule);
   return rules;

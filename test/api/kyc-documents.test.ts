@@ -100,7 +100,7 @@ describe("uploadKycDocument", () => {
     expect(result.errors?.[0].extensions?.fields).toEqual({ "governmentId.backImage": ["Required for passport_card."] });
   });
 
-  it("takes a large body only from an authenticated caller", async () => {
+  it("takes a large body only from an authenticated caller, and only for an upload", async () => {
     const customerId = await customerAskedForDocuments("333-33-3333");
     const input = { customerId, governmentId: { type: "passport", country: "US", frontImage: jpegFile("big.jpg", 300_000) } };
     const query = "mutation($input: UploadKycDocumentInput!) { uploadKycDocument(input: $input) { document } }";
@@ -111,6 +111,10 @@ describe("uploadKycDocument", () => {
     expect(await anonymous.json()).toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
     const authenticated = await fetch(app.graphqlUrl, { method: "POST", headers: { "content-type": "application/json", ...(await app.asService()) }, body });
     expect(await authenticated.json()).toEqual({ data: { uploadKycDocument: { document: "government_id" } } });
+    // The larger limit is for uploads only: any other operation that big is refused, token or not.
+    const notAnUpload = JSON.stringify({ query: "{ __typename }", variables: { padding: "x".repeat(300 * 1024) } });
+    const padded = await fetch(app.graphqlUrl, { method: "POST", headers: { "content-type": "application/json", ...(await app.asService()) }, body: notAnUpload });
+    expect(padded.status).toBe(413);
   });
 
   it("lets a customer upload for themselves only", async () => {

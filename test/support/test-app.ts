@@ -24,6 +24,8 @@ export interface TestApp extends App {
    * (an empty one sends none).
    */
   graphql<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables?: TVariables, headers?: Record<string, string>): Promise<ExecutionResult<TResult> & { status: number; headers: Headers }>;
+  /** POSTs a raw body to /graphql (a service token unless `headers` has an `authorization`); `json` is undefined when the answer is not JSON. */
+  postGraphQL(body: string, headers?: Record<string, string>): Promise<{ status: number; json: any; text: string; headers: Headers }>;
   /** A real graphql-ws client over a real WebSocket, authenticated as a service unless `token` says otherwise (null = none); closed with the app. */
   websocketClient(options?: { token?: string | null; lazy?: boolean }): Client;
   /** A service token (all access) signed with the test secret, valid for `expiresInSeconds` of the app's clock. */
@@ -93,6 +95,17 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
         body: JSON.stringify({ query: print(document), variables }),
       });
       return { status: response.status, headers: response.headers, ...((await response.json()) as ExecutionResult<any>) };
+    },
+    async postGraphQL(body, headers = {}) {
+      const response = await fetch(app.graphqlUrl, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${await serviceToken()}`, ...headers }, body });
+      const text = await response.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: response.status, json, text, headers: response.headers };
     },
     websocketClient(options = {}) {
       const client = createClient({

@@ -1,0 +1,192 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { sql } from "drizzle-orm";
+import { print } from "graphql";
+import { CreateCustomerDocument, SubmitKycDocument } from "../gql/graphql.js";
+import { bondSignatureHeader } from "../../src/bond/webhook-signature.js";
+import { validateNewCustomer } from "../../src/domain/customer.js";
+import { validateKycSubmission } from "../../src/domain/kyc-submission.js";
+import { startTestApp, type TestApp } from "../support/test-app.js";
+import { createCustomer, kycInput, newCustomerInput } from "../support/fixtures.js";
+
+/**
+ * Property-based abuse: fast-check throws malformed, mistyped, huge, unicode-tricky and SQL-ish input at
+ * submitKyc, createCustomer, the raw GraphQL endpoint and the webhook. Every case must get a typed 4xx
+ * answer (or a GraphQL error with a known code), the server must stay up, and the database must be
+ * byte-for-byte what it was. Counts are logged so the note can report them.
+ */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
+
+function refuses(validate: () => unknown): boolean {
+  try {
+    validate();
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+let app: TestApp;
+let existingCustomer: string;
+let snapshot: string;
+const tally: Record<string, Record<string, number>> = {};
+const count = (target: string, outcome: string) => {
+  tally[target] ??= {};
+  tally[target][outcome] = (tally[target][outcome] ?? 0) + 1;
+};
+
+async function databaseDump(): Promise<string> {
+  const tables = ["customers", "kyc_attempts", "idempotency_keys", "kyc_events", "webhook_receipts"];
+  const dumps: string[] = [];
+  for (const table of tables) {
+    const rows = await app.database.db.execute(sql.raw(`select row_to_json(t)::text as row from ${table} t order by 1`));
+    dumps.push(JSON.stringify(Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows));
+  }
+  return dumps.join("\n");
+}
+
+beforeAll(async () => {
+  app = await startTestApp();
+  existingCustomer = await createCustomer(app);
+  snapshot = await databaseDump();
+});
+afterAll(async () => {
+  console.log(`fuzz outcomes (${RUNS} runs per target): ${JSON.stringify(tally)}`);
+  await app?.close();
+});
+
+const sqlish = fc.constantFrom("'; drop table customers; --", "1' or '1'='1", "\\x00", "$$; select pg_sleep(10); $$", "Robert'); DROP TABLE kyc_attempts;--", "%s%s%n", "{{7*7}}", "../../etc/passwd");
+const unicodeTricks = fc.constantFrom("١٢٣-٤٥-٦٧٨٩", "１２３-４５-６７８９", "123\u200b-45-6789", "\u202e9876-54-321", "ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ", "jane@exa\u0000mple.com", "𝟙𝟚𝟛𝟜𝟝𝟞𝟟𝟠𝟡", "\ud800", "😀😀😀", "٠.٠.٠.٠");
+const oddFormats = fc.constantFrom("123-456-789", "12345678", "1234567890", "123 45 6789", "+1", "1234", "999.999.999.999", "::ffff:999.1.1.1", "1.2.3", "not-an-email", "a@b", "@example.com", "");
+const hugeString = fc.integer({ min: 10_000, max: 120_000 }).map((length) => "9".repeat(length));
+/** Anything a JSON body can carry in a field: strings of every sort, numbers, booleans, null, arrays, objects. */
+const junk = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ unit: "binary", maxLength: 60 }) },
+  { weight: 2, arbitrary: sqlish },
+  { weight: 2, arbitrary: unicodeTricks },
+  { weight: 2, arbitrary: oddFormats },
+  { weight: 1, arbitrary: hugeString },
+  { weight: 1, arbitrary: fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null)) },
+  { weight: 1, arbitrary: fc.oneof(fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.string(), { maxKeys: 3 })) },
+);
+
+/** A GraphQL error code is "typed" when it is one of the codes we document (never INTERNAL_SERVER_ERROR). */
+const TYPED_CODES = new Set(["BAD_USER_INPUT", "CUSTOMER_NOT_FOUND", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_REQUEST", "QUERY_TOO_COMPLEX"]);
+
+function expectTypedRefusal(target: string, result: { status: number; json: any; text: string }) {
+  expect(result.status, result.text).toBeLessThan(500);
+  const code = result.json?.errors?.[0]?.extensions?.code ?? result.json?.code;
+  expect(code, result.text).toBeDefined();
+  expect(result.json?.data?.submitKyc ?? result.json?.data?.createCustomer ?? null).toBeNull();
+  count(target, String(code));
+  return code as string;
+}
+
+describe("fuzzing with malformed input", () => {
+  it("submitKyc: every malformed submission gets a typed error and changes nothing", async () => {
+    const fields = ["customerId", "programId", "ssn", "phone", "phoneCountryCode", "email", "ip", "idempotencyKey"] as const;
+    const submission = fc
+      .record({
+        // Which fields are junk (at least one); an existing customer is used only when some field is junk.
+        broken: fc.subarray([...fields], { minLength: 1 }),
+        values: fc.record(Object.fromEntries(fields.map((field) => [field, junk])) as Record<(typeof fields)[number], typeof junk>),
+        customer: fc.constantFrom("existing", "unknown"),
+      })
+      .map(({ broken, values, customer }) => {
+        const input: Record<string, unknown> = { ...kycInput(customer === "existing" ? existingCustomer : randomUUID()) };
+        for (const field of broken) input[field] = values[field];
+        return input;
+      })
+      // Junk can happen to be valid (any printable string is an idempotency key): for the existing
+      // customer keep only inputs the domain refuses, or the submission would rightly go through.
+      .filter((input) => input.customerId !== existingCustomer || refuses(() => validateKycSubmission(input as never)));
+    await fc.assert(
+      fc.asyncProperty(submission, async (input) => {
+        const result = await app.postGraphQL(JSON.stringify({ query: print(SubmitKycDocument), variables: { input } }));
+        const code = expectTypedRefusal("submitKyc", result);
+        expect(TYPED_CODES.has(code), result.text).toBe(true);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(await databaseDump()).toBe(snapshot);
+  });
+
+  it("createCustomer: every malformed customer gets a typed error and nothing is created", async () => {
+    const fields = ["firstName", "lastName", "dob", "email", "phone", "phoneCountryCode", "addresses"] as const;
+    const customer = fc
+      .record({
+        broken: fc.subarray([...fields], { minLength: 1 }),
+        values: fc.record(Object.fromEntries(fields.map((field) => [field, junk])) as Record<(typeof fields)[number], typeof junk>),
+      })
+      .map(({ broken, values }) => {
+        const input: Record<string, unknown> = { ...newCustomerInput() };
+        for (const field of broken) input[field] = values[field];
+        return input;
+      })
+      // Junk can happen to be valid ("not-an-email" is a fine name): keep only inputs the domain refuses.
+      .filter((input) => refuses(() => validateNewCustomer(input)));
+    await fc.assert(
+      fc.asyncProperty(customer, async (input) => {
+        const result = await app.postGraphQL(JSON.stringify({ query: print(CreateCustomerDocument), variables: { input } }));
+        const code = expectTypedRefusal("createCustomer", result);
+        expect(TYPED_CODES.has(code), result.text).toBe(true);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(await databaseDump()).toBe(snapshot);
+  });
+
+  it("POST /graphql: arbitrary bodies get a 4xx or a GraphQL error, never a 5xx", async () => {
+    const body = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 200 }),
+      fc.json(),
+      fc.record({ query: fc.oneof(fc.string(), sqlish, unicodeTricks), variables: fc.jsonValue() }).map((value) => JSON.stringify(value)),
+      fc.record({ query: fc.constant(print(SubmitKycDocument)), variables: fc.jsonValue() }).map((value) => JSON.stringify(value)),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (raw) => {
+        const result = await app.postGraphQL(raw);
+        expect(result.status, result.text).toBeLessThan(500);
+        count("graphql-body", String(result.status));
+      }),
+      { numRuns: RUNS },
+    );
+    expect(await databaseDump()).toBe(snapshot);
+  });
+
+  it("webhook: malformed events, signed or not, get a 4xx with a code and store nothing", async () => {
+    const knownEvents = fc.constantFrom("kyc.verification.success", "kyc.verification.failure", "kyc.verification.document_required", "kyc.verification.under_review");
+    const event = fc
+      .record({
+        event: fc.oneof(knownEvents, junk),
+        customer_id: fc.oneof(fc.constant(randomUUID()), junk, fc.constant(existingCustomer)),
+        occurred_at: fc.oneof(fc.constant("2030-01-01T00:00:00Z"), junk),
+        kyc_status: fc.option(junk, { nil: undefined }),
+        documents: fc.option(junk, { nil: undefined }),
+      })
+      // A well-formed event for the existing customer would (rightly) change it: keep those out.
+      .filter((body) => !(body.customer_id === existingCustomer && typeof body.event === "string" && body.event.startsWith("kyc.") && body.occurred_at === "2030-01-01T00:00:00Z"));
+    const delivery = fc.record({ body: fc.oneof({ weight: 4, arbitrary: event.map((value) => JSON.stringify(value)) }, { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 300 }) }), signed: fc.boolean() });
+    let offset = 0;
+    await fc.assert(
+      fc.asyncProperty(delivery, async ({ body, signed }) => {
+        offset += 1; // each delivery signed at its own second, as Bond would sign each one
+        const signature = signed ? bondSignatureHeader(app.webhookSecret, body, Math.floor(app.now().getTime() / 1000) - (offset % 200)) : null;
+        const result = await app.postWebhook(undefined, { raw: body, signature });
+        expect(result.status, JSON.stringify(result.body)).toBeGreaterThanOrEqual(400);
+        expect(result.status, JSON.stringify(result.body)).toBeLessThan(500);
+        expect(typeof result.body?.code).toBe("string");
+        count("webhook", `${result.status} ${result.body.code}`);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(await databaseDump()).toBe(snapshot);
+  });
+
+  it("leaves the server up and answering", async () => {
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    const ok = await app.graphql(SubmitKycDocument, { input: kycInput(existingCustomer) });
+    expect(ok.errors).toBeUndefined();
+  });
+});
