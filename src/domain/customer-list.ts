@@ -29,8 +29,17 @@ export interface CustomerListQuery {
   after: CustomerCursor | null;
 }
 
-/** Postgres's text form of a timestamptz: `2026-11-23 02:29:06.123456+00`. */
-const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
+/** The UTC text the repository writes for created_at: `2026-11-23 02:29:06.123456+00`. */
+const CURSOR_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.\d{6}\+00$/;
+
+/** A real calendar instant in that form (Postgres would fail on `2026-13-45`, so it must never get one). */
+function isCursorTimestamp(value: string): boolean {
+  const match = CURSOR_TIMESTAMP.exec(value);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  return year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
+}
 
 export function encodeCustomerCursor(cursor: CustomerCursor): string {
   return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString("base64url");
@@ -43,7 +52,7 @@ export function decodeCustomerCursor(value: string): CustomerCursor | null {
     const parsed: unknown = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
     if (!Array.isArray(parsed) || parsed.length !== 2) return null;
     const [createdAt, id] = parsed as unknown[];
-    if (typeof createdAt !== "string" || typeof id !== "string" || !PG_TIMESTAMP.test(createdAt) || !isUuid(id)) return null;
+    if (typeof createdAt !== "string" || typeof id !== "string" || !isCursorTimestamp(createdAt) || !isUuid(id)) return null;
     return { createdAt, id: id.toLowerCase() };
   } catch {
     return null;

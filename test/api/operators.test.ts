@@ -84,6 +84,7 @@ describe("customers (operators' list)", () => {
     ["first above 100", { first: 101 }, "first"],
     ["first below 1", { first: 0 }, "first"],
     ["a cursor it did not issue", { after: "bm90LWEtY3Vyc29y" }, "after"],
+    ["a forged cursor with an impossible date", { after: Buffer.from(JSON.stringify(["2026-02-30 00:00:00.000000+00", "a5bcf5a8-c4e0-4025-8183-5346176ee3db"])).toString("base64url") }, "after"],
   ])("refuses %s with BAD_USER_INPUT", async (_what, variables, field) => {
     const result = await app.graphql(CustomersDocument, variables);
     expect(result.data).toBeNull();

@@ -18,6 +18,9 @@ describe("customer cursors", () => {
     ["wrong shape", Buffer.from(JSON.stringify({ createdAt: cursor.createdAt, id: cursor.id })).toString("base64url")],
     ["a bad id", Buffer.from(JSON.stringify([cursor.createdAt, "x'); drop table customers;--"])).toString("base64url")],
     ["a bad time", Buffer.from(JSON.stringify(["yesterday", cursor.id])).toString("base64url")],
+    ["an impossible date", Buffer.from(JSON.stringify(["2026-13-45 02:29:06.123456+00", cursor.id])).toString("base64url")],
+    ["year zero", Buffer.from(JSON.stringify(["0000-00-00 00:00:00.000000+00", cursor.id])).toString("base64url")],
+    ["another time zone", Buffer.from(JSON.stringify(["2026-11-23 02:29:06.123456+05", cursor.id])).toString("base64url")],
     ["too long", "A".repeat(500)],
   ])("refuses %s", (_what, value) => {
     expect(decodeCustomerCursor(value)).toBeNull();
