@@ -355,12 +355,9 @@ export class KycService {
     const { repository } = this.deps;
     const customer = await repository.findCustomer(customerId);
     if (!customer) throw new CustomerNotFound(customerId);
-    const assertRequired = (row: CustomerRow) => {
-      if (row.kycStatus !== KycStatus.DOCUMENT_REQUIRED || !row.kycDocumentsRequired.includes(upload.document)) {
-        throw new KycDocumentNotRequired(upload.document, row.kycStatus, row.kycStatus === KycStatus.DOCUMENT_REQUIRED ? row.kycDocumentsRequired : []);
-      }
-    };
-    assertRequired(customer);
+    if (customer.kycStatus !== KycStatus.DOCUMENT_REQUIRED || !customer.kycDocumentsRequired.includes(upload.document)) {
+      throw new KycDocumentNotRequired(upload.document, customer.kycStatus, customer.kycStatus === KycStatus.DOCUMENT_REQUIRED ? customer.kycDocumentsRequired : []);
+    }
     const { numDocumentsSubmitted } = await this.callBond(() => this.deps.bond.uploadKycDocument(customerId, upload));
     const updated = await repository.transaction(async (tx) => {
       const locked = await repository.lockCustomer(tx, customerId);
@@ -380,7 +377,7 @@ export class KycService {
     return toPage(rows, query.first, (row) => ({ createdAt: row.cursorCreatedAt, id: row.id }));
   }
 
-  /** The webhooks stored for a customer, oldest first (null if there is no such customer). */
+  /** The webhooks stored for a customer, oldest first; CUSTOMER_NOT_FOUND if there is no such customer. */
   async listKycEvents(customerId: string) {
     const customer = await this.getCustomer(customerId);
     if (!customer) throw new CustomerNotFound(customerId);
