@@ -29,6 +29,8 @@ import { complexityPlugin, limitRules } from "./graphql/limits.js";
 import { buildKycSchema } from "./graphql/schema.js";
 import { startGraphQLWebSocketServer } from "./graphql/websocket.js";
 import { BOND_WEBHOOK_PATH, bondWebhookRouter } from "./http/bond-webhook.route.js";
+import { graphqlBodyParser } from "./http/graphql-body.js";
+import { maxUploadRequestBytes } from "./domain/kyc-document.js";
 import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlHtml } from "./http/graphiql.js";
 import { createRateLimits } from "./http/rate-limits.js";
 import { currentKycStatus, KycService, type Clock } from "./kyc/kyc-service.js";
@@ -159,6 +161,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     vault,
     clock,
     logger,
+    documentMaxBytes: config.kycDocuments.maxBytes,
     // Test-only (refused in production by config): die like a crash right after Bond accepted, before our commit.
     afterBondAccepted: config.faults.crashAfterBondAccept ? () => process.kill(process.pid, "SIGKILL") : undefined,
   });
@@ -252,7 +255,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   );
   app.use(
     GRAPHQL_PATH,
-    express.json({ limit: "256kb" }),
+    graphqlBodyParser({ defaultLimitBytes: 256 * 1024, uploadLimitBytes: Math.max(256 * 1024, maxUploadRequestBytes(config.kycDocuments.maxBytes)), verifyToken }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const viewer = await verifyToken(req.get("authorization"));

@@ -88,6 +88,7 @@ const environmentSchema = z
       emptyAsUndefined,
       z.string().refine((value) => value.includes("{body}"), "must contain {body} (and usually {t}), e.g. {t}.{body}").default("{t}.{body}"),
     ),
+    KYC_DOCUMENT_MAX_BYTES: count(4 * 1024 * 1024, 1).refine((value) => value <= 20 * 1024 * 1024, "must be at most 20971520 (20 MiB)"),
     WS_CONNECTION_INIT_TIMEOUT_MS: count(3000, 100),
     WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: count(10, 1),
     LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
@@ -180,6 +181,8 @@ export interface AppConfig {
   };
   /** Fault injection for tests only (refused in production). */
   faults: { crashAfterBondAccept: boolean };
+  /** Supporting documents: the cap on one decoded file (the GraphQL body limit for uploads follows from it). */
+  kycDocuments: { maxBytes: number };
   /** 32-byte key for encrypting personal data at rest and keying fingerprints; absent = dev key. */
   piiKey?: Buffer;
   /** Keys used before PII_KEY: data sealed with them can still be opened during a rotation. */
@@ -243,6 +246,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sandbox: { webhookDelayMs: env.SANDBOX_WEBHOOK_DELAY_MS },
     reconcile: { intervalMs: env.RECONCILE_INTERVAL_MS, pendingAfterMs: env.RECONCILE_PENDING_AFTER_MS, submittedAfterMs: env.RECONCILE_SUBMITTED_AFTER_MS },
     faults: { crashAfterBondAccept: env.KYC_FAULT_CRASH_AFTER_BOND_ACCEPT === true },
+    kycDocuments: { maxBytes: env.KYC_DOCUMENT_MAX_BYTES },
     piiKey: env.PII_KEY ? Buffer.from(env.PII_KEY, "base64") : undefined,
     piiPreviousKeys: (env.PII_PREVIOUS_KEYS ?? []).map((key) => Buffer.from(key, "base64")),
     logLevel: env.LOG_LEVEL,

@@ -2,9 +2,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BondKycAlreadyPassedError, BondRequestError, BondUnavailableError, createBondClient, parseAlreadyPassed, type BondApi } from "../src/bond/bond-client.js";
+import { BondKycAlreadyPassedError, BondRequestError, BondUnavailableError, createBondClient, kycDocumentBody, parseAlreadyPassed, type BondApi } from "../src/bond/bond-client.js";
 import { createBondSandbox, type BondSandbox } from "../src/bond-sandbox/bond-sandbox.js";
 import { validateKycSubmission, type KycSubmission } from "../src/domain/kyc-submission.js";
+import { validateKycDocumentUpload } from "../src/domain/kyc-document.js";
 
 /** The Bond client against the embedded sandbox over real HTTP: the contract both sides share. */
 let server: Server;
@@ -106,5 +107,30 @@ describe("parseAlreadyPassed", () => {
     expect(parseAlreadyPassed({ Code: "kyc_already_passed", kyc_passed_at: "2021-02-02T00:50:58Z" })?.toISOString()).toBe("2021-02-02T00:50:58.000Z");
     expect(parseAlreadyPassed({ Message: "KYC already passed at 2021-02-02-00:50:58.484840+00:00", Code: "kyc_customer" })?.toISOString()).toBe("2021-02-02T00:50:58.484Z");
     expect(parseAlreadyPassed({ Message: "Missing data", Code: "kyc_post_schema" })).toBeNull();
+  });
+});
+
+describe("supporting documents", () => {
+  const front = { fileName: "front.jpg", contentBase64: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 9, 9]).toString("base64") };
+  const back = { fileName: "back.png", contentBase64: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).toString("base64") };
+
+  it("builds Bond's body with only the document sent", () => {
+    const { upload } = validateKycDocumentUpload({ customerId: "a5bcf5a8-c4e0-4025-8183-5346176ee3db", governmentId: { type: "work_permit", country: "us", frontImage: front, backImage: back } }, 1024);
+    expect(kycDocumentBody(upload)).toEqual({
+      government_id: { type: "work_permit", country: "US", front_image: { file_name: "front.jpg", image: front.contentBase64 }, back_image: { file_name: "back.png", image: back.contentBase64 } },
+    });
+    const proof = validateKycDocumentUpload({ customerId: "a5bcf5a8-c4e0-4025-8183-5346176ee3db", proofOfAddress: { type: "property_tax_bill", file: front } }, 1024).upload;
+    expect(kycDocumentBody(proof)).toEqual({ proof_of_address: { type: "property_tax_bill", file_name: "front.jpg", image: front.contentBase64 } });
+  });
+
+  it("sends a document Bond asked for and reads num_documents_submitted; maps a refusal", async () => {
+    const customerId = await newCustomer();
+    const { upload } = validateKycDocumentUpload({ customerId, governmentId: { type: "passport", country: "US", frontImage: front } }, 1024);
+    const refused = await bond.uploadKycDocument(customerId, upload).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(BondRequestError);
+    expect(refused).toMatchObject({ status: 400, code: "kyc_documents" });
+    await bond.submitKyc(customerId, submission(customerId, { ssn: "333-33-3333" }), `key-${customerId}`);
+    await sandbox.idle();
+    expect(await bond.uploadKycDocument(customerId, upload)).toEqual({ numDocumentsSubmitted: 1 });
   });
 });

@@ -533,6 +533,52 @@ describe("simulation endpoints", () => {
   });
 });
 
+describe("POST /customers/:id/verification-kyc/documents", () => {
+  const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]).toString("base64");
+  const file = (file_name: string) => ({ file_name, image: jpeg });
+  const governmentId = { government_id: { type: "drivers_license", country: "US", front_image: file("front.jpg") } };
+
+  async function askedForDocuments(ssn: string): Promise<string> {
+    const customerId = await createCustomer();
+    await submitKyc(customerId, kycBody({ ssn }));
+    await h.sandbox.idle();
+    return customerId;
+  }
+  const upload = (customerId: string, body: unknown) => h.call("POST", `/customers/${customerId}/verification-kyc/documents`, body);
+
+  it("takes the documents asked for, then sends under_review and the outcome once all are in", async () => {
+    const customerId = await askedForDocuments("222-22-2222"); // government id + proof of address
+    expect(await upload(customerId, governmentId)).toEqual({ status: 200, body: { customer_id: customerId, num_documents_submitted: 1 } });
+    await h.sandbox.idle();
+    expect(outcomesFor(customerId).at(-1)?.event).toBe("kyc.verification.document_required");
+    expect(await upload(customerId, { proof_of_address: { type: "utility_bill", ...file("bill.pdf") } })).toMatchObject({ status: 200 });
+    await h.sandbox.idle();
+    expect(outcomesFor(customerId).slice(-2).map((body) => body.event)).toEqual(["kyc.verification.under_review", "kyc.verification.success"]);
+    expect((await h.call("GET", `/customers/${customerId}/verification-kyc`)).body.kyc_status).toBe("passed");
+  });
+
+  it("refuses documents not asked for, already sent, or when none are required", async () => {
+    const customerId = await askedForDocuments("333-33-3333"); // government id only
+    const notAsked = await upload(customerId, { social_security_card: file("card.jpg") });
+    expect(notAsked).toMatchObject({ status: 400, body: { Code: "kyc_documents", Message: { social_security_card: ["Not requested."] } } });
+    const none = await upload(await createCustomer(), governmentId);
+    expect(none).toMatchObject({ status: 400, body: { Code: "kyc_documents" } });
+    const twice = await askedForDocuments("222-22-2222");
+    await upload(twice, governmentId);
+    expect((await upload(twice, governmentId)).body.Message).toEqual({ government_id: ["Already submitted."] });
+    expect((await upload("3f1d7a52-5a0e-4c1b-9d3e-000000000000", governmentId)).status).toBe(404);
+  });
+
+  it("answers 400 kyc_documents_schema for bad files and missing back images", async () => {
+    const customerId = await askedForDocuments("333-33-3333");
+    const bad = await upload(customerId, { government_id: { type: "work_permit", country: "USA", front_image: { file_name: "front.gif", image: "***" } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.Code).toBe("kyc_documents_schema");
+    expect(Object.keys(bad.body.Message).sort()).toEqual(["government_id.back_image", "government_id.country", "government_id.front_image.file_name", "government_id.front_image.image"]);
+    expect((await upload(customerId, {})).body.Message).toEqual({ _schema: ["Send at least one document."] });
+  });
+});
+
 describe("personal data", () => {
   it("keeps no SSN or body in the request log or the sandbox's own log lines", async () => {
     const customerId = await createCustomer();

@@ -5,6 +5,7 @@ import type { z } from "zod";
 import {
   bondTimestamp,
   DEFAULT_FAILURE_REASONS,
+  OUTCOME_AFTER_DOCUMENT_REVIEW,
   outcomeForSsn,
   STATUS_AFTER_EVENT,
   type KycOutcome,
@@ -13,6 +14,7 @@ import {
 import {
   customerChangesSchema,
   fieldErrors,
+  kycDocumentsSchema,
   kycSubmissionSchema,
   newCustomerSchema,
   simulateEventSchema,
@@ -132,6 +134,8 @@ interface KycState {
   updatedAt: Date;
   /** Documents asked for by the latest `document_required` event. */
   documents: string[];
+  /** Of those, the ones received (names only: the files themselves are checked and dropped). */
+  documentsReceived: string[];
 }
 
 interface CustomerRecord {
@@ -225,7 +229,7 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
     if (record.kyc.passedAt) return;
     const passed = outcome.event === "kyc.verification.success";
     const documents = Array.isArray(outcome.extra.documents) ? outcome.extra.documents.map(String) : [];
-    record.kyc = { status: STATUS_AFTER_EVENT[outcome.event], passedAt: passed ? occurredAt : null, documents, updatedAt: occurredAt };
+    record.kyc = { status: STATUS_AFTER_EVENT[outcome.event], passedAt: passed ? occurredAt : null, documents, documentsReceived: [], updatedAt: occurredAt };
   }
 
   /** Queues an outcome webhook; its time and the state change are taken when it is sent. */
@@ -268,7 +272,7 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
       email: email ?? null,
       addresses: toAddresses(addresses ?? []),
     };
-    customers.set(body.customer_id, { body, kyc: { status: "not_started", passedAt: null, documents: [], updatedAt: clock() }, acceptedKycSubmissions: 0 });
+    customers.set(body.customer_id, { body, kyc: { status: "not_started", passedAt: null, documents: [], documentsReceived: [], updatedAt: clock() }, acceptedKycSubmissions: 0 });
     reply(request, response, 201, body, body.customer_id);
   }
 
@@ -319,10 +323,42 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
     const outcome = outcomeForSsn(parsed.data.ssn);
     if (idempotencyKey !== undefined) idempotencyKeys.set(idempotencyKey, now);
     record.acceptedKycSubmissions += 1;
-    record.kyc = { status: "submitted", passedAt: null, documents: [], updatedAt: now };
+    record.kyc = { status: "submitted", passedAt: null, documents: [], documentsReceived: [], updatedAt: now };
     reply(request, response, 201, { customer_id: customerId, program_id: parsed.data.program_id, kyc_status: "submitted" }, customerId);
     webhooks.enqueue(customerId, options.webhookDelayMs, () => ({ customer_id: customerId, kyc_status: "submitted" }));
     scheduleOutcome(record, outcome);
+  }
+
+  /**
+   * Supporting documents. Only documents asked for and not yet received are taken; once all are in,
+   * Bond's documented sequence follows: `under_review`, then the outcome (here always a pass; the
+   * simulate endpoints force anything else). Files are validated and dropped, never kept or logged.
+   */
+  function submitDocuments(request: CustomerRequest, response: Response): void {
+    const customerId = request.params.id;
+    const record = customers.get(customerId);
+    if (!record) return customerNotFound(request, response, customerId);
+    const { kyc } = record;
+    // Bond's code for documents it did not ask for is unconfirmed; `kyc_documents` is ours.
+    if (kyc.status !== "document_required") {
+      return reply(request, response, 400, bondError(400, "kyc_documents", "No documents are required for this customer."), customerId);
+    }
+    const parsed = kycDocumentsSchema.safeParse(request.body ?? {});
+    if (!parsed.success) return reply(request, response, 400, bondError(400, "kyc_documents_schema", fieldErrors(parsed.error)), customerId);
+    const given = Object.keys(parsed.data).filter((key) => parsed.data[key as keyof typeof parsed.data] !== undefined);
+    if (given.length === 0) return reply(request, response, 400, bondError(400, "kyc_documents_schema", { _schema: ["Send at least one document."] }), customerId);
+    const stillNeeded = kyc.documents.filter((name) => !kyc.documentsReceived.includes(name));
+    const unwanted = given.filter((name) => !stillNeeded.includes(name));
+    if (unwanted.length > 0) {
+      const fields = Object.fromEntries(unwanted.map((name) => [name, [kyc.documents.includes(name) ? "Already submitted." : "Not requested."]]));
+      return reply(request, response, 400, bondError(400, "kyc_documents", fields), customerId);
+    }
+    kyc.documentsReceived.push(...given);
+    reply(request, response, 200, { customer_id: customerId, num_documents_submitted: given.length }, customerId);
+    if (kyc.documents.every((name) => kyc.documentsReceived.includes(name))) {
+      scheduleOutcome(record, { event: "kyc.verification.under_review", extra: {} });
+      scheduleOutcome(record, OUTCOME_AFTER_DOCUMENT_REVIEW);
+    }
   }
 
   function getKycStatus(request: CustomerRequest, response: Response): void {
@@ -381,6 +417,8 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
 
   const router = express.Router();
   router.use(requireCredentials);
+  // Documents carry base64 files: a larger limit on that one route (registered first, so it parses the body).
+  router.use("/customers/:id/verification-kyc/documents", express.json({ limit: "32mb" }));
   router.use(express.json({ limit: "1mb" }));
   router.use(faults.middleware);
   router.post("/customers", createCustomer); // also matches `/customers/` (non-strict routing)
@@ -388,6 +426,7 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
   router.patch("/customers/:id", updateCustomer);
   router.post("/customers/:id/verification-kyc", submitKyc);
   router.get("/customers/:id/verification-kyc", getKycStatus);
+  router.post("/customers/:id/verification-kyc/documents", submitDocuments);
   router.post("/simulate/kyc-pass", simulatePass);
   router.post("/simulate/kyc-fail", simulateFail);
   /** Our extension, not Bond's: sends any of the seven `kyc.verification.*` events, with extra fields. */

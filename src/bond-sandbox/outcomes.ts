@@ -61,6 +61,9 @@ const OUTCOME_BY_TEST_SSN: Record<string, KycOutcome> = {
   "888888888": { event: "kyc.verification.timeout", extra: {} },
 };
 
+/** What follows `under_review` once every document asked for is in. Bond's docs say only "then the outcome"; ours passes. */
+export const OUTCOME_AFTER_DOCUMENT_REVIEW: KycOutcome = { event: "kyc.verification.success", extra: {} };
+
 /** Any SSN that is not a test value passes, as in Bond's sandbox. Dashes do not matter. */
 export function outcomeForSsn(ssn: string): KycOutcome {
   const outcome = OUTCOME_BY_TEST_SSN[ssn.replace(/\D/g, "")];

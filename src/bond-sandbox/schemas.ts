@@ -122,3 +122,36 @@ export function fieldErrors(error: z.ZodError): Record<string, string[]> {
   }
   return fields;
 }
+
+/** A base64 file as Bond takes it: `{file_name, image}` with one of Bond's accepted extensions. */
+const bondFileFields = {
+  file_name: requiredText("Not a valid file name.").regex(/\.(jpe?g|png|heic|pdf)$/i, "Accepted files: .jpg, .png, .heic, .pdf."),
+  image: requiredText("Not a valid image.").regex(/^[A-Za-z0-9+/]+={0,2}$/, "Not valid base64."),
+};
+const bondFile = z.object(bondFileFields, missingOr("Not a valid file."));
+
+/** Bond documents a back image for these government id types. */
+export const GOVERNMENT_ID_TYPES_WITH_BACK = new Set(["passport_card", "permanant_resident_card", "work_permit"]);
+
+/** `POST /customers/{id}/verification-kyc/documents`: only the keys Bond asked for are sent. */
+export const kycDocumentsSchema = z.object(
+  {
+    government_id: z
+      .object(
+        {
+          type: z.enum(["drivers_license", "passport", "state_id", "passport_card", "permanant_resident_card", "work_permit", "visa"], missingOr("Not a valid government id type.")),
+          country: requiredText("Not a valid country.").regex(/^[A-Za-z]{2}$/, "Not a valid country: use the ISO 3166 alpha-2 code."),
+          front_image: bondFile,
+          back_image: bondFile.optional(),
+        },
+        missingOr("Not a valid object."),
+      )
+      .refine((id) => !GOVERNMENT_ID_TYPES_WITH_BACK.has(id.type) || id.back_image, { message: "back_image is required for this type.", path: ["back_image"] })
+      .optional(),
+    proof_of_address: z
+      .object({ type: z.enum(["utility_bill", "property_tax_bill"], missingOr("Not a valid proof of address type.")), ...bondFileFields }, missingOr("Not a valid object."))
+      .optional(),
+    social_security_card: bondFile.optional(),
+  },
+  bodyObject,
+);

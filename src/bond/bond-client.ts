@@ -1,4 +1,5 @@
 import type { CustomerChanges, CustomerDetails } from "../domain/customer.js";
+import type { CheckedKycFile, KycDocumentUpload } from "../domain/kyc-document.js";
 import type { KycSubmission } from "../domain/kyc-submission.js";
 import { parseBondTimestamp } from "../domain/bond-webhook.js";
 import { withRetries } from "./bond-retry.js";
@@ -18,6 +19,8 @@ export interface BondApi {
   submitKyc(customerId: string, submission: KycSubmission, idempotencyKey: string): Promise<void>;
   /** Bond's current KYC status for a customer (what a missed webhook would have told us). */
   getKycStatus(customerId: string): Promise<BondKycStatusReport>;
+  /** Sends one supporting document (`POST /customers/{id}/verification-kyc/documents`). */
+  uploadKycDocument(customerId: string, upload: KycDocumentUpload): Promise<{ numDocumentsSubmitted: number | null }>;
 }
 
 /**
@@ -32,6 +35,27 @@ export interface BondKycStatusReport {
   /** When the status last changed, if Bond says. */
   updatedAt: Date | null;
   documents: string[];
+}
+
+const bondFile = (file: CheckedKycFile) => ({ file_name: file.fileName, image: file.base64 });
+
+/** Bond's body for one document: only the key Bond asked for. */
+export function kycDocumentBody(upload: KycDocumentUpload): Record<string, unknown> {
+  switch (upload.document) {
+    case "government_id":
+      return {
+        government_id: {
+          type: upload.type,
+          country: upload.country,
+          front_image: bondFile(upload.frontImage),
+          ...(upload.backImage ? { back_image: bondFile(upload.backImage) } : {}),
+        },
+      };
+    case "proof_of_address":
+      return { proof_of_address: { type: upload.type, ...bondFile(upload.file) } };
+    case "social_security_card":
+      return { social_security_card: bondFile(upload.file) };
+  }
 }
 
 /** Bond answered with an error (4xx/5xx that is not "unavailable"). */
@@ -227,6 +251,10 @@ export function createBondClient(options: BondClientOptions): BondApi {
         updatedAt: date(report.updated_at),
         documents: Array.isArray(report.documents) ? report.documents.map(String) : [],
       };
+    },
+    async uploadKycDocument(customerId, upload) {
+      const answer = toBondErrorBody(await call("POST", `/customers/${encodeURIComponent(customerId)}/verification-kyc/documents`, kycDocumentBody(upload)));
+      return { numDocumentsSubmitted: typeof answer.num_documents_submitted === "number" ? answer.num_documents_submitted : null };
     },
   };
 }

@@ -1,4 +1,6 @@
-import { and, desc, eq, gte, inArray, ne, notInArray, sql } from "drizzle-orm";
+import { and, desc, eq, exists, gt, gte, inArray, ne, notInArray, sql, type SQL } from "drizzle-orm";
+import type { KycFailureReasons } from "../domain/bond-webhook.js";
+import type { CustomerListQuery } from "../domain/customer-list.js";
 import type { CustomerChanges, CustomerDetails } from "../domain/customer.js";
 import { ACCEPTED_ATTEMPT_STATUSES, KycAttemptStatus } from "../domain/kyc-attempt.js";
 import type { KycState } from "../domain/kyc-status.js";
@@ -61,10 +63,11 @@ export class KycRepository {
     return row ?? null;
   }
 
-  async insertCustomer(id: string, details: CustomerDetails, bondCreatedAt: Date | null): Promise<CustomerRow> {
+  /** `now` (a JavaScript Date, so millisecond precision) is the row's createdAt: the value clients see is exactly the stored one, so filters like createdAfter behave. */
+  async insertCustomer(id: string, details: CustomerDetails, bondCreatedAt: Date | null, now: Date): Promise<CustomerRow> {
     const [row] = await this.db
       .insert(customers)
-      .values({ id, ...details, bondCreatedAt })
+      .values({ id, ...details, bondCreatedAt, createdAt: now, updatedAt: now })
       .returning();
     return row;
   }
@@ -81,7 +84,7 @@ export class KycRepository {
   async saveKycState(
     tx: Transaction,
     id: string,
-    state: KycState & { event: string; documentsRequired: string[] },
+    state: KycState & { event: string; documentsRequired: string[]; failureReasons: KycFailureReasons | null; incorrectInformation: string[] },
   ): Promise<{ kycVersion: number }> {
     const [row] = await tx
       .update(customers)
@@ -91,12 +94,67 @@ export class KycRepository {
         kycPassedAt: state.passedAt,
         kycStatusEvent: state.event,
         kycDocumentsRequired: state.documentsRequired,
+        kycFailureReasons: state.failureReasons,
+        kycIncorrectInformation: state.incorrectInformation,
         kycVersion: sql`${customers.kycVersion} + 1`,
         updatedAt: new Date(),
       })
       .where(eq(customers.id, id))
       .returning({ kycVersion: customers.kycVersion });
     return row;
+  }
+
+  /** Replaces the details of the current status (documents still required, failure reasons, fields to fix); the status stays. */
+  async saveKycDetails(
+    tx: Transaction,
+    id: string,
+    details: { documentsRequired?: string[]; failureReasons?: KycFailureReasons | null; incorrectInformation?: string[] },
+    statusAt?: Date | null,
+  ): Promise<CustomerRow> {
+    const [row] = await tx
+      .update(customers)
+      .set({
+        ...(details.documentsRequired ? { kycDocumentsRequired: details.documentsRequired } : {}),
+        ...(details.failureReasons !== undefined ? { kycFailureReasons: details.failureReasons } : {}),
+        ...(details.incorrectInformation ? { kycIncorrectInformation: details.incorrectInformation } : {}),
+        ...(statusAt ? { kycStatusAt: statusAt } : {}),
+        updatedAt: new Date(),
+      })
+      .where(eq(customers.id, id))
+      .returning();
+    return row;
+  }
+
+  /**
+   * One page of customers, newest first by (created_at, id), with one extra row to tell whether more
+   * follow. Each row carries `cursorCreatedAt`, Postgres's own text for created_at: a JavaScript Date would
+   * drop the microseconds and make the keyset skip or repeat rows.
+   */
+  async listCustomers(query: CustomerListQuery): Promise<Array<CustomerRow & { cursorCreatedAt: string }>> {
+    const { filter, first, after } = query;
+    const conditions: SQL[] = [];
+    if (filter.kycStatus) conditions.push(eq(customers.kycStatus, filter.kycStatus));
+    if (filter.createdAfter) conditions.push(gt(customers.createdAt, filter.createdAfter));
+    if (filter.programId) {
+      conditions.push(
+        exists(
+          this.db
+            .select({ one: sql`1` })
+            .from(kycAttempts)
+            .where(and(eq(kycAttempts.programId, filter.programId), eq(kycAttempts.customerId, customers.id))),
+        ),
+      );
+    }
+    if (after) conditions.push(sql`(${customers.createdAt}, ${customers.id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`);
+    // UTC text whatever the session's time zone, so a cursor reads back the same on any connection.
+    const cursorCreatedAt = sql<string>`to_char(${customers.createdAt} at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'`;
+    const rows = await this.db
+      .select({ customer: customers, cursorCreatedAt })
+      .from(customers)
+      .where(conditions.length > 0 ? and(...conditions) : undefined)
+      .orderBy(desc(customers.createdAt), desc(customers.id))
+      .limit(first + 1);
+    return rows.map((row) => ({ ...row.customer, cursorCreatedAt: row.cursorCreatedAt }));
   }
 
   async findAttempt(id: string, executor: Executor = this.db): Promise<KycAttemptRow | null> {
@@ -200,6 +258,6 @@ export class KycRepository {
   }
 
   async listEvents(customerId: string): Promise<KycEventRow[]> {
-    return this.db.select().from(kycEvents).where(eq(kycEvents.customerId, customerId)).orderBy(kycEvents.receivedAt);
+    return this.db.select().from(kycEvents).where(eq(kycEvents.customerId, customerId)).orderBy(kycEvents.receivedAt, kycEvents.id);
   }
 }

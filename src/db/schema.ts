@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, date } from "drizzle-orm/pg-core";
 import type { Address } from "../domain/customer.js";
 import type { KycAttemptStatus } from "../domain/kyc-attempt.js";
+import type { KycFailureReasons } from "../domain/bond-webhook.js";
 import type { KycStatus } from "../domain/kyc-status.js";
 
 /** The single source of our tables; `npm run db:generate` turns changes into a migration in drizzle/. */
@@ -30,12 +31,17 @@ export const customers = pgTable(
     kycStatusEvent: text("kyc_status_event"),
     kycPassedAt: timestamp("kyc_passed_at", { withTimezone: true, mode: "date" }),
     kycDocumentsRequired: jsonb("kyc_documents_required").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    /** Bond's `reasons` while the status is FAILED (null otherwise, or when Bond gave none). */
+    kycFailureReasons: jsonb("kyc_failure_reasons").$type<KycFailureReasons>(),
+    /** Bond's `incorrect_information` (field names) while the status is REENTER_INFORMATION. */
+    kycIncorrectInformation: jsonb("kyc_incorrect_information").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     /** Bumped on every status change, so subscribers can drop anything not newer than what they have. */
     kycVersion: integer("kyc_version").notNull().default(0),
     bondCreatedAt: timestamp("bond_created_at", { withTimezone: true, mode: "date" }),
     ...timestamps,
   },
-  (table) => [index("customers_kyc_status_idx").on(table.kycStatus)],
+  // Operators' keyset pagination: newest first by (created_at, id), optionally within one status.
+  (table) => [index("customers_created_idx").on(table.createdAt, table.id), index("customers_kyc_status_created_idx").on(table.kycStatus, table.createdAt, table.id)],
 );
 
 export const kycAttempts = pgTable(
@@ -59,7 +65,7 @@ export const kycAttempts = pgTable(
     sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }),
     ...timestamps,
   },
-  (table) => [index("kyc_attempts_customer_idx").on(table.customerId, table.createdAt)],
+  (table) => [index("kyc_attempts_customer_idx").on(table.customerId, table.createdAt), index("kyc_attempts_program_idx").on(table.programId, table.customerId)],
 );
 
 /** Client idempotency keys, scoped to the customer, kept 24 hours like Bond's. */

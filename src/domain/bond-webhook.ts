@@ -10,6 +10,10 @@ export interface BondKycEvent {
   occurredAt: Date | null;
   /** Documents Bond asks for (`kyc.verification.document_required`). */
   documents: string[];
+  /** Which checks passed or failed (`kyc.verification.failure`'s `reasons`); null when Bond gives none. */
+  failureReasons: KycFailureReasons | null;
+  /** Fields Bond found wrong (`kyc.verification.reenter_information`'s `incorrect_information`). */
+  incorrectInformation: string[];
   /** The body as received, minus anything that could be personal data we must not keep. */
   payload: Record<string, unknown>;
 }
@@ -30,6 +34,31 @@ export function parseBondTimestamp(value: string): Date | null {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(iso)) return null;
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** The checks Bond reports on a failure (`reasons: {ofac, bureau, mobile, ip, email}`), each passed or failed. */
+export const KYC_CHECKS = ["ofac", "bureau", "mobile", "ip", "email"] as const;
+export type KycCheck = (typeof KYC_CHECKS)[number];
+export type KycFailureReasons = Partial<Record<KycCheck, "passed" | "failed">>;
+
+/**
+ * Reads `reasons` leniently: known checks with a passed/failed value are kept, anything else is dropped.
+ * Refusing the webhook instead would make Bond retry for days and hold back the FAILED status.
+ */
+export function parseFailureReasons(value: unknown): KycFailureReasons | null {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return null;
+  const reasons: KycFailureReasons = {};
+  for (const check of KYC_CHECKS) {
+    const result = String((value as Record<string, unknown>)[check] ?? "").toLowerCase();
+    if (result === "passed" || result === "failed") reasons[check] = result;
+  }
+  return Object.keys(reasons).length > 0 ? reasons : null;
+}
+
+/** Field names only (`phone`, `addresses.0.zip_code`): anything else could be a value, i.e. personal data. */
+export function parseIncorrectInformation(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((item): item is string => typeof item === "string" && /^[A-Za-z][A-Za-z0-9_.]{0,63}$/.test(item)).slice(0, 20);
 }
 
 const customerId = z.guid("must be a UUID");
@@ -82,7 +111,7 @@ export function parseBondWebhook(body: unknown): BondKycEvent {
     const parsed = submittedBody.safeParse(record);
     if (!parsed.success) throw new ValidationFailed(fieldErrors(parsed.error), "Malformed KYC webhook.");
     const occurredAt = typeof record.occurred_at === "string" ? parseBondTimestamp(record.occurred_at) : null;
-    return { event: "kyc.submitted", customerId: parsed.data.customer_id, occurredAt, documents: [], payload: withoutPersonalData(record) as Record<string, unknown> };
+    return { event: "kyc.submitted", customerId: parsed.data.customer_id, occurredAt, documents: [], failureReasons: null, incorrectInformation: [], payload: withoutPersonalData(record) as Record<string, unknown> };
   }
   const parsed = eventBody.safeParse(record);
   if (!parsed.success) throw new ValidationFailed(fieldErrors(parsed.error), "Malformed KYC webhook.");
@@ -93,10 +122,32 @@ export function parseBondWebhook(body: unknown): BondKycEvent {
   if (event === "kyc.verification.document_required" && !documents?.length) {
     throw new ValidationFailed({ documents: ["Missing data for required field."] }, "Malformed KYC webhook.");
   }
-  return { event, customerId: customer_id, occurredAt, documents: documents ?? [], payload: withoutPersonalData(record) as Record<string, unknown> };
+  const failureReasons = event === "kyc.verification.failure" ? parseFailureReasons(record.reasons) : null;
+  const payload = withoutPersonalData(record) as Record<string, unknown>;
+  // `reasons.ip` and `reasons.email` are check results, not addresses: keep the checked reasons whole.
+  if (failureReasons) payload.reasons = failureReasons;
+  return {
+    event,
+    customerId: customer_id,
+    occurredAt,
+    documents: documents ?? [],
+    failureReasons,
+    incorrectInformation: event === "kyc.verification.reenter_information" ? parseIncorrectInformation(record.incorrect_information) : [],
+    payload,
+  };
 }
 
 /** Bond sends no event id: a delivery is the same event when customer, event and time match. */
 export function bondEventIdentity(event: Pick<BondKycEvent, "customerId" | "event" | "occurredAt">): string {
   return `${event.customerId}|${event.event}|${event.occurredAt?.toISOString() ?? ""}`;
+}
+
+/**
+ * What of a stored webhook may be shown to operators: an allow-list of Bond's documented detail fields
+ * (documents asked for, failure reasons, names of fields to fix). Nothing else of the payload is shown,
+ * so an unexpected personal field Bond might add can never reach a dashboard.
+ */
+export function publicEventDetails(payload: Record<string, unknown>): { documents: string[]; failureReasons: KycFailureReasons | null; incorrectInformation: string[] } {
+  const documents = Array.isArray(payload.documents) ? payload.documents.filter((item): item is string => documentName.safeParse(item).success) : [];
+  return { documents, failureReasons: parseFailureReasons(payload.reasons), incorrectInformation: parseIncorrectInformation(payload.incorrect_information) };
 }

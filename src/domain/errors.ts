@@ -119,3 +119,17 @@ export class WebhookReplayed extends DomainError {
     super("This exact signed request was already received.");
   }
 }
+
+/** A document upload Bond has not asked for (the customer is not DOCUMENT_REQUIRED, or not for this document). */
+export class KycDocumentNotRequired extends DomainError {
+  readonly code = "DOCUMENT_NOT_REQUIRED";
+  constructor(readonly document: string, readonly status: string, readonly documentsRequired: string[]) {
+    super(
+      documentsRequired.length === 0
+        ? `Bond has not asked this customer for documents (KYC status ${status}).`
+        : `Bond has not asked this customer for ${document}; it still needs: ${documentsRequired.join(", ")}.`,
+    );
+    this.details.status = status;
+    this.details.documentsRequired = documentsRequired;
+  }
+}

@@ -36,6 +36,9 @@ export function eventFromStatusReport(report: KycStatusReport, observedAt: Date)
     customerId: report.customerId,
     occurredAt,
     documents: event === "kyc.verification.document_required" ? report.documents : [],
+    // A status read carries no failure reasons or fields to fix (Bond's webhook would).
+    failureReasons: null,
+    incorrectInformation: [],
     payload: { source: "status-read", kyc_status: report.kycStatus, ...(report.documents.length > 0 ? { documents: report.documents } : {}) },
   };
 }

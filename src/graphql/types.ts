@@ -24,6 +24,30 @@ export enum KycDocumentType {
 }
 registerEnumType(KycDocumentType, { name: "KycDocumentType", description: "A supporting document Bond can ask for (Bond's own names)." });
 
+export enum KycCheckResult {
+  passed = "passed",
+  failed = "failed",
+}
+registerEnumType(KycCheckResult, { name: "KycCheckResult", description: "The result of one of Bond's checks (Bond's own words)." });
+
+@ObjectType({ description: "Which of Bond's checks passed or failed, as Bond reports them with kyc.verification.failure. A check Bond did not report is null." })
+export class KycFailureReasons {
+  @Field(() => KycCheckResult, { nullable: true, description: "Sanctions screening (OFAC)." })
+  ofac?: KycCheckResult | null;
+
+  @Field(() => KycCheckResult, { nullable: true, description: "Credit bureau identity match." })
+  bureau?: KycCheckResult | null;
+
+  @Field(() => KycCheckResult, { nullable: true })
+  mobile?: KycCheckResult | null;
+
+  @Field(() => KycCheckResult, { nullable: true })
+  ip?: KycCheckResult | null;
+
+  @Field(() => KycCheckResult, { nullable: true })
+  email?: KycCheckResult | null;
+}
+
 @ObjectType()
 export class Address {
   @Field(() => AddressType)
@@ -124,6 +148,12 @@ export class Customer {
 
   @Field(() => [KycDocumentType], { description: "Documents Bond still needs when kycStatus is DOCUMENT_REQUIRED." })
   kycDocumentsRequired!: KycDocumentType[];
+
+  @Field(() => KycFailureReasons, { nullable: true, description: "When kycStatus is FAILED: the checks Bond reported (null if Bond gave no reasons)." })
+  kycFailureReasons?: KycFailureReasons | null;
+
+  @Field(() => [String], { description: "When kycStatus is REENTER_INFORMATION: the fields Bond found wrong (Bond's snake_case names, e.g. phone); fix them and submit again." })
+  kycIncorrectInformation!: string[];
 
   @Field()
   createdAt!: Date;

@@ -35,6 +35,33 @@ import {
 import type { KycStatusBus, KycStatusChange } from "../realtime/kyc-status-bus.js";
 import type { PiiVault } from "../security/pii-vault.js";
 import { isUuid } from "../domain/validation.js";
+import { toPage, validateCustomerListQuery, type CustomerListInput } from "../domain/customer-list.js";
+import {
+  DEFAULT_KYC_DOCUMENT_MAX_BYTES,
+  documentsStillRequired,
+  validateKycDocumentUpload,
+  type KycDocumentName,
+  type KycDocumentUploadInput,
+} from "../domain/kyc-document.js";
+import { KycDocumentNotRequired } from "../domain/errors.js";
+
+/** The details a status keeps from the event behind it; other statuses keep none. */
+function kycDetailsFor(status: KycStatus, event: Pick<BondKycEvent, "documents" | "failureReasons" | "incorrectInformation"> | null) {
+  return {
+    documentsRequired: status === KycStatus.DOCUMENT_REQUIRED ? (event?.documents ?? []) : [],
+    failureReasons: status === KycStatus.FAILED ? (event?.failureReasons ?? null) : null,
+    incorrectInformation: status === KycStatus.REENTER_INFORMATION ? (event?.incorrectInformation ?? []) : [],
+  };
+}
+
+/** What an accepted document upload answers. */
+export interface KycDocumentUploadResult {
+  customerId: string;
+  document: KycDocumentName;
+  /** Bond's `num_documents_submitted`, when it says. */
+  numDocumentsSubmitted: number | null;
+  customer: CustomerRow;
+}
 
 export type Clock = () => Date;
 
@@ -54,6 +81,8 @@ export interface KycServiceDeps {
   repository: KycRepository;
   /** Webhook signatures already accepted (replay refusal). */
   receipts: WebhookReceiptRepository;
+  /** Cap on one decoded supporting-document file (KYC_DOCUMENT_MAX_BYTES). */
+  documentMaxBytes?: number;
   bond: BondApi;
   bus: KycStatusBus;
   vault: PiiVault;
@@ -89,7 +118,7 @@ export class KycService {
   async createCustomer(input: unknown): Promise<CustomerRow> {
     const details = validateNewCustomer(input);
     const created = await this.callBond(() => this.deps.bond.createCustomer(details));
-    return this.deps.repository.insertCustomer(created.customerId, details, created.dateCreated);
+    return this.deps.repository.insertCustomer(created.customerId, details, created.dateCreated, this.deps.clock());
   }
 
   async updateCustomer(id: string, input: unknown): Promise<CustomerRow> {
@@ -322,7 +351,12 @@ export class KycService {
         statusAfter: transition.state.status,
       });
       if (!stored) return { result: "duplicate" as const, kycStatus: customer.kycStatus, change: null };
-      const { change } = await this.saveTransition(tx, customer, transition, signal, event.documents);
+      if (transition.kind === "ignored" && transition.reason === "unchanged" && event.occurredAt && transition.state.status !== KycStatus.PASSED) {
+        // The same status again, newer (Bond asks for documents again, or fails a later attempt too):
+        // its details are the current ones.
+        await repository.saveKycDetails(tx, customer.id, kycDetailsFor(transition.state.status, event), event.occurredAt);
+      }
+      const { change } = await this.saveTransition(tx, customer, transition, signal, event);
       return { result: transition.kind === "changed" ? ("changed" as const) : transition.reason, kycStatus: transition.state.status, change };
     });
     if (outcome.change) this.deps.bus.publishAfterCommit(outcome.change);
@@ -337,7 +371,7 @@ export class KycService {
   private async applySignalInTransaction(tx: Transaction, customerId: string, signal: KycStatusSignal) {
     const customer = await this.deps.repository.lockCustomer(tx, customerId);
     if (!customer) throw new CustomerNotFound(customerId);
-    return this.saveTransition(tx, customer, applyKycSignal(kycStateOf(customer), signal), signal, []);
+    return this.saveTransition(tx, customer, applyKycSignal(kycStateOf(customer), signal), signal, null);
   }
 
   private async saveTransition(
@@ -345,14 +379,15 @@ export class KycService {
     customer: LockedCustomer,
     transition: ReturnType<typeof applyKycSignal>,
     signal: KycStatusSignal,
-    documents: string[],
+    /** The webhook behind the signal, for the details it carries (documents, reasons, fields to fix). */
+    event: Pick<BondKycEvent, "documents" | "failureReasons" | "incorrectInformation"> | null,
   ): Promise<{ change: KycStatusChange | null; attemptStatus: KycAttemptStatus | null }> {
     if (transition.kind !== "changed") return { change: null, attemptStatus: null };
     const { repository, clock } = this.deps;
     const saved = await repository.saveKycState(tx, customer.id, {
       ...transition.state,
       event: signal.event,
-      documentsRequired: transition.to === KycStatus.DOCUMENT_REQUIRED ? documents : [],
+      ...kycDetailsFor(transition.to, event),
     });
     const attemptStatus = (await repository.updateLatestAcceptedAttempt(tx, customer.id, attemptStatusFor(transition.to), clock())) ? attemptStatusFor(transition.to) : null;
     const change: KycStatusChange = {
@@ -366,6 +401,45 @@ export class KycService {
     // Announced in this transaction (on Postgres: pg_notify), so it goes out exactly when the change commits.
     await this.deps.bus.publishInTransaction(tx, change);
     return { attemptStatus, change };
+  }
+
+  /**
+   * Checks a supporting document and forwards it to Bond. Only documents Bond asked for (and still
+   * needs) are sent; once Bond accepts one it leaves the still-required list. The file is never stored
+   * or logged: it lives in this request's memory only.
+   */
+  async uploadKycDocument(input: KycDocumentUploadInput): Promise<KycDocumentUploadResult> {
+    const { customerId, upload } = validateKycDocumentUpload(input, this.deps.documentMaxBytes ?? DEFAULT_KYC_DOCUMENT_MAX_BYTES);
+    const { repository } = this.deps;
+    const customer = await repository.findCustomer(customerId);
+    if (!customer) throw new CustomerNotFound(customerId);
+    if (customer.kycStatus !== KycStatus.DOCUMENT_REQUIRED || !customer.kycDocumentsRequired.includes(upload.document)) {
+      throw new KycDocumentNotRequired(upload.document, customer.kycStatus, customer.kycStatus === KycStatus.DOCUMENT_REQUIRED ? customer.kycDocumentsRequired : []);
+    }
+    const { numDocumentsSubmitted } = await this.callBond(() => this.deps.bond.uploadKycDocument(customerId, upload));
+    const updated = await repository.transaction(async (tx) => {
+      if (!(await repository.lockCustomer(tx, customerId))) throw new CustomerNotFound(customerId);
+      const locked = (await repository.findCustomer(customerId, tx))!;
+      // Bond may already have moved on (under_review arrives once everything is in): then there is nothing to shrink.
+      if (locked.kycStatus !== KycStatus.DOCUMENT_REQUIRED) return locked;
+      return repository.saveKycDetails(tx, customerId, { documentsRequired: documentsStillRequired(locked.kycDocumentsRequired, upload.document) });
+    });
+    this.deps.logger.info({ customerId, document: upload.document, files: upload.document === "government_id" ? (upload.backImage ? 2 : 1) : 1 }, "KYC document forwarded to Bond");
+    return { customerId, document: upload.document, numDocumentsSubmitted, customer: updated };
+  }
+
+  /** Operators' list: one page of customers, newest first, with Relay-style edges and cursors. */
+  async listCustomers(input: CustomerListInput) {
+    const query = validateCustomerListQuery(input);
+    const rows = await this.deps.repository.listCustomers(query);
+    return toPage(rows, query.first, (row) => ({ createdAt: row.cursorCreatedAt, id: row.id }));
+  }
+
+  /** The webhooks stored for a customer, oldest first; CUSTOMER_NOT_FOUND if there is no such customer. */
+  async listKycEvents(customerId: string) {
+    const customer = await this.getCustomer(customerId);
+    if (!customer) throw new CustomerNotFound(customerId);
+    return this.deps.repository.listEvents(customer.id);
   }
 
   /** Maps Bond client failures that are not specific to one use case. */

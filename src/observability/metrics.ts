@@ -142,5 +142,6 @@ export function instrumentBondApi(bond: BondApi, metrics: Metrics, onCall?: (cal
     updateCustomer: timed("updateCustomer", bond.updateCustomer.bind(bond)),
     submitKyc: timed("submitKyc", bond.submitKyc.bind(bond)),
     getKycStatus: timed("getKycStatus", bond.getKycStatus.bind(bond)),
+    uploadKycDocument: timed("uploadKycDocument", bond.uploadKycDocument.bind(bond)),
   };
 }

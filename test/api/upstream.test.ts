@@ -7,7 +7,7 @@ import { customers, kycAttempts } from "../../src/db/schema.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 import { kycInput, newCustomerInput } from "../support/fixtures.js";
 import { metricValue, scrapeMetrics } from "../support/metrics.js";
-import { SubmitKycDocument } from "../gql/graphql.js";
+import { SubmitKycDocument, UploadKycDocumentDocument } from "../gql/graphql.js";
 
 /** A "Bond" that answers everything with HTTP 503: what the app sees when Bond is down. */
 let bond: Server;
@@ -87,5 +87,19 @@ describe("when nothing listens at BOND_API_URL (connection refused)", () => {
     } finally {
       await refusedApp.close();
     }
+  });
+});
+
+describe("document upload when Bond is unavailable", () => {
+  it("answers UPSTREAM_UNAVAILABLE and leaves the documents still required", async () => {
+    const customerId = "5a7c3a52-8a36-4d55-9d8f-1f1c2d3e4a5c";
+    await app.database.db
+      .insert(customers)
+      .values({ id: customerId, firstName: "Ann", lastName: "Lee", dob: "1980-01-01", kycStatus: "DOCUMENT_REQUIRED" as never, kycDocumentsRequired: ["social_security_card"] });
+    const file = { fileName: "card.jpg", contentBase64: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1]).toString("base64") };
+    const result = await app.graphql(UploadKycDocumentDocument, { input: { customerId, socialSecurityCard: { file } } });
+    expect(result.errors?.[0].extensions?.code).toBe("UPSTREAM_UNAVAILABLE");
+    const [row] = await app.database.db.select().from(customers).where(eq(customers.id, customerId));
+    expect(row.kycDocumentsRequired).toEqual(["social_security_card"]);
   });
 });

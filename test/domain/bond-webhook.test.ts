@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bondEventIdentity, parseBondTimestamp, parseBondWebhook, UnsupportedBondEvent } from "../../src/domain/bond-webhook.js";
+import { bondEventIdentity, parseBondTimestamp, parseBondWebhook, publicEventDetails, UnsupportedBondEvent } from "../../src/domain/bond-webhook.js";
 import { ValidationFailed } from "../../src/domain/errors.js";
 
 const customerId = "a5bcf5a8-c4e0-4025-8183-5346176ee3db";
@@ -53,5 +53,32 @@ describe("parseBondTimestamp", () => {
   it("rejects what is not a timestamp", () => {
     expect(parseBondTimestamp("2021-13-45-99:99:99")).toBeNull();
     expect(parseBondTimestamp("tomorrow")).toBeNull();
+  });
+});
+
+describe("outcome details", () => {
+  const at = "2026-01-01T00:00:00Z";
+  it("reads failure reasons leniently", () => {
+    const event = parseBondWebhook({ event: "kyc.verification.failure", customer_id: customerId, occurred_at: at, reasons: { ofac: "passed", bureau: "FAILED", mobile: 3, shoe_size: "failed" } });
+    expect(event.failureReasons).toEqual({ ofac: "passed", bureau: "failed" });
+    expect(parseBondWebhook({ event: "kyc.verification.failure", customer_id: customerId, occurred_at: at }).failureReasons).toBeNull();
+    expect(parseBondWebhook({ event: "kyc.verification.failure", customer_id: customerId, occurred_at: at, reasons: "bad" }).failureReasons).toBeNull();
+  });
+
+  it("keeps field names only from incorrect_information", () => {
+    const event = parseBondWebhook({ event: "kyc.verification.reenter_information", customer_id: customerId, occurred_at: at, incorrect_information: ["phone", "addresses.0.zip_code", "555-111-2222", 7] });
+    expect(event.incorrectInformation).toEqual(["phone", "addresses.0.zip_code"]);
+  });
+
+  it("shows operators an allow-list of the stored payload", () => {
+    const details = publicEventDetails({ event: "kyc.verification.failure", documents: ["government_id", "selfie"], reasons: { ip: "failed" }, incorrect_information: ["email"], nickname: "Janie" });
+    expect(details).toEqual({ documents: ["government_id"], failureReasons: { ip: "failed" }, incorrectInformation: ["email"] });
+  });
+});
+
+describe("stored payload of a failure", () => {
+  it("keeps every check result, including ip and email (results, not addresses)", () => {
+    const event = parseBondWebhook({ event: "kyc.verification.failure", customer_id: customerId, occurred_at: "2026-01-01T00:00:00Z", reasons: { ip: "failed", email: "passed", extra: "x@y.z" } });
+    expect(event.payload.reasons).toEqual({ ip: "failed", email: "passed" });
   });
 });

@@ -23,6 +23,8 @@ describe("eventFromStatusReport", () => {
       customerId,
       occurredAt: passedAt,
       documents: [],
+      failureReasons: null,
+      incorrectInformation: [],
       payload: { source: "status-read", kyc_status: "passed" },
     });
   });

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { sql } from "drizzle-orm";
 import { print } from "graphql";
-import { CreateCustomerDocument, SubmitKycDocument } from "../gql/graphql.js";
+import { CreateCustomerDocument, CustomersDocument, SubmitKycDocument, UploadKycDocumentDocument } from "../gql/graphql.js";
+import { validateKycDocumentUpload } from "../../src/domain/kyc-document.js";
 import { bondSignatureHeader } from "../../src/bond/webhook-signature.js";
 import { validateNewCustomer } from "../../src/domain/customer.js";
 import { validateKycSubmission } from "../../src/domain/kyc-submission.js";
@@ -178,6 +179,65 @@ describe("fuzzing with malformed input", () => {
         expect(result.status, JSON.stringify(result.body)).toBeLessThan(500);
         expect(typeof result.body?.code).toBe("string");
         count("webhook", `${result.status} ${result.body.code}`);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(await databaseDump()).toBe(snapshot);
+  });
+
+  it("uploadKycDocument: every malformed upload gets a typed error, Bond is not called, nothing changes", async () => {
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]).toString("base64");
+    const randomFile = fc.record({
+      fileName: fc.oneof(junk, fc.constantFrom("a.jpg", "a.png", "a.pdf", "a.heic", "a.gif", "a", ".jpg", "../a.jpg")),
+      contentBase64: fc.oneof(junk, fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString("base64"))),
+    });
+    const upload = fc
+      .record({
+        document: fc.constantFrom("governmentId", "proofOfAddress", "socialSecurityCard", "two", "none"),
+        customerId: fc.oneof(fc.constant(existingCustomer), junk),
+        type: fc.oneof(fc.constantFrom("passport", "work_permit", "utility_bill"), junk),
+        country: fc.oneof(fc.constant("US"), junk),
+        file: fc.oneof(fc.constant({ fileName: "ok.jpg", contentBase64: jpeg }), randomFile, junk),
+        back: fc.option(fc.oneof(randomFile, junk), { nil: undefined }),
+      })
+      .map(({ document, customerId, type, country, file, back }) => {
+        const input: Record<string, unknown> = { customerId };
+        if (document === "governmentId" || document === "two") input.governmentId = { type, country, frontImage: file, ...(back === undefined ? {} : { backImage: back }) };
+        if (document === "proofOfAddress" || document === "two") input.proofOfAddress = { type, file };
+        if (document === "socialSecurityCard") input.socialSecurityCard = { file };
+        return input;
+      })
+      .filter((input) => refuses(() => validateKycDocumentUpload(input as never, 4 * 1024 * 1024)));
+    const callsBefore = app.bondSandbox!.requests.length;
+    await fc.assert(
+      fc.asyncProperty(upload, async (input) => {
+        const result = await app.postGraphQL(JSON.stringify({ query: print(UploadKycDocumentDocument), variables: { input } }));
+        expect(result.status, result.text).toBeLessThan(500);
+        const code = result.json?.errors?.[0]?.extensions?.code ?? result.json?.code;
+        expect(TYPED_CODES.has(code), result.text).toBe(true);
+        expect(result.json?.data?.uploadKycDocument ?? null).toBeNull();
+        count("uploadKycDocument", String(code));
+      }),
+      { numRuns: RUNS },
+    );
+    expect(app.bondSandbox!.requests.length).toBe(callsBefore);
+    expect(await databaseDump()).toBe(snapshot);
+  });
+
+  it("customers: any arguments get a page or a typed error, never a 5xx", async () => {
+    const args = fc.record({
+      first: fc.option(fc.oneof(fc.integer({ min: -5, max: 150 }), junk), { nil: undefined }),
+      after: fc.option(fc.oneof(junk, fc.string({ maxLength: 80 }).map((text) => Buffer.from(text).toString("base64url"))), { nil: undefined }),
+      filter: fc.option(fc.record({ kycStatus: fc.option(junk, { nil: undefined }), programId: fc.option(junk, { nil: undefined }), createdAfter: fc.option(junk, { nil: undefined }) }), { nil: undefined }),
+    });
+    await fc.assert(
+      fc.asyncProperty(args, async (variables) => {
+        const result = await app.postGraphQL(JSON.stringify({ query: print(CustomersDocument), variables }));
+        expect(result.status, result.text).toBeLessThan(500);
+        const code = result.json?.errors?.[0]?.extensions?.code;
+        if (code !== undefined) expect(TYPED_CODES.has(code), result.text).toBe(true);
+        else expect(Array.isArray(result.json?.data?.customers?.edges), result.text).toBe(true);
+        count("customers", String(code ?? "page"));
       }),
       { numRuns: RUNS },
     );

@@ -1,0 +1,52 @@
+import type { IncomingMessage } from "node:http";
+import express, { type NextFunction, type Request, type Response } from "express";
+import type { TokenVerifier } from "../auth/token-verifier.js";
+
+export interface GraphQLBodyLimits {
+  /** Limit for every request (queries and ordinary mutations). */
+  defaultLimitBytes: number;
+  /** Limit for an authenticated uploadKycDocument request, which carries base64 files. */
+  uploadLimitBytes: number;
+  verifyToken: TokenVerifier;
+}
+
+/** The one operation allowed past the default limit. */
+const UPLOAD_OPERATION = /\buploadKycDocument\b/;
+
+const bodyBytes = new WeakMap<IncomingMessage, number>();
+const recordSize = (request: IncomingMessage, _response: unknown, buffer: Buffer) => {
+  bodyBytes.set(request, buffer.length);
+};
+
+function tooLarge(next: NextFunction): void {
+  next(Object.assign(new Error("request entity too large"), { status: 413, type: "entity.too.large" }));
+}
+
+/**
+ * JSON body parser for /graphql with two limits. Everybody gets the default one; only a caller whose token
+ * checks out (verified before the body is read, so an anonymous client cannot make the server buffer
+ * megabytes) gets the upload limit, and a body over the default limit must then be an uploadKycDocument
+ * operation. Over a limit, express answers 413 (PAYLOAD_TOO_LARGE).
+ */
+export function graphqlBodyParser(limits: GraphQLBodyLimits) {
+  const small = express.json({ limit: limits.defaultLimitBytes });
+  const large = express.json({ limit: limits.uploadLimitBytes, verify: recordSize });
+  return async (request: Request, response: Response, next: NextFunction): Promise<void> => {
+    const declared = Number(request.get("content-length") ?? Number.NaN);
+    // A body that fits the default limit (the usual case) needs no token check here.
+    if (Number.isFinite(declared) && declared <= limits.defaultLimitBytes) return small(request, response, next);
+    try {
+      const viewer = await limits.verifyToken(request.get("authorization"));
+      if (viewer.kind === "anonymous") return small(request, response, next);
+    } catch (error) {
+      return next(error);
+    }
+    large(request, response, (error?: unknown) => {
+      if (error) return next(error);
+      const size = bodyBytes.get(request) ?? 0;
+      const query = (request.body as { query?: unknown } | undefined)?.query;
+      if (size > limits.defaultLimitBytes && !(typeof query === "string" && UPLOAD_OPERATION.test(query))) return tooLarge(next);
+      next();
+    });
+  };
+}
