@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CustomerDocument, KycEventsDocument, SubmitKycDocument } from "../gql/graphql.js";
-import { createCustomer, eventually, kycInput } from "../support/fixtures.js";
+import { bondSimulate, createCustomer, eventually, kycInput } from "../support/fixtures.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;
@@ -13,14 +13,7 @@ afterAll(async () => {
 
 const customerOf = async (id: string) => (await app.graphql(CustomerDocument, { id })).data?.customer;
 
-async function bondSimulate(path: string, body: Record<string, unknown>) {
-  const response = await fetch(`${app.bondApiUrl}/simulate/${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", Identity: "sandbox-identity", Authorization: "sandbox-authorization" },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(200);
-}
+const simulate = (path: string, body: Record<string, unknown>) => bondSimulate(app, path, body);
 
 /** A customer whose KYC Bond is reviewing (sandbox SSN 000-00-0000), so any outcome can follow. */
 async function customerUnderReview(): Promise<string> {
@@ -48,7 +41,7 @@ describe("every KYC outcome Bond can send", () => {
     ["kyc.verification.reenter_information", "REENTER_INFORMATION", { incorrect_information: ["phone", "email"] }],
   ])("%s → %s", async (event, status, extra) => {
     const customerId = await customerUnderReview();
-    await bondSimulate("kyc-event", { customer_id: customerId, event, ...extra });
+    await simulate("kyc-event", { customer_id: customerId, event, ...extra });
     const customer = await statusBecomes(customerId, status);
     expect(customer.kycFailureReasons).toEqual(status === "FAILED" ? { ofac: "passed", bureau: "failed", mobile: "passed", ip: "failed", email: "passed" } : null);
     expect(customer.kycIncorrectInformation).toEqual(status === "REENTER_INFORMATION" ? ["phone", "email"] : []);
@@ -69,7 +62,7 @@ describe("every KYC outcome Bond can send", () => {
     await app.postWebhook({ event: "kyc.verification.failure", customer_id: customerId, occurred_at: new Date().toISOString() });
     expect((await statusBecomes(customerId, "FAILED")).kycFailureReasons).toBeNull();
 
-    await bondSimulate("kyc-fail", { customer_id: customerId, reasons: { bureau: "failed" } });
+    await simulate("kyc-fail", { customer_id: customerId, reasons: { bureau: "failed" } });
     await eventually(async () => (await customerOf(customerId))?.kycFailureReasons?.bureau === "failed");
     expect((await customerOf(customerId))?.kycFailureReasons).toEqual({ ofac: null, bureau: "failed", mobile: null, ip: null, email: null });
 
@@ -79,9 +72,9 @@ describe("every KYC outcome Bond can send", () => {
 
   it("a new document request replaces the list of documents still required", async () => {
     const customerId = await customerUnderReview();
-    await bondSimulate("kyc-event", { customer_id: customerId, event: "kyc.verification.document_required", documents: ["government_id"] });
+    await simulate("kyc-event", { customer_id: customerId, event: "kyc.verification.document_required", documents: ["government_id"] });
     await statusBecomes(customerId, "DOCUMENT_REQUIRED");
-    await bondSimulate("kyc-event", { customer_id: customerId, event: "kyc.verification.document_required", documents: ["government_id", "social_security_card"] });
+    await simulate("kyc-event", { customer_id: customerId, event: "kyc.verification.document_required", documents: ["government_id", "social_security_card"] });
     await eventually(async () => (await customerOf(customerId))?.kycDocumentsRequired.length === 2);
     const events = (await app.graphql(KycEventsDocument, { customerId })).data!.kycEvents;
     expect(events.at(-1)).toMatchObject({ outcome: "unchanged", documents: ["government_id", "social_security_card"] });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CustomerDocument, SubmitKycDocument } from "../gql/graphql.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
-import { createCustomer, eventually, kycInput } from "../support/fixtures.js";
+import { bondSimulate, createCustomer, eventually, kycInput } from "../support/fixtures.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -13,14 +13,7 @@ afterAll(async () => {
 
 const customerOf = async (id: string) => (await app.graphql(CustomerDocument, { id })).data?.customer;
 
-async function bondSimulate(path: string, body: Record<string, unknown>) {
-  const response = await fetch(`${app.bondApiUrl}/simulate/${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", Identity: "sandbox-identity", Authorization: "sandbox-authorization" },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(200);
-}
+const simulate = (path: string, body: Record<string, unknown>) => bondSimulate(app, path, body);
 
 describe("Bond's sandbox test values drive the outcome", () => {
   it.each([
@@ -47,7 +40,7 @@ describe("Bond's sandbox test values drive the outcome", () => {
     const customerId = await createCustomer(app);
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "000-00-0000" }) });
     await eventually(async () => (await customerOf(customerId))?.kycStatus === "UNDER_REVIEW");
-    await bondSimulate("kyc-fail", { customer_id: customerId });
+    await simulate("kyc-fail", { customer_id: customerId });
     await eventually(async () => (await customerOf(customerId))?.kycStatus === "FAILED");
   });
 
@@ -55,7 +48,7 @@ describe("Bond's sandbox test values drive the outcome", () => {
     const customerId = await createCustomer(app);
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "000-00-0000" }) });
     await eventually(async () => (await customerOf(customerId))?.kycStatus === "UNDER_REVIEW");
-    await bondSimulate("kyc-pass", { customer_id: customerId });
+    await simulate("kyc-pass", { customer_id: customerId });
     const customer = await eventually(async () => {
       const current = await customerOf(customerId);
       return current?.kycStatus === "PASSED" ? current : null;
@@ -70,7 +63,7 @@ describe("Bond's sandbox test values drive the outcome", () => {
     const customerId = await createCustomer(app);
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "000-00-0000" }) });
     await eventually(async () => (await customerOf(customerId))?.kycStatus === "UNDER_REVIEW");
-    await bondSimulate("kyc-event", { customer_id: customerId, event, incorrect_information: ["phone"] });
+    await simulate("kyc-event", { customer_id: customerId, event, incorrect_information: ["phone"] });
     await eventually(async () => (await customerOf(customerId))?.kycStatus === status);
   });
 

@@ -46,3 +46,13 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** Drives the embedded sandbox's /simulate endpoints (what Bond's dashboard does by hand); fails unless it answers 200. */
+export async function bondSimulate(app: TestApp, path: string, body: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${app.bondApiUrl}/simulate/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", Identity: "sandbox-identity", Authorization: "sandbox-authorization" },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 200) throw new Error(`simulate/${path} answered ${response.status}: ${await response.text()}`);
+}
