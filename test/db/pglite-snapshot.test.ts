@@ -28,7 +28,7 @@ async function tableNames(dataDir: string | null) {
 }
 
 describe("embedded database snapshot", () => {
-  it("a fresh data folder started from the snapshot has every table and migration, and keeps what is written", async () => {
+  it("a fresh data folder started from the snapshot has every table and migration, and keeps what is written", { timeout: 120_000 }, async () => {
     const reference = await tableNames(null); // makes the snapshot if there was none
     expect(existsSync(pgliteSnapshotFile(migrationsFolder()))).toBe(true);
     const dataDir = tempFolder();
@@ -53,7 +53,7 @@ describe("embedded database snapshot", () => {
     expect(pgliteSnapshotFile(copy)).not.toBe(before);
   });
 
-  it("a damaged snapshot is dropped and the database is built the long way", async () => {
+  it("a damaged snapshot is dropped and the database is built the long way", { timeout: 120_000 }, async () => {
     const file = pgliteSnapshotFile(migrationsFolder());
     writeFileSync(file, "not a tarball");
     const dataDir = tempFolder();
