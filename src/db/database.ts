@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
+import { pgliteSnapshotFile, readPgliteSnapshot, writePgliteSnapshot } from "./pglite-snapshot.js";
 import * as schema from "./schema.js";
 
 export type Schema = typeof schema;
@@ -72,9 +73,33 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     dataDir = resolve(options.dataDir, "pglite");
     mkdirSync(dataDir, { recursive: true });
   }
-  const client = await PGlite.create(dataDir ? { dataDir } : {});
+  const fresh = !dataDir || !existsSync(join(dataDir, "PG_VERSION"));
+  const snapshotFile = pgliteSnapshotFile(migrations);
+  let snapshot = fresh ? readPgliteSnapshot(snapshotFile) : null;
+  let client: PGlite;
+  try {
+    client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(snapshot ? { loadDataDir: snapshot } : {}) });
+  } catch (error) {
+    if (!snapshot) throw error;
+    // A damaged snapshot must not stop a start: forget it and build the database the long way. The data
+    // folder was empty before this attempt (no PG_VERSION), so what the failed load left there can go.
+    rmSync(snapshotFile, { force: true });
+    if (dataDir) {
+      rmSync(dataDir, { recursive: true, force: true });
+      mkdirSync(dataDir, { recursive: true });
+    }
+    snapshot = null;
+    client = await PGlite.create(dataDir ? { dataDir } : {});
+  }
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: migrations });
+  if (fresh && !snapshot) {
+    // Nothing but the migrated schema is in it yet: keep it for the next fresh database (best effort).
+    await client
+      .dumpDataDir("gzip")
+      .then((dump) => writePgliteSnapshot(snapshotFile, dump))
+      .catch(() => {});
+  }
   return {
     db: db as unknown as Database,
     kind: "pglite",
