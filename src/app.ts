@@ -107,7 +107,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     return `http://127.0.0.1:${address?.port ?? config.port}`;
   };
 
-  const embedded = !config.bond.apiUrl;
+  const embedded = config.bond.embeddedSandbox;
   const webhookSecret = config.bond.webhookSecrets[0] ?? randomBytes(32).toString("hex");
   const bondSandbox = embedded
     ? createBondSandbox({
