@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
-import { bondSignatureHeader } from "../bond/webhook-signature.js";
 import type { SandboxDelivery } from "./bond-sandbox.js";
 import { NO_WEBHOOK_FAULTS, type WebhookFaults } from "./faults.js";
+import { sandboxSignatureHeader } from "./signing.js";
 
 /** How long one delivery attempt may take before it counts as a network error. */
 const DELIVERY_TIMEOUT_MS = 5_000;
@@ -10,7 +10,7 @@ export interface WebhookSenderOptions {
   /** Read before every attempt: the receiver's port is known only once the server listens. */
   url: () => string | undefined;
   secret: string;
-  /** The signed-string template (see webhook-signature.ts); Bond's convention by default. */
+  /** The signed-string template (see signing.ts); Bond's assumed convention by default. */
   signedContent?: string;
   clock: () => Date;
   retry: { attempts: number; baseDelayMs: number };
@@ -69,7 +69,7 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
     try {
       const response = await fetch(url, {
         method: "POST",
-        headers: { "Content-Type": "application/json", "Bond-Signature": bondSignatureHeader(options.secret, rawBody, timestamp, options.signedContent) },
+        headers: { "Content-Type": "application/json", "Bond-Signature": sandboxSignatureHeader(options.secret, timestamp, rawBody, options.signedContent) },
         body: rawBody,
         signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
       });
