@@ -272,3 +272,29 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL,
   };
 }
+
+/** What the `npm run bond:webhooks` script needs: the same variables, parsed the same way, nothing else required. */
+export interface BondAccessConfig {
+  apiUrl: string;
+  identity: string;
+  authorization: string;
+  timeoutMs: number;
+  publicUrl?: string;
+}
+
+export function loadBondAccessConfig(source: Record<string, string | undefined> = process.env): BondAccessConfig {
+  const parsed = environmentSchema.pick({ BOND_API_URL: true, BOND_IDENTITY: true, BOND_AUTHORIZATION: true, BOND_TIMEOUT_MS: true, PUBLIC_URL: true }).safeParse(source);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`);
+  if (parsed.success && !parsed.data.BOND_API_URL) {
+    problems.push("BOND_API_URL is required (Bond's, or a running server's embedded sandbox: http://127.0.0.1:4000/bond/api/v0.1)");
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const env = parsed.data;
+  return {
+    apiUrl: env.BOND_API_URL!.replace(/\/+$/, ""),
+    identity: env.BOND_IDENTITY ?? "sandbox-identity",
+    authorization: env.BOND_AUTHORIZATION ?? "sandbox-authorization",
+    timeoutMs: env.BOND_TIMEOUT_MS,
+    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ""),
+  };
+}

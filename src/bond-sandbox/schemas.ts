@@ -190,3 +190,27 @@ export const kycDocumentsSchema = z.object(
   },
   bodyObject,
 );
+
+/**
+ * `POST /webhooks` (Bond's "Creating a webhook subscription"): `url` and `events` required, wildcards
+ * such as `kyc*` allowed; `description`, `version` (of the event envelope) and `status` optional.
+ */
+const webhookStatus = z.enum(["STATUS_ENABLED", "STATUS_DISABLED"], missingOr("Must be one of: STATUS_ENABLED, STATUS_DISABLED."));
+const webhookEvents = z
+  .array(requiredText("Not a valid event.").regex(/^[a-z*][a-z0-9_.*]{0,99}$/, "Not a valid event name or pattern."), missingOr("Not a valid list of events."))
+  .min(1, "Name at least one event.");
+const webhookUrl = requiredText("Not a valid URL.").pipe(z.url({ protocol: /^https?$/, error: "Not a valid URL." }));
+
+export const newWebhookSchema = z.object(
+  {
+    url: webhookUrl,
+    events: webhookEvents,
+    description: z.string("Not a valid string.").max(500, "At most 500 characters.").nullish(),
+    version: z.string("Not a valid string.").max(10, "Not a valid version.").nullish(),
+    status: webhookStatus.optional(),
+  },
+  bodyObject,
+);
+
+/** `PATCH /webhooks/{id}`: any of the same fields. */
+export const webhookChangesSchema = newWebhookSchema.partial();
