@@ -11,7 +11,8 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import type { GraphQLError } from "graphql";
 import { pino, type DestinationStream, type Logger } from "pino";
 import { createTokenVerifier, signToken } from "./auth/token-verifier.js";
-import { createBondClient } from "./bond/bond-client.js";
+import { BondUnavailableError, createBondClient } from "./bond/bond-client.js";
+import { createBondWebhookApi, ensureWebhookSubscription } from "./bond/bond-webhooks.js";
 import { createBondSandbox, type BondSandbox } from "./bond-sandbox/bond-sandbox.js";
 import type { AppConfig } from "./config.js";
 import { openDatabase, type OpenDatabase } from "./db/database.js";
@@ -73,6 +74,18 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** Runs `work`, again after `delayMs` (doubled each time) while Bond is unavailable, at most `attempts` times. */
+async function retryUnavailable<T>(work: () => Promise<T>, attempts: number, delayMs: number): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof BondUnavailableError) || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs * 2 ** (attempt - 1)));
+    }
+  }
+}
+
 /** Personal fields that must never reach a log line, wherever they appear. */
 const REDACTED_PATHS = ["ssn", "*.ssn", "*.*.ssn", "input.ssn", "variables.input.ssn", "body", "req.body", "*.body", "authorization", "*.authorization", "req.headers.authorization", "req.headers.identity", "token", "*.token"];
 
@@ -107,7 +120,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     return `http://127.0.0.1:${address?.port ?? config.port}`;
   };
 
-  const embedded = !config.bond.apiUrl;
+  const embedded = config.bond.embeddedSandbox;
   const webhookSecret = config.bond.webhookSecrets[0] ?? randomBytes(32).toString("hex");
   const bondSandbox = embedded
     ? createBondSandbox({
@@ -115,7 +128,6 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
         authorization: config.bond.authorization,
         webhookSecret,
         webhookSignedContent: config.bond.webhookSignedContent,
-        webhookUrl: () => (httpServer.listening ? `${localBase()}${BOND_WEBHOOK_PATH}` : undefined),
         webhookDelayMs: config.sandbox.webhookDelayMs,
         clock,
         logger: logger.child({ component: "bond-sandbox" }),
@@ -297,6 +309,40 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const address = httpServer.address() as AddressInfo;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${address.port}`;
 
+  // Bond delivers only to subscribed URLs: make sure ours is subscribed, exactly once (with the embedded
+  // sandbox too, exactly as with Bond). Without PUBLIC_URL a real Bond cannot reach us: nothing to register.
+  const subscribedWebhookUrl = config.publicUrl ? `${config.publicUrl}${BOND_WEBHOOK_PATH}` : embedded ? `${localBase()}${BOND_WEBHOOK_PATH}` : null;
+  let registration: NodeJS.Timeout | null = null;
+  if (subscribedWebhookUrl) {
+    const webhookApi = createBondWebhookApi({ baseUrl: bondApiUrl, identity: config.bond.identity, authorization: config.bond.authorization, timeoutMs: config.bond.timeoutMs });
+    const registrationLogger = logger.child({ component: "bond-webhooks" });
+    const register = async (): Promise<boolean> => {
+      try {
+        // A few quick tries first: a kept-alive connection Bond just closed fails one request, not Bond.
+        const ensured = await retryUnavailable(() => ensureWebhookSubscription(webhookApi, subscribedWebhookUrl, registrationLogger), 3, 300);
+        if (ensured.created && ensured.secret && !embedded && !config.bond.webhookSecrets.includes(ensured.secret)) {
+          registrationLogger.error(
+            { subscriptionId: ensured.subscription.id },
+            "Bond issued a new signing secret for the webhook subscription made at start, and BOND_WEBHOOK_SECRET is not it: webhooks will be refused until it is set (npm run bond:webhooks -- delete/create prints a new one)",
+          );
+        }
+        return true;
+      } catch (error) {
+        registrationLogger.error({ err: error instanceof Error ? error.message : String(error), webhookUrl: subscribedWebhookUrl }, "could not register the Bond webhook subscription; retrying in 60 s");
+        return false;
+      }
+    };
+    // Awaited at start (so no KYC is sent before Bond knows where to answer), then retried in the background if it failed.
+    if (!(await register())) {
+      registration = setInterval(() => {
+        void register().then((done) => {
+          if (done && registration) clearInterval(registration);
+        });
+      }, 60_000);
+      registration.unref();
+    }
+  }
+
   const reconciler = startKycReconciler({
     kyc,
     repository: new ReconciliationRepository(database.db),
@@ -325,6 +371,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     close() {
       closing ??= (async () => {
         clearInterval(purgeReceipts);
+        if (registration) clearInterval(registration);
         await reconciler.close();
         await bondSandbox?.close();
         // WebSockets first, so each client gets 1001 (going away) rather than a socket the HTTP drain cut.

@@ -53,6 +53,8 @@ const environmentSchema = z
     ),
     DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default(".data")),
     BOND_API_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    BOND_SANDBOX: z.preprocess(emptyAsUndefined, z.enum(["embedded"], "must be `embedded` (or unset)").optional()),
+    PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
     BOND_IDENTITY: optionalString,
     BOND_AUTHORIZATION: optionalString,
     BOND_TIMEOUT_MS: positiveMs(10_000),
@@ -101,6 +103,12 @@ const environmentSchema = z
 function crossVariableProblems(source: Record<string, string | undefined>): string[] {
   const set = (name: string) => (source[name] ?? "") !== "";
   const problems: string[] = [];
+  if (set("BOND_API_URL") && set("BOND_SANDBOX")) problems.push("BOND_SANDBOX=embedded and BOND_API_URL are exclusive: set one");
+  if (source.NODE_ENV === "production" && !set("BOND_API_URL") && !set("BOND_SANDBOX")) {
+    problems.push(
+      "BOND_API_URL is required in production (e.g. https://api.bond.tech/api/v0.1): without it this would run on the embedded Bond sandbox, which verifies nobody. Set BOND_SANDBOX=embedded to run the sandbox on purpose",
+    );
+  }
   if (set("BOND_API_URL")) {
     for (const name of ["BOND_IDENTITY", "BOND_AUTHORIZATION", "BOND_WEBHOOK_SECRET"]) {
       if (!set(name)) problems.push(`${name} is required when BOND_API_URL is set`);
@@ -135,6 +143,11 @@ export interface AppConfig {
   bond: {
     /** Base URL up to and including `/api/v0.1`; absent = the embedded Bond sandbox. */
     apiUrl?: string;
+    /**
+     * The embedded sandbox runs only when no BOND_API_URL is set, and outside development and tests only
+     * when BOND_SANDBOX=embedded says so (production refuses to start otherwise).
+     */
+    embeddedSandbox: boolean;
     identity: string;
     authorization: string;
     timeoutMs: number;
@@ -170,6 +183,11 @@ export interface AppConfig {
     wsMaxSubscriptionsPerConnection: number;
   };
   sandbox: { webhookDelayMs: number };
+  /**
+   * The address Bond reaches this service at (PUBLIC_URL, no trailing slash). When set, the service makes
+   * sure on start that Bond has exactly one webhook subscription for `${publicUrl}/webhooks/bond`.
+   */
+  publicUrl?: string;
   /** Background repair: resend attempts left PENDING (a crash mid-send), ask Bond about customers whose webhooks never came. */
   reconcile: {
     /** How often it runs (it also runs once at start); 0 = only at start. */
@@ -212,6 +230,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir: env.DATA_DIR,
     bond: {
       apiUrl: env.BOND_API_URL?.replace(/\/+$/, ""),
+      embeddedSandbox: !env.BOND_API_URL,
       identity: env.BOND_IDENTITY ?? "sandbox-identity",
       authorization: env.BOND_AUTHORIZATION ?? "sandbox-authorization",
       timeoutMs: env.BOND_TIMEOUT_MS,
@@ -244,11 +263,38 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       wsMaxSubscriptionsPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     },
     sandbox: { webhookDelayMs: env.SANDBOX_WEBHOOK_DELAY_MS },
+    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ""),
     reconcile: { intervalMs: env.RECONCILE_INTERVAL_MS, pendingAfterMs: env.RECONCILE_PENDING_AFTER_MS, submittedAfterMs: env.RECONCILE_SUBMITTED_AFTER_MS },
     faults: { crashAfterBondAccept: env.KYC_FAULT_CRASH_AFTER_BOND_ACCEPT === true },
     kycDocuments: { maxBytes: env.KYC_DOCUMENT_MAX_BYTES },
     piiKey: env.PII_KEY ? Buffer.from(env.PII_KEY, "base64") : undefined,
     piiPreviousKeys: (env.PII_PREVIOUS_KEYS ?? []).map((key) => Buffer.from(key, "base64")),
     logLevel: env.LOG_LEVEL,
+  };
+}
+
+/** What the `npm run bond:webhooks` script needs: the same variables, parsed the same way, nothing else required. */
+export interface BondAccessConfig {
+  apiUrl: string;
+  identity: string;
+  authorization: string;
+  timeoutMs: number;
+  publicUrl?: string;
+}
+
+export function loadBondAccessConfig(source: Record<string, string | undefined> = process.env): BondAccessConfig {
+  const parsed = environmentSchema.pick({ BOND_API_URL: true, BOND_IDENTITY: true, BOND_AUTHORIZATION: true, BOND_TIMEOUT_MS: true, PUBLIC_URL: true }).safeParse(source);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`);
+  if (parsed.success && !parsed.data.BOND_API_URL) {
+    problems.push("BOND_API_URL is required (Bond's, or a running server's embedded sandbox: http://127.0.0.1:4000/bond/api/v0.1)");
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const env = parsed.data;
+  return {
+    apiUrl: env.BOND_API_URL!.replace(/\/+$/, ""),
+    identity: env.BOND_IDENTITY ?? "sandbox-identity",
+    authorization: env.BOND_AUTHORIZATION ?? "sandbox-authorization",
+    timeoutMs: env.BOND_TIMEOUT_MS,
+    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ""),
   };
 }

@@ -23,7 +23,7 @@ describe("loadConfig", () => {
   });
 
   it("turns introspection and GraphiQL off in production unless enabled", () => {
-    const production = { NODE_ENV: "production", PII_KEY: Buffer.alloc(32, 1).toString("base64"), AUTH_JWT_SECRET: "x".repeat(32) };
+    const production = { NODE_ENV: "production", PII_KEY: Buffer.alloc(32, 1).toString("base64"), AUTH_JWT_SECRET: "x".repeat(32), BOND_SANDBOX: "embedded" };
     expect(loadConfig(production).graphql).toMatchObject({ introspection: false, graphiql: false });
     expect(loadConfig({ ...production, GRAPHQL_INTROSPECTION: "true", GRAPHIQL: "1" }).graphql).toMatchObject({ introspection: true, graphiql: true });
   });
@@ -35,7 +35,7 @@ describe("loadConfig", () => {
     expect(config.faults.crashAfterBondAccept).toBe(true);
     expect(loadConfig({ AUTH_DEV_MODE: "true" }).faults.crashAfterBondAccept).toBe(false);
     expect(() => loadConfig({ AUTH_DEV_MODE: "true", BOND_RETRY_MAX_ATTEMPTS: "0" })).toThrow(/BOND_RETRY_MAX_ATTEMPTS/);
-    const production = { NODE_ENV: "production", PII_KEY: Buffer.alloc(32, 1).toString("base64"), AUTH_JWT_SECRET: "x".repeat(32) };
+    const production = { NODE_ENV: "production", PII_KEY: Buffer.alloc(32, 1).toString("base64"), AUTH_JWT_SECRET: "x".repeat(32), BOND_SANDBOX: "embedded" };
     expect(() => loadConfig({ ...production, KYC_FAULT_CRASH_AFTER_BOND_ACCEPT: "true" })).toThrow(/KYC_FAULT_CRASH_AFTER_BOND_ACCEPT is a test-only fault/);
   });
 
@@ -57,6 +57,23 @@ describe("loadConfig", () => {
       const message = (error as ConfigError).message;
       for (const name of ["PORT", "DATABASE_URL", "PII_KEY", "BOND_IDENTITY", "BOND_AUTHORIZATION", "BOND_WEBHOOK_SECRET"]) expect(message).toContain(name);
     }
+  });
+
+  it("refuses to run production on the embedded Bond sandbox unless BOND_SANDBOX=embedded says so", () => {
+    const production = { NODE_ENV: "production", PII_KEY: Buffer.alloc(32, 1).toString("base64"), AUTH_JWT_SECRET: "x".repeat(32) };
+    expect(() => loadConfig(production)).toThrow(/BOND_API_URL is required in production.*embedded Bond sandbox.*BOND_SANDBOX=embedded/);
+    expect(loadConfig({ ...production, BOND_SANDBOX: "embedded" }).bond).toMatchObject({ apiUrl: undefined, embeddedSandbox: true });
+    const real = { BOND_API_URL: "https://api.bond.tech/api/v0.1", BOND_IDENTITY: "i", BOND_AUTHORIZATION: "a", BOND_WEBHOOK_SECRET: "s" };
+    expect(loadConfig({ ...production, ...real }).bond).toMatchObject({ apiUrl: "https://api.bond.tech/api/v0.1", embeddedSandbox: false });
+    expect(() => loadConfig({ ...production, ...real, BOND_SANDBOX: "embedded" })).toThrow(/BOND_SANDBOX=embedded and BOND_API_URL are exclusive/);
+    // Development (npm start) and tests keep the embedded sandbox by default.
+    expect(loadConfig({ AUTH_DEV_MODE: "true" }).bond.embeddedSandbox).toBe(true);
+    expect(loadConfig({ NODE_ENV: "test", AUTH_DEV_MODE: "true" }).bond.embeddedSandbox).toBe(true);
+  });
+
+  it("reads PUBLIC_URL without a trailing slash", () => {
+    expect(loadConfig({ AUTH_DEV_MODE: "true", PUBLIC_URL: "https://kyc.example.com/" }).publicUrl).toBe("https://kyc.example.com");
+    expect(loadConfig({ AUTH_DEV_MODE: "true" }).publicUrl).toBeUndefined();
   });
 
   it("requires PII_KEY in production", () => {
@@ -98,6 +115,8 @@ describe("a bad value stops the start with a message naming the variable", () =>
     PORT: "70000",
     DATABASE_URL: "mysql://db",
     BOND_API_URL: "ftp://bond",
+    BOND_SANDBOX: "yes",
+    PUBLIC_URL: "kyc.example.com",
     BOND_TIMEOUT_MS: "soon",
     BOND_RETRY_BUDGET_MS: "-1",
     BOND_RETRY_BASE_DELAY_MS: "fast",

@@ -20,6 +20,8 @@ import {
   simulateEventSchema,
   simulateFailSchema,
   simulatePassSchema,
+  newWebhookSchema,
+  webhookChangesSchema,
   type AddressInput,
 } from "./schemas.js";
 import { createFaultInjector, type BondFault, type SandboxFaults } from "./faults.js";
@@ -37,12 +39,19 @@ export interface BondSandboxOptions {
   identity: string;
   /** The `Authorization` header value it accepts. */
   authorization: string;
-  /** Signs every webhook (`Bond-Signature` header). */
+  /**
+   * Signs every webhook (`Bond-Signature` header). Bond issues a secret per subscription; the sandbox
+   * issues this one for each, so whoever configures the sandbox knows it (see README, Bond).
+   */
   webhookSecret: string;
   /** The signed-string template (WEBHOOK_SIGNED_CONTENT); Bond's assumed convention by default. */
   webhookSignedContent?: string;
-  /** Callback URL, read at delivery time (the port is known only after listen); undefined = don't send. */
-  webhookUrl: () => string | undefined;
+  /**
+   * A subscription made outside the API (as in Bond's dashboard) for every KYC event, read at delivery
+   * time (the port is known only after listen); undefined = none. Tests that drive the sandbox directly
+   * use it; the app registers through `POST /webhooks` like it would with Bond.
+   */
+  webhookUrl?: () => string | undefined;
   /** Delay before each webhook (`submitted`, then the outcome another delay later). */
   webhookDelayMs: number;
   /** Injectable clock for the 24 h idempotency window, event times and signatures. */
@@ -76,13 +85,28 @@ export interface SandboxDelivery {
   body: Record<string, unknown>;
   status: number | "network-error";
   attempt: number;
+  /** Where it was sent. */
+  url: string;
   /** An extra copy sent by the duplicate-webhooks fault mode. */
   duplicate?: boolean;
+}
+
+/** A webhook subscription as the sandbox answers it (`GET /webhooks`); the create answer adds `secret`. */
+export interface WebhookSubscription {
+  id: string;
+  url: string;
+  events: string[];
+  description: string | null;
+  version: string;
+  status: "STATUS_ENABLED" | "STATUS_DISABLED";
+  date_created: string;
 }
 
 export interface BondSandbox {
   /** Mount at `/bond/api/v0.1`. */
   router: Router;
+  /** Subscriptions made through `POST /webhooks`, oldest first. */
+  subscriptions(): WebhookSubscription[];
   readonly requests: readonly SandboxRequest[];
   readonly deliveries: readonly SandboxDelivery[];
   /** Switchable fault modes (errors, timeouts, dropped connections, duplicated/reordered/lost webhooks). */
@@ -167,6 +191,7 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
   /** Idempotency keys of accepted KYC requests, with when they were accepted. */
   const idempotencyKeys = new Map<string, Date>();
   const requests: SandboxRequest[] = [];
+  const subscriptions = new Map<string, WebhookSubscription>();
   const faults = createFaultInjector({
     random: options.random,
     onFault(request, fault) {
@@ -186,13 +211,30 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
   const webhooks = createWebhookSender({
     faults: () => faults.webhook,
     random: options.random,
-    url: options.webhookUrl,
+    targets: webhookTargets,
     secret: options.webhookSecret,
     signedContent: options.webhookSignedContent,
     clock,
     retry: options.webhookRetry ?? { attempts: 5, baseDelayMs: 200 },
     logger,
   });
+
+  /**
+   * Where a webhook goes: every enabled subscription one of whose events matches it (`*` is a wildcard,
+   * as in Bond's `kyc*`), plus the out-of-band URL. The `submitted` webhook has no event name; it goes
+   * to every subscription that asks for any KYC event (our reading of Bond's KYC guide).
+   */
+  function webhookTargets(body: Record<string, unknown>): string[] {
+    const matches = (pattern: string): boolean => {
+      if (typeof body.event !== "string") return pattern.startsWith("kyc");
+      const regex = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+      return regex.test(body.event);
+    };
+    const urls = [...subscriptions.values()].filter((subscription) => subscription.status === "STATUS_ENABLED" && subscription.events.some(matches)).map((subscription) => subscription.url);
+    const outOfBand = options.webhookUrl?.();
+    if (outOfBand) urls.push(outOfBand);
+    return [...new Set(urls)];
+  }
 
   /** Every answer goes through here, so each one is recorded (before the client can see it) and logged. */
   function reply(request: Request, response: Response, status: number, body: unknown, customerId?: string): void {
@@ -400,6 +442,58 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
     return { event, extra };
   });
 
+  // --- Webhook subscriptions (Bond's /webhooks) ---------------------------------------------------
+
+  function createWebhook(request: Request, response: Response): void {
+    const parsed = newWebhookSchema.safeParse(request.body ?? {});
+    if (!parsed.success) return reply(request, response, 400, bondError(400, "webhook_post_schema", fieldErrors(parsed.error)));
+    const subscription: WebhookSubscription = {
+      id: randomUUID(),
+      url: parsed.data.url,
+      events: parsed.data.events,
+      description: parsed.data.description ?? null,
+      version: parsed.data.version ?? "0.1",
+      status: parsed.data.status ?? "STATUS_ENABLED",
+      date_created: clock().toISOString(),
+    };
+    subscriptions.set(subscription.id, subscription);
+    // The secret is in the create answer only (our assumption of Bond's behaviour; see README, Bond).
+    reply(request, response, 201, { ...subscription, secret: options.webhookSecret });
+  }
+
+  function listWebhooks(request: Request, response: Response): void {
+    reply(request, response, 200, [...subscriptions.values()]);
+  }
+
+  function webhookOr404(request: Request<{ id: string }>, response: Response): WebhookSubscription | undefined {
+    const subscription = subscriptions.get(request.params.id);
+    if (!subscription) reply(request, response, 404, bondError(404, "webhook_dne", "Webhook subscription not found"));
+    return subscription;
+  }
+
+  function getWebhook(request: Request<{ id: string }>, response: Response): void {
+    const subscription = webhookOr404(request, response);
+    if (subscription) reply(request, response, 200, subscription);
+  }
+
+  function updateWebhook(request: Request<{ id: string }>, response: Response): void {
+    const subscription = webhookOr404(request, response);
+    if (!subscription) return;
+    const parsed = webhookChangesSchema.safeParse(request.body ?? {});
+    if (!parsed.success) return reply(request, response, 400, bondError(400, "webhook_patch_schema", fieldErrors(parsed.error)));
+    const changes = Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined && value !== null));
+    const updated = { ...subscription, ...changes };
+    subscriptions.set(subscription.id, updated);
+    reply(request, response, 200, updated);
+  }
+
+  function deleteWebhook(request: Request<{ id: string }>, response: Response): void {
+    const subscription = webhookOr404(request, response);
+    if (!subscription) return;
+    subscriptions.delete(subscription.id);
+    reply(request, response, 200, { id: subscription.id, deleted: true });
+  }
+
   function notFound(request: Request, response: Response): void {
     reply(request, response, 404, bondError(404, "not_found", "The requested URL was not found."));
   }
@@ -427,6 +521,11 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
   router.post("/customers/:id/verification-kyc", submitKyc);
   router.get("/customers/:id/verification-kyc", getKycStatus);
   router.post("/customers/:id/verification-kyc/documents", submitDocuments);
+  router.post("/webhooks", createWebhook);
+  router.get("/webhooks", listWebhooks);
+  router.get("/webhooks/:id", getWebhook);
+  router.patch("/webhooks/:id", updateWebhook);
+  router.delete("/webhooks/:id", deleteWebhook);
   router.post("/simulate/kyc-pass", simulatePass);
   router.post("/simulate/kyc-fail", simulateFail);
   /** Our extension, not Bond's: sends any of the seven `kyc.verification.*` events, with extra fields. */
@@ -437,6 +536,7 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
   return {
     router,
     requests,
+    subscriptions: () => [...subscriptions.values()],
     deliveries: webhooks.deliveries,
     faults,
     kycSubmissionCount: (customerId) => customers.get(customerId)?.acceptedKycSubmissions ?? 0,

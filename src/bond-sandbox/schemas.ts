@@ -1,11 +1,18 @@
 import { z } from "zod";
-import { MISSING, rules } from "../domain/validation.js";
 import { KYC_EVENTS } from "./outcomes.js";
 
 /**
  * Request bodies of Bond's API, in Bond's wire format (snake_case), with Bond's wording for a missing
  * field. Unknown fields are ignored (stripped): Bond's docs do not say whether it rejects them.
+ *
+ * Written from Bond's documentation (../shared/bond-api-notes.md, "Customers" and "KYC"), not from our
+ * app's rules: the sandbox stands for Bond, a third party, and imports nothing from the client or the
+ * domain (test/bond/sandbox-independence.test.ts walks its imports). Where the two disagree, a test
+ * against the sandbox shows it, as one against Bond would.
  */
+
+/** Bond's message for an absent field (its 400 `kyc_post_schema` example). */
+const MISSING = "Missing data for required field.";
 
 /** Zod options giving Bond's "Missing data for required field." for an absent or null value, else `message`. */
 const missingOr = (message: string) => ({
@@ -13,6 +20,34 @@ const missingOr = (message: string) => ({
 });
 
 const requiredText = (message: string) => z.string(missingOr(message)).trim().min(1, MISSING);
+
+/**
+ * Bond's documented field rules. Bond gives formats, not messages: the messages are ours. Where Bond is
+ * silent (phone length, e-mail syntax, date range) the sandbox is lenient rather than stricter than Bond.
+ */
+const bondRules = {
+  /** "UUID" for Bond's ids, any version (Bond's own examples are v4). */
+  uuid: (what: string) => z.guid(missingOr(`Not a valid ${what}.`)),
+  /** Bond: `#########` or `###-##-####`. */
+  ssn: requiredText("Not a valid SSN.").regex(/^(?:\d{9}|\d{3}-\d{2}-\d{4})$/, "Not a valid SSN."),
+  /** Bond: digits and dashes. */
+  phone: requiredText("Not a valid phone number.").regex(/^[0-9][0-9-]*$/, "Not a valid phone number."),
+  /** Bond: 1–3 digits. */
+  phoneCountryCode: requiredText("Not a valid phone country code.").regex(/^[0-9]{1,3}$/, "Not a valid phone country code."),
+  /** Bond documents an e-mail address and nothing more: one `@` with something either side. */
+  email: requiredText("Not a valid email address.").regex(/^[^\s@]+@[^\s@]+$/, "Not a valid email address."),
+  /** An IPv4 or IPv6 address. */
+  ip: requiredText("Not a valid IP address.").pipe(z.union([z.ipv4(), z.ipv6()], { error: "Not a valid IP address." })),
+  /** Bond: 2–50 letters, spaces, apostrophes (hyphens are accepted too: Bond's own sandbox takes them). */
+  name: requiredText("Not a valid name.").regex(/^[\p{L}][\p{L}\p{M} '’-]{1,49}$/u, "Not a valid name."),
+  /** Bond: `YYYY-MM-DD`, a real calendar date. */
+  dob: requiredText("Not a valid date.")
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "Not a valid date.")
+    .refine((value) => {
+      const date = new Date(`${value}T00:00:00Z`);
+      return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+    }, "Not a valid date."),
+};
 
 /** A body that is not a JSON object at all is reported under `_schema`, as Bond's marshmallow-based API does. */
 const bodyObject = missingOr("Invalid input type.");
@@ -55,14 +90,14 @@ const middleName = requiredText("Not a valid name.").regex(/^[\p{L}][\p{L}\p{M} 
 /** `POST /customers`. The SSN is checked when given, but never stored. */
 export const newCustomerSchema = z.object(
   {
-    first_name: rules.name,
+    first_name: bondRules.name,
     middle_name: middleName.nullish(),
-    last_name: rules.name,
-    dob: rules.dob,
-    ssn: rules.ssn.nullish(),
-    phone: rules.phone.nullish(),
-    phone_country_code: rules.phoneCountryCode.nullish(),
-    email: rules.email.nullish(),
+    last_name: bondRules.name,
+    dob: bondRules.dob,
+    ssn: bondRules.ssn.nullish(),
+    phone: bondRules.phone.nullish(),
+    phone_country_code: bondRules.phoneCountryCode.nullish(),
+    email: bondRules.email.nullish(),
     addresses: addresses.optional(),
   },
   bodyObject,
@@ -74,17 +109,17 @@ export const customerChangesSchema = newCustomerSchema.partial();
 /** `POST /customers/{id}/verification-kyc`. `ip` is required only by some programs, so optional here. */
 export const kycSubmissionSchema = z.object(
   {
-    program_id: rules.uuid("program_id"),
-    ssn: rules.ssn,
-    phone: rules.phone,
-    phone_country_code: rules.phoneCountryCode,
-    email: rules.email,
-    ip: rules.ip.nullish(),
+    program_id: bondRules.uuid("program_id"),
+    ssn: bondRules.ssn,
+    phone: bondRules.phone,
+    phone_country_code: bondRules.phoneCountryCode,
+    email: bondRules.email,
+    ip: bondRules.ip.nullish(),
   },
   bodyObject,
 );
 
-const customerId = rules.uuid("customer_id");
+const customerId = bondRules.uuid("customer_id");
 const checkResult = z.enum(["passed", "failed"], missingOr("Must be passed or failed."));
 const failureReasons = z
   .object({ ofac: checkResult, bureau: checkResult, mobile: checkResult, ip: checkResult, email: checkResult }, missingOr("Not a valid object."))
@@ -155,3 +190,27 @@ export const kycDocumentsSchema = z.object(
   },
   bodyObject,
 );
+
+/**
+ * `POST /webhooks` (Bond's "Creating a webhook subscription"): `url` and `events` required, wildcards
+ * such as `kyc*` allowed; `description`, `version` (of the event envelope) and `status` optional.
+ */
+const webhookStatus = z.enum(["STATUS_ENABLED", "STATUS_DISABLED"], missingOr("Must be one of: STATUS_ENABLED, STATUS_DISABLED."));
+const webhookEvents = z
+  .array(requiredText("Not a valid event.").regex(/^[a-z*][a-z0-9_.*]{0,99}$/, "Not a valid event name or pattern."), missingOr("Not a valid list of events."))
+  .min(1, "Name at least one event.");
+const webhookUrl = requiredText("Not a valid URL.").pipe(z.url({ protocol: /^https?$/, error: "Not a valid URL." }));
+
+export const newWebhookSchema = z.object(
+  {
+    url: webhookUrl,
+    events: webhookEvents,
+    description: z.string("Not a valid string.").max(500, "At most 500 characters.").nullish(),
+    version: z.string("Not a valid string.").max(10, "Not a valid version.").nullish(),
+    status: webhookStatus.optional(),
+  },
+  bodyObject,
+);
+
+/** `PATCH /webhooks/{id}`: any of the same fields. */
+export const webhookChangesSchema = newWebhookSchema.partial();

@@ -1,16 +1,16 @@
 import type { Logger } from "pino";
-import { bondSignatureHeader } from "../bond/webhook-signature.js";
 import type { SandboxDelivery } from "./bond-sandbox.js";
 import { NO_WEBHOOK_FAULTS, type WebhookFaults } from "./faults.js";
+import { sandboxSignatureHeader } from "./signing.js";
 
 /** How long one delivery attempt may take before it counts as a network error. */
 const DELIVERY_TIMEOUT_MS = 5_000;
 
 export interface WebhookSenderOptions {
-  /** Read before every attempt: the receiver's port is known only once the server listens. */
-  url: () => string | undefined;
+  /** Where a webhook goes (the subscriptions it matches), read before it is sent: the receiver's port is known only once the server listens. */
+  targets: (body: Record<string, unknown>) => string[];
   secret: string;
-  /** The signed-string template (see webhook-signature.ts); Bond's convention by default. */
+  /** The signed-string template (see signing.ts); Bond's assumed convention by default. */
   signedContent?: string;
   clock: () => Date;
   retry: { attempts: number; baseDelayMs: number };
@@ -69,7 +69,7 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
     try {
       const response = await fetch(url, {
         method: "POST",
-        headers: { "Content-Type": "application/json", "Bond-Signature": bondSignatureHeader(options.secret, rawBody, timestamp, options.signedContent) },
+        headers: { "Content-Type": "application/json", "Bond-Signature": sandboxSignatureHeader(options.secret, timestamp, rawBody, options.signedContent) },
         body: rawBody,
         signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
       });
@@ -87,30 +87,41 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
     await Promise.all(
       Array.from({ length: copies }, async (_, index) => {
         const status = await post(url, rawBody, index + 1);
-        deliveries.push({ body, status, attempt: 1, duplicate: true });
+        deliveries.push({ body, status, attempt: 1, url, duplicate: true });
       }),
     );
   }
 
-  /** Delivers one webhook, retrying a non-2xx answer or a network error with exponential back-off. */
+  /**
+   * Delivers one webhook to every subscription it matches, retrying (per URL) a non-2xx answer or a
+   * network error with exponential back-off. The targets are read again before each retry, so a
+   * subscription deleted meanwhile gets nothing more.
+   */
   async function deliver(body: Record<string, unknown>): Promise<void> {
     const rawBody = JSON.stringify(body); // the exact bytes sent and signed, the same on every attempt
     const { attempts, baseDelayMs } = options.retry;
     const what = { customerId: body.customer_id, event: body.event ?? `kyc_status:${String(body.kyc_status)}` };
+    const delivered = new Set<string>();
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (closed) return;
-      const url = options.url();
-      if (!url) return;
-      const status = await post(url, rawBody);
-      deliveries.push({ body, status, attempt });
-      if (typeof status === "number" && status >= 200 && status < 300) {
-        options.logger?.debug({ ...what, status, attempt }, "webhook delivered");
-        await sendDuplicates(url, body, rawBody);
-        return;
-      }
-      const giveUp = attempt === attempts;
-      options.logger?.warn({ ...what, status, attempt, giveUp }, "webhook delivery failed");
-      if (!giveUp && !(await wait(baseDelayMs * 2 ** (attempt - 1)))) return;
+      const pending = options.targets(body).filter((url) => !delivered.has(url));
+      if (pending.length === 0) return;
+      const failed = await Promise.all(
+        pending.map(async (url) => {
+          const status = await post(url, rawBody);
+          deliveries.push({ body, status, attempt, url });
+          if (typeof status === "number" && status >= 200 && status < 300) {
+            delivered.add(url);
+            options.logger?.debug({ ...what, status, attempt }, "webhook delivered");
+            await sendDuplicates(url, body, rawBody);
+            return false;
+          }
+          options.logger?.warn({ ...what, status, attempt, giveUp: attempt === attempts }, "webhook delivery failed");
+          return true;
+        }),
+      );
+      if (!failed.includes(true)) return;
+      if (attempt < attempts && !(await wait(baseDelayMs * 2 ** (attempt - 1)))) return;
     }
   }
 

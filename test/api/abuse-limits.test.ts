@@ -101,7 +101,7 @@ describe("HTTP request rules", () => {
 describe("production mode", () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ NODE_ENV: "production", PII_KEY: Buffer.alloc(32, 7).toString("base64") });
+    app = await startTestApp({ NODE_ENV: "production", BOND_SANDBOX: "embedded", PII_KEY: Buffer.alloc(32, 7).toString("base64") });
   });
   afterAll(async () => {
     await app?.close();
