@@ -117,7 +117,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
         webhookSignedContent: config.bond.webhookSignedContent,
         webhookUrl: () => (httpServer.listening ? `${localBase()}${BOND_WEBHOOK_PATH}` : undefined),
         webhookDelayMs: config.sandbox.webhookDelayMs,
-        clock,
+        // Bond has its own clock: the sandbox can run ahead of or behind ours (SANDBOX_CLOCK_OFFSET_MS).
+        clock: () => new Date(clock().getTime() + config.sandbox.clockOffsetMs),
         logger: logger.child({ component: "bond-sandbox" }),
       })
     : null;

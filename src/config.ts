@@ -67,6 +67,7 @@ const environmentSchema = z
     BOND_WEBHOOK_SECRET: optionalString,
     WEBHOOK_TOLERANCE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(300)),
     SANDBOX_WEBHOOK_DELAY_MS: positiveMs(300),
+    SANDBOX_CLOCK_OFFSET_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(-86_400_000).max(86_400_000).default(0)),
     PII_KEY: base64Key,
     PII_PREVIOUS_KEYS: base64Keys,
     AUTH_JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters (openssl rand -base64 48)").optional()),
@@ -169,7 +170,11 @@ export interface AppConfig {
     wsConnectionInitTimeoutMs: number;
     wsMaxSubscriptionsPerConnection: number;
   };
-  sandbox: { webhookDelayMs: number };
+  sandbox: {
+    webhookDelayMs: number;
+    /** How far the embedded sandbox's clock is from ours (its event times, status reads, signatures), as Bond's would be. */
+    clockOffsetMs: number;
+  };
   /** Background repair: resend attempts left PENDING (a crash mid-send), ask Bond about customers whose webhooks never came. */
   reconcile: {
     /** How often it runs (it also runs once at start); 0 = only at start. */
@@ -243,7 +248,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       wsConnectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
       wsMaxSubscriptionsPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     },
-    sandbox: { webhookDelayMs: env.SANDBOX_WEBHOOK_DELAY_MS },
+    sandbox: { webhookDelayMs: env.SANDBOX_WEBHOOK_DELAY_MS, clockOffsetMs: env.SANDBOX_CLOCK_OFFSET_MS },
     reconcile: { intervalMs: env.RECONCILE_INTERVAL_MS, pendingAfterMs: env.RECONCILE_PENDING_AFTER_MS, submittedAfterMs: env.RECONCILE_SUBMITTED_AFTER_MS },
     faults: { crashAfterBondAccept: env.KYC_FAULT_CRASH_AFTER_BOND_ACCEPT === true },
     kycDocuments: { maxBytes: env.KYC_DOCUMENT_MAX_BYTES },

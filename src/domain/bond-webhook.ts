@@ -8,6 +8,8 @@ export interface BondKycEvent {
   customerId: string;
   /** Null for the `{customer_id, kyc_status: "submitted"}` webhook, which carries no time. */
   occurredAt: Date | null;
+  /** `occurred_at` in microseconds since the epoch (Bond writes six fractional digits; a Date keeps three). */
+  occurredAtMicros: number | null;
   /** Documents Bond asks for (`kyc.verification.document_required`). */
   documents: string[];
   /** Which checks passed or failed (`kyc.verification.failure`'s `reasons`); null when Bond gives none. */
@@ -34,6 +36,27 @@ export function parseBondTimestamp(value: string): Date | null {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(iso)) return null;
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/**
+ * Bond's timestamp as microseconds since the epoch, keeping every fractional digit up to the sixth
+ * (a JavaScript Date would drop the last three: two events in the same millisecond would look equal).
+ * Accepts what `parseBondTimestamp` accepts; null otherwise. Exact as a number until the year 2255.
+ */
+export function parseBondTimeMicros(value: string): number | null {
+  const iso = value.trim().replace(/^(\d{4}-\d{2}-\d{2})[-T ](\d{2}:)/, "$1T$2");
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|([+-])(\d{2}):?(\d{2}))$/.exec(iso);
+  if (!match || !parseBondTimestamp(value)) return null;
+  const [, year, month, day, hour, minute, second = "0", fraction = "", zone, sign, zoneHours, zoneMinutes] = match;
+  const offsetMinutes = zone === "Z" ? 0 : (sign === "-" ? -1 : 1) * (Number(zoneHours) * 60 + Number(zoneMinutes));
+  const wholeSeconds = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) - offsetMinutes * 60_000;
+  return wholeSeconds * 1000 + Number(fraction.slice(0, 6).padEnd(6, "0"));
+}
+
+/** Microseconds since the epoch as ISO 8601 with six fractional digits (`2021-02-02T00:50:58.484840Z`). */
+export function formatMicros(micros: number): string {
+  const millis = Math.floor(micros / 1000);
+  return `${new Date(millis).toISOString().slice(0, 19)}.${String(micros - Math.floor(micros / 1_000_000) * 1_000_000).padStart(6, "0")}Z`;
 }
 
 /** The checks Bond reports on a failure (`reasons: {ofac, bureau, mobile, ip, email}`), each passed or failed. */
@@ -111,7 +134,8 @@ export function parseBondWebhook(body: unknown): BondKycEvent {
     const parsed = submittedBody.safeParse(record);
     if (!parsed.success) throw new ValidationFailed(fieldErrors(parsed.error), "Malformed KYC webhook.");
     const occurredAt = typeof record.occurred_at === "string" ? parseBondTimestamp(record.occurred_at) : null;
-    return { event: "kyc.submitted", customerId: parsed.data.customer_id, occurredAt, documents: [], failureReasons: null, incorrectInformation: [], payload: withoutPersonalData(record) as Record<string, unknown> };
+    const occurredAtMicros = occurredAt ? parseBondTimeMicros(record.occurred_at as string) : null;
+    return { event: "kyc.submitted", customerId: parsed.data.customer_id, occurredAt, occurredAtMicros, documents: [], failureReasons: null, incorrectInformation: [], payload: withoutPersonalData(record) as Record<string, unknown> };
   }
   const parsed = eventBody.safeParse(record);
   if (!parsed.success) throw new ValidationFailed(fieldErrors(parsed.error), "Malformed KYC webhook.");
@@ -130,6 +154,7 @@ export function parseBondWebhook(body: unknown): BondKycEvent {
     event,
     customerId: customer_id,
     occurredAt,
+    occurredAtMicros: parseBondTimeMicros(occurred_at),
     documents: documents ?? [],
     failureReasons,
     incorrectInformation: event === "kyc.verification.reenter_information" ? parseIncorrectInformation(record.incorrect_information) : [],
@@ -137,9 +162,13 @@ export function parseBondWebhook(body: unknown): BondKycEvent {
   };
 }
 
-/** Bond sends no event id: a delivery is the same event when customer, event and time match. */
-export function bondEventIdentity(event: Pick<BondKycEvent, "customerId" | "event" | "occurredAt">): string {
-  return `${event.customerId}|${event.event}|${event.occurredAt?.toISOString() ?? ""}`;
+/**
+ * Bond sends no event id: a delivery is the same event when customer, event and time (to the
+ * microsecond) match. An event without a time (Bond's `submitted` webhook, a status read without one)
+ * is the same event only within one round: the `submitted` of a later round is a new event.
+ */
+export function bondEventIdentity(event: Pick<BondKycEvent, "customerId" | "event" | "occurredAtMicros">, round: number): string {
+  return `${event.customerId}|${event.event}|${event.occurredAtMicros === null ? `round:${round}` : formatMicros(event.occurredAtMicros)}`;
 }
 
 /**

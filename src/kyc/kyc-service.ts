@@ -19,8 +19,8 @@ import {
   WebhookReplayed,
   type FieldErrors,
 } from "../domain/errors.js";
-import { attemptStatusFor, KycAttemptStatus, passBelongsToAttempt } from "../domain/kyc-attempt.js";
-import { applyKycSignal, KycStatus, type KycStatusSignal } from "../domain/kyc-status.js";
+import { attemptStatusFor, KycAttemptStatus } from "../domain/kyc-attempt.js";
+import { applyKycSignal, isNewerBondEvent, KycStatus, type KycStatusSignal } from "../domain/kyc-status.js";
 import {
   assertCanResendAttempt,
   assertCanStartKyc,
@@ -176,7 +176,7 @@ export class KycService {
           const earlier = (await repository.findAttempt(decision.attemptId, tx))!;
           assertCanResendAttempt(
             kycStateOf(customer),
-            earlier.createdAt,
+            earlier.round,
             await repository.hasOtherAttemptSince(tx, customer.id, earlier),
             await repository.hasPendingAttempt(tx, customer.id),
           );
@@ -186,12 +186,15 @@ export class KycService {
             startedAt,
             tx,
           );
-          return { send: true as const, attempt };
+          return { send: true as const, resend: true, attempt };
         }
       }
       assertCanStartKyc(kycStateOf(customer), await repository.hasPendingAttempt(tx, customer.id));
+      // The attempt opens the customer's next round: Bond's events from now on belong to it.
+      const round = await repository.openRound(tx, customer.id);
       const attempt = await repository.insertAttempt(tx, {
         id: randomUUID(),
+        round,
         customerId: customer.id,
         programId: submission.programId,
         status: KycAttemptStatus.PENDING,
@@ -212,11 +215,11 @@ export class KycService {
           createdAt: startedAt,
         });
       }
-      return { send: true as const, attempt };
+      return { send: true as const, resend: false, attempt };
     });
 
     if (!plan.send) return plan.attempt;
-    return this.sendAttempt(plan.attempt, submission, startedAt);
+    return this.sendAttempt(plan.attempt, submission, startedAt, plan.resend ? "may-have-reached-bond" : "first-send");
   }
 
   /**
@@ -228,7 +231,7 @@ export class KycService {
   async resendAbandonedAttempt(attempt: KycAttemptRow): Promise<KycAttemptRow> {
     if (!attempt.sealedSubmission) throw new Error(`Attempt ${attempt.id} is PENDING without its sealed submission.`);
     const submission = this.deps.vault.open<KycSubmission>(attempt.sealedSubmission);
-    return this.sendAttempt(attempt, submission, attempt.createdAt, "keep-pending");
+    return this.sendAttempt(attempt, submission, attempt.createdAt, "may-have-reached-bond", "keep-pending");
   }
 
   /**
@@ -238,16 +241,27 @@ export class KycService {
    */
   async reconcileKycStatus(customerId: string): Promise<WebhookOutcome | null> {
     const report = await this.callBond(() => this.deps.bond.getKycStatus(customerId));
-    const event = eventFromStatusReport(report, this.deps.clock());
+    const event = eventFromStatusReport(report);
     return event ? this.ingestBondEvent(event) : null;
   }
 
-  private async sendAttempt(attempt: KycAttemptRow, submission: KycSubmission, startedAt: Date, whenUnavailable: "not-sent" | "keep-pending" = "not-sent"): Promise<KycAttemptRow> {
+  /**
+   * `sending` says whether an earlier send of this attempt may have reached Bond (a resend): then a pass
+   * Bond reports may be this attempt's own outcome. A first send cannot have passed already.
+   */
+  private async sendAttempt(
+    attempt: KycAttemptRow,
+    submission: KycSubmission,
+    startedAt: Date,
+    sending: "first-send" | "may-have-reached-bond",
+    whenUnavailable: "not-sent" | "keep-pending" = "not-sent",
+  ): Promise<KycAttemptRow> {
     const { repository, bond, clock, logger } = this.deps;
     const finish = (changes: Parameters<KycRepository["updateAttempt"]>[1]) =>
       repository.updateAttempt(attempt.id, { sealedSubmission: null, ...changes }, clock());
-    // When Bond got this attempt in an earlier send, its round began with the attempt, not with this send.
+    // Shown as when the round began (never compared with Bond's times): when the attempt began if Bond got an earlier send.
     let roundStartedAt = startedAt;
+    const passedSignal = (passedAt: Date): KycStatusSignal => ({ source: "bond", event: "kyc.verification.success", occurredAt: passedAt, occurredAtMicros: passedAt.getTime() * 1000 });
     try {
       // The attempt id is the Idempotency-Key Bond sees: a resend of this attempt can never start a second KYC.
       await bond.submitKyc(submission.customerId, submission, attempt.id);
@@ -257,16 +271,16 @@ export class KycService {
         // Bond already has this very attempt (an earlier send got through): it counts as submitted.
         logger.info({ attemptId: attempt.id }, "Bond already had this attempt; treating it as submitted");
         roundStartedAt = attempt.createdAt;
-      } else if (error instanceof BondKycAlreadyPassedError && passBelongsToAttempt(error.passedAt, attempt.createdAt)) {
+      } else if (error instanceof BondKycAlreadyPassedError && sending === "may-have-reached-bond") {
         // An earlier send of this very attempt got through and has already passed (Bond checks for a pass
         // before the idempotency key): it was accepted, and the pass is its outcome.
         logger.info({ attemptId: attempt.id }, "Bond reports a pass since this attempt began; treating it as submitted and passed");
         roundStartedAt = attempt.createdAt;
-        await this.applySignal(submission.customerId, { event: "kyc.verification.success", occurredAt: error.passedAt, source: "submission" });
+        await this.applySignal(submission.customerId, passedSignal(error.passedAt));
       } else if (error instanceof BondKycAlreadyPassedError) {
         await finish({ status: KycAttemptStatus.REJECTED, rejectionCode: error.code });
         // Bond is the authority: record the pass it reports, so later calls are refused without asking it.
-        await this.applySignal(submission.customerId, { event: "kyc.verification.success", occurredAt: error.passedAt, source: "submission" });
+        await this.applySignal(submission.customerId, passedSignal(error.passedAt));
         throw new KycAlreadyPassed(error.passedAt);
       } else if (error instanceof BondUnavailableError) {
         if (whenUnavailable === "not-sent") await finish({ status: KycAttemptStatus.NOT_SENT });
@@ -282,9 +296,9 @@ export class KycService {
     const sentAt = clock();
     const { change, attempt: sent } = await repository.transaction(async (tx) => {
       const updated = await repository.updateAttempt(attempt.id, { status: KycAttemptStatus.SUBMITTED, sealedSubmission: null, sentAt }, sentAt, tx);
-      // Our own accepted submission starts a new round, dated when we began sending it: any Bond outcome
-      // for it happens after that moment, so a fast webhook that beat us here is never overwritten.
-      const result = await this.applySignalInTransaction(tx, submission.customerId, { event: "kyc.submitted", occurredAt: roundStartedAt, source: "submission" });
+      // Our accepted submission puts its round in SUBMITTED, unless Bond already reported on that round
+      // (a fast webhook that beat us here, or a resend after a crash): Bond's word is never overwritten.
+      const result = await this.applySignalInTransaction(tx, submission.customerId, { source: "submission", event: "kyc.submitted", round: attempt.round, occurredAt: roundStartedAt });
       if (result.attemptStatus) return { change: result.change, attempt: await repository.findAttempt(attempt.id, tx) };
       // The outcome got here first (a fast webhook, or a resend after a crash): this attempt is the one it was for.
       const customer = await repository.findCustomer(submission.customerId, tx);
@@ -339,22 +353,25 @@ export class KycService {
       if (delivery && !(await this.deps.receipts.recordOnce(tx, delivery.signatureHash, delivery.receivedAt))) throw new WebhookReplayed();
       const customer = await repository.lockCustomer(tx, event.customerId);
       if (!customer) throw new CustomerNotFound(event.customerId);
-      const signal: KycStatusSignal = { event: event.event, occurredAt: event.occurredAt, source: "webhook" };
-      const transition = applyKycSignal(kycStateOf(customer), signal);
+      const signal: KycStatusSignal = { source: "bond", event: event.event, occurredAt: event.occurredAt, occurredAtMicros: event.occurredAtMicros };
+      const state = kycStateOf(customer);
+      const transition = applyKycSignal(state, signal);
       const stored = await repository.insertEventOnce(tx, {
-        identity: bondEventIdentity(event),
+        identity: bondEventIdentity(event, customer.kycRound),
         customerId: customer.id,
         event: event.event,
         occurredAt: event.occurredAt,
+        occurredAtMicros: event.occurredAtMicros,
+        round: customer.kycRound,
         payload: event.payload,
         outcome: transition.kind === "changed" ? "changed" : transition.reason,
         statusAfter: transition.state.status,
       });
       if (!stored) return { result: "duplicate" as const, kycStatus: customer.kycStatus, change: null };
-      if (transition.kind === "ignored" && transition.reason === "unchanged" && event.occurredAt && transition.state.status !== KycStatus.PASSED) {
-        // The same status again, newer (Bond asks for documents again, or fails a later attempt too):
-        // its details are the current ones.
-        await repository.saveKycDetails(tx, customer.id, kycDetailsFor(transition.state.status, event), event.occurredAt);
+      if (transition.kind === "ignored" && transition.reason === "unchanged" && transition.state.status !== KycStatus.PASSED && (isNewerBondEvent(state, signal) || transition.state.statusRound !== state.statusRound)) {
+        // The same status again, newer (Bond asks for documents again, or fails a later round too):
+        // its details are the current ones, and it is now the latest Bond event applied.
+        await repository.saveKycDetails(tx, customer.id, kycDetailsFor(transition.state.status, event), transition.state);
       }
       const { change } = await this.saveTransition(tx, customer, transition, signal, event);
       return { result: transition.kind === "changed" ? ("changed" as const) : transition.reason, kycStatus: transition.state.status, change };
