@@ -252,6 +252,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       allowedIps: config.bond.webhookAllowedIps,
       rateLimits,
       clock,
+      metrics,
     }),
   );
   app.use(

@@ -120,6 +120,26 @@ export const kycEvents = pgTable(
 );
 
 /**
+ * Well-signed webhooks this API does not act on (an unknown event, `kyc.verification.status` with a value
+ * it cannot map): answered 2xx so Bond stops retrying, kept here (without personal data) for operators.
+ */
+export const ignoredBondWebhooks = pgTable(
+  "ignored_bond_webhooks",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** SHA-256 of the raw body: a redelivery of the same bytes is the same webhook. */
+    bodyHash: text("body_hash").notNull().unique(),
+    event: text("event").notNull(),
+    reason: text("reason").notNull(),
+    /** The body's customer_id, if any (not a foreign key: it may be no customer of ours). */
+    customerId: uuid("customer_id"),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (table) => [index("ignored_bond_webhooks_received_idx").on(table.receivedAt)],
+);
+
+/**
  * Signatures of webhooks already accepted, kept for the timestamp tolerance window: a captured request
  * replayed within that window is refused. Holds a hash of the header only, no body.
  */

@@ -20,11 +20,40 @@ export interface BondKycEvent {
   payload: Record<string, unknown>;
 }
 
+/** Why a well-formed, well-signed webhook changes nothing here. */
+export type IgnoredEventReason = "unknown-event" | "unmapped-status";
+
+/**
+ * A webhook this API does not act on: an event name it does not handle, or `kyc.verification.status`
+ * with a value it cannot map. Answered 2xx (Bond would retry anything else for days), stored as ignored.
+ */
 export class UnsupportedBondEvent extends Error {
   readonly code = "UNSUPPORTED_EVENT";
-  constructor(readonly event: string) {
+  constructor(
+    readonly event: string,
+    readonly reason: IgnoredEventReason = "unknown-event",
+    /** The body's `customer_id` when it is a UUID, else null. */
+    readonly customerId: string | null = null,
+    /** The body without personal data. */
+    readonly payload: Record<string, unknown> = {},
+  ) {
     super(`Event ${JSON.stringify(event).slice(0, 80)} is not a KYC event this API handles.`);
   }
+}
+
+/** The event Bond's "Know your customer" page names: `kyc.verification.status` with a passed/failed value. */
+export const KYC_VERIFICATION_STATUS_EVENT = "kyc.verification.status";
+
+/**
+ * What `kyc.verification.status` means. Bond documents the name and its passed/failed values but not the
+ * field that carries the value: we read `status`, then `kyc_status`, then `result` (our assumption).
+ */
+function eventForVerificationStatus(record: Record<string, unknown>): BondKycEventName | null {
+  const value = [record.status, record.kyc_status, record.result].find((item) => typeof item === "string");
+  const normalised = typeof value === "string" ? value.trim().toLowerCase() : "";
+  if (normalised === "passed") return "kyc.verification.success";
+  if (normalised === "failed") return "kyc.verification.failure";
+  return null;
 }
 
 /**
@@ -137,12 +166,20 @@ export function parseBondWebhook(body: unknown): BondKycEvent {
     const occurredAtMicros = occurredAt ? parseBondTimeMicros(record.occurred_at as string) : null;
     return { event: "kyc.submitted", customerId: parsed.data.customer_id, occurredAt, occurredAtMicros, documents: [], failureReasons: null, incorrectInformation: [], payload: withoutPersonalData(record) as Record<string, unknown> };
   }
+  // An event we do not act on is recognised before the body is checked: its shape is not ours to judge.
+  const name = typeof record.event === "string" ? record.event : null;
+  const ignored = (reason: IgnoredEventReason) =>
+    new UnsupportedBondEvent(name!.slice(0, 100), reason, customerId.safeParse(record.customer_id).success ? (record.customer_id as string) : null, withoutPersonalData(record) as Record<string, unknown>);
+  if (name !== null && name !== KYC_VERIFICATION_STATUS_EVENT && (!isBondKycEventName(name) || name === "kyc.submitted")) throw ignored("unknown-event");
+  const mapped = name === KYC_VERIFICATION_STATUS_EVENT ? eventForVerificationStatus(record) : null;
+  if (name === KYC_VERIFICATION_STATUS_EVENT && !mapped) throw ignored("unmapped-status");
   const parsed = eventBody.safeParse(record);
   if (!parsed.success) throw new ValidationFailed(fieldErrors(parsed.error), "Malformed KYC webhook.");
-  const { event, customer_id, occurred_at, documents } = parsed.data;
+  const { customer_id, occurred_at, documents } = parsed.data;
+  const event = mapped ?? parsed.data.event;
   const occurredAt = parseBondTimestamp(occurred_at);
   if (!occurredAt) throw new ValidationFailed({ occurred_at: ["Not a timestamp."] }, "Malformed KYC webhook.");
-  if (!isBondKycEventName(event) || event === "kyc.submitted") throw new UnsupportedBondEvent(event);
+  if (!isBondKycEventName(event) || event === "kyc.submitted") throw ignored("unknown-event");
   if (event === "kyc.verification.document_required" && !documents?.length) {
     throw new ValidationFailed({ documents: ["Missing data for required field."] }, "Malformed KYC webhook.");
   }

@@ -6,7 +6,7 @@ import type { WebhookReceiptRepository } from "../db/webhook-receipts.js";
 import { kycStateOf, type LockedCustomer } from "../db/kyc-repository.js";
 import type { Transaction } from "../db/database.js";
 import type { CustomerRow, KycAttemptRow } from "../db/schema.js";
-import { bondEventIdentity, type BondKycEvent } from "../domain/bond-webhook.js";
+import { bondEventIdentity, type BondKycEvent, type UnsupportedBondEvent } from "../domain/bond-webhook.js";
 import { eventFromStatusReport } from "../domain/kyc-status-report.js";
 import { assertCanUpdateCustomer, validateCustomerChanges, validateNewCustomer } from "../domain/customer.js";
 import {
@@ -16,7 +16,6 @@ import {
   UpstreamRejected,
   UpstreamUnavailable,
   ValidationFailed,
-  WebhookReplayed,
   type FieldErrors,
 } from "../domain/errors.js";
 import { attemptStatusFor, KycAttemptStatus } from "../domain/kyc-attempt.js";
@@ -93,6 +92,12 @@ export interface KycServiceDeps {
 }
 
 export type WebhookOutcome = { result: "changed" | "duplicate" | "stale" | "already-passed" | "unchanged"; kycStatus: KycStatus };
+
+/** One webhook delivery: its signature (replay detection) and when it came. */
+export interface WebhookDelivery {
+  signatureHash: string;
+  receivedAt: Date;
+}
 
 /** Bond names fields in snake_case; our clients know the GraphQL (camelCase) names. */
 function camelCaseFields(fields: Record<string, string[]>): FieldErrors {
@@ -346,13 +351,18 @@ export class KycService {
   }
 
   /** Applies a Bond webhook: stores it once, moves the status if the state machine allows, announces the change with its commit. */
-  async ingestBondEvent(event: BondKycEvent, delivery?: { signatureHash: string; receivedAt: Date }): Promise<WebhookOutcome> {
+  async ingestBondEvent(event: BondKycEvent, delivery?: WebhookDelivery): Promise<WebhookOutcome> {
     const { repository } = this.deps;
     const outcome = await repository.transaction(async (tx) => {
-      // The delivery's receipt commits (or rolls back) with its event: one commit per webhook.
-      if (delivery && !(await this.deps.receipts.recordOnce(tx, delivery.signatureHash, delivery.receivedAt))) throw new WebhookReplayed();
       const customer = await repository.lockCustomer(tx, event.customerId);
       if (!customer) throw new CustomerNotFound(event.customerId);
+      // The delivery's receipt commits (or rolls back) with its event: one commit per webhook. It is kept
+      // per round: Bond's `submitted` body is the same bytes in every round, and two rounds' copies signed
+      // in the same second carry the same signature, yet the later one is a new event.
+      const firstDelivery = !delivery || (await this.deps.receipts.recordOnce(tx, `${delivery.signatureHash}:round:${customer.kycRound}`, delivery.receivedAt));
+      // The same signed request again (our 2xx got lost, or a captured request replayed): its event was
+      // stored with the first one, so this is acknowledged and does nothing a second time.
+      if (!firstDelivery) return { result: "duplicate" as const, kycStatus: customer.kycStatus, change: null };
       const signal: KycStatusSignal = { source: "bond", event: event.event, occurredAt: event.occurredAt, occurredAtMicros: event.occurredAtMicros };
       const state = kycStateOf(customer);
       const transition = applyKycSignal(state, signal);
@@ -378,6 +388,25 @@ export class KycService {
     });
     if (outcome.change) this.deps.bus.publishAfterCommit(outcome.change);
     return { result: outcome.result, kycStatus: outcome.kycStatus };
+  }
+
+  /**
+   * Keeps a well-signed webhook this API does not act on (stored once by its bytes, with its delivery's
+   * receipt) and changes nothing else. "duplicate" when these bytes or this signature came before.
+   */
+  async recordIgnoredWebhook(ignored: UnsupportedBondEvent, bodyHash: string, delivery: WebhookDelivery): Promise<{ result: "ignored" | "duplicate" }> {
+    return this.deps.repository.transaction(async (tx) => {
+      if (!(await this.deps.receipts.recordOnce(tx, delivery.signatureHash, delivery.receivedAt))) return { result: "duplicate" as const };
+      const stored = await this.deps.receipts.recordIgnoredOnce(tx, {
+        bodyHash,
+        event: ignored.event,
+        reason: ignored.reason,
+        customerId: ignored.customerId,
+        payload: ignored.payload,
+        receivedAt: delivery.receivedAt,
+      });
+      return { result: stored ? ("ignored" as const) : ("duplicate" as const) };
+    });
   }
 
   private async applySignal(customerId: string, signal: KycStatusSignal): Promise<void> {
