@@ -129,7 +129,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
         webhookSecret,
         webhookSignedContent: config.bond.webhookSignedContent,
         webhookDelayMs: config.sandbox.webhookDelayMs,
-        clock,
+        // Bond has its own clock: the sandbox can run ahead of or behind ours (SANDBOX_CLOCK_OFFSET_MS).
+        clock: () => new Date(clock().getTime() + config.sandbox.clockOffsetMs),
         logger: logger.child({ component: "bond-sandbox" }),
       })
     : null;
@@ -263,6 +264,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       allowedIps: config.bond.webhookAllowedIps,
       rateLimits,
       clock,
+      metrics,
     }),
   );
   app.use(

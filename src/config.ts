@@ -69,6 +69,7 @@ const environmentSchema = z
     BOND_WEBHOOK_SECRET: optionalString,
     WEBHOOK_TOLERANCE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(300)),
     SANDBOX_WEBHOOK_DELAY_MS: positiveMs(300),
+    SANDBOX_CLOCK_OFFSET_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(-86_400_000).max(86_400_000).default(0)),
     PII_KEY: base64Key,
     PII_PREVIOUS_KEYS: base64Keys,
     AUTH_JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters (openssl rand -base64 48)").optional()),
@@ -182,7 +183,11 @@ export interface AppConfig {
     wsConnectionInitTimeoutMs: number;
     wsMaxSubscriptionsPerConnection: number;
   };
-  sandbox: { webhookDelayMs: number };
+  sandbox: {
+    webhookDelayMs: number;
+    /** How far the embedded sandbox's clock is from ours (its event times, status reads, signatures), as Bond's would be. */
+    clockOffsetMs: number;
+  };
   /**
    * The address Bond reaches this service at (PUBLIC_URL, no trailing slash). When set, the service makes
    * sure on start that Bond has exactly one webhook subscription for `${publicUrl}/webhooks/bond`.
@@ -262,7 +267,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       wsConnectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
       wsMaxSubscriptionsPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     },
-    sandbox: { webhookDelayMs: env.SANDBOX_WEBHOOK_DELAY_MS },
+    sandbox: { webhookDelayMs: env.SANDBOX_WEBHOOK_DELAY_MS, clockOffsetMs: env.SANDBOX_CLOCK_OFFSET_MS },
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ""),
     reconcile: { intervalMs: env.RECONCILE_INTERVAL_MS, pendingAfterMs: env.RECONCILE_PENDING_AFTER_MS, submittedAfterMs: env.RECONCILE_SUBMITTED_AFTER_MS },
     faults: { crashAfterBondAccept: env.KYC_FAULT_CRASH_AFTER_BOND_ACCEPT === true },

@@ -129,6 +129,7 @@ describe("a bad value stops the start with a message naming the variable", () =>
     KYC_FAULT_CRASH_AFTER_BOND_ACCEPT: "yes",
     WEBHOOK_TOLERANCE_SECONDS: "0",
     SANDBOX_WEBHOOK_DELAY_MS: "-5",
+    SANDBOX_CLOCK_OFFSET_MS: "an hour",
     PII_KEY: "c2hvcnQ=",
     PII_PREVIOUS_KEYS: "c2hvcnQ=",
     AUTH_JWT_SECRET: "too-short",

@@ -1,7 +1,7 @@
 import type { CustomerChanges, CustomerDetails } from "../domain/customer.js";
 import type { CheckedKycFile, KycDocumentUpload } from "../domain/kyc-document.js";
 import type { KycSubmission } from "../domain/kyc-submission.js";
-import { parseBondTimestamp } from "../domain/bond-webhook.js";
+import { parseBondTimeMicros, parseBondTimestamp } from "../domain/bond-webhook.js";
 import { withRetries } from "./bond-retry.js";
 import { parseRetryAfter, type RetrySettings } from "./retry-policy.js";
 
@@ -34,6 +34,9 @@ export interface BondKycStatusReport {
   passedAt: Date | null;
   /** When the status last changed, if Bond says. */
   updatedAt: Date | null;
+  /** The same times in microseconds, as Bond wrote them. */
+  passedAtMicros: number | null;
+  updatedAtMicros: number | null;
   documents: string[];
 }
 
@@ -244,11 +247,14 @@ export function createBondClient(options: BondClientOptions): BondApi {
       const report = toBondErrorBody(await retried("getKycStatus", (timeoutMs) => call("GET", path, undefined, {}, timeoutMs)));
       if (typeof report.kyc_status !== "string") throw new BondRequestError(502, "bad_response", "Bond did not return a kyc_status.");
       const date = (value: unknown) => (typeof value === "string" ? parseBondTimestamp(value) : null);
+      const micros = (value: unknown) => (typeof value === "string" ? parseBondTimeMicros(value) : null);
       return {
         customerId,
         kycStatus: report.kyc_status,
         passedAt: date(report.kyc_passed_at),
         updatedAt: date(report.updated_at),
+        passedAtMicros: micros(report.kyc_passed_at),
+        updatedAtMicros: micros(report.updated_at),
         documents: Array.isArray(report.documents) ? report.documents.map(String) : [],
       };
     },

@@ -10,10 +10,17 @@ import { customers, idempotencyKeys, kycAttempts, kycEvents, type CustomerRow, t
 type Executor = Database | Transaction;
 
 /** What a status change needs of a customer (reading and locking only this keeps the hot path cheap). */
-export type LockedCustomer = Pick<CustomerRow, "id" | "kycStatus" | "kycStatusAt" | "kycPassedAt">;
+export type LockedCustomer = Pick<CustomerRow, "id" | "kycStatus" | "kycStatusAt" | "kycPassedAt" | "kycRound" | "kycStatusRound" | "kycBondTimeMicros">;
 
 export function kycStateOf(customer: LockedCustomer): KycState {
-  return { status: customer.kycStatus, statusAt: customer.kycStatusAt, passedAt: customer.kycPassedAt };
+  return {
+    status: customer.kycStatus,
+    statusAt: customer.kycStatusAt,
+    passedAt: customer.kycPassedAt,
+    round: customer.kycRound,
+    statusRound: customer.kycStatusRound,
+    bondTimeMicros: customer.kycBondTimeMicros,
+  };
 }
 
 /**
@@ -56,11 +63,29 @@ export class KycRepository {
   /** Reads the customer and locks the row until the transaction ends: serialises changes to one customer. */
   async lockCustomer(tx: Transaction, id: string): Promise<LockedCustomer | null> {
     const [row] = await tx
-      .select({ id: customers.id, kycStatus: customers.kycStatus, kycStatusAt: customers.kycStatusAt, kycPassedAt: customers.kycPassedAt })
+      .select({
+        id: customers.id,
+        kycStatus: customers.kycStatus,
+        kycStatusAt: customers.kycStatusAt,
+        kycPassedAt: customers.kycPassedAt,
+        kycRound: customers.kycRound,
+        kycStatusRound: customers.kycStatusRound,
+        kycBondTimeMicros: customers.kycBondTimeMicros,
+      })
       .from(customers)
       .where(eq(customers.id, id))
       .for("update");
     return row ?? null;
+  }
+
+  /** Opens the customer's next round (under the customer's lock) and returns its number. */
+  async openRound(tx: Transaction, id: string): Promise<number> {
+    const [row] = await tx
+      .update(customers)
+      .set({ kycRound: sql`${customers.kycRound} + 1` })
+      .where(eq(customers.id, id))
+      .returning({ kycRound: customers.kycRound });
+    return row.kycRound;
   }
 
   /** `now` (a JavaScript Date, so millisecond precision) is the row's createdAt: the value clients see is exactly the stored one, so filters like createdAfter behave. */
@@ -92,6 +117,9 @@ export class KycRepository {
         kycStatus: state.status,
         kycStatusAt: state.statusAt,
         kycPassedAt: state.passedAt,
+        kycRound: state.round,
+        kycStatusRound: state.statusRound,
+        kycBondTimeMicros: state.bondTimeMicros,
         kycStatusEvent: state.event,
         kycDocumentsRequired: state.documentsRequired,
         kycFailureReasons: state.failureReasons,
@@ -109,7 +137,7 @@ export class KycRepository {
     tx: Transaction,
     id: string,
     details: { documentsRequired?: string[]; failureReasons?: KycFailureReasons | null; incorrectInformation?: string[] },
-    statusAt?: Date | null,
+    ordering?: Pick<KycState, "statusAt" | "statusRound" | "bondTimeMicros">,
   ): Promise<CustomerRow> {
     const [row] = await tx
       .update(customers)
@@ -117,7 +145,7 @@ export class KycRepository {
         ...(details.documentsRequired ? { kycDocumentsRequired: details.documentsRequired } : {}),
         ...(details.failureReasons !== undefined ? { kycFailureReasons: details.failureReasons } : {}),
         ...(details.incorrectInformation ? { kycIncorrectInformation: details.incorrectInformation } : {}),
-        ...(statusAt ? { kycStatusAt: statusAt } : {}),
+        ...(ordering ? { kycStatusAt: ordering.statusAt, kycStatusRound: ordering.statusRound, kycBondTimeMicros: ordering.bondTimeMicros } : {}),
         updatedAt: new Date(),
       })
       .where(eq(customers.id, id))

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, date } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, date } from "drizzle-orm/pg-core";
 import type { Address } from "../domain/customer.js";
 import type { KycAttemptStatus } from "../domain/kyc-attempt.js";
 import type { KycFailureReasons } from "../domain/bond-webhook.js";
@@ -25,7 +25,7 @@ export const customers = pgTable(
     email: text("email"),
     addresses: jsonb("addresses").$type<Address[]>().notNull().default(sql`'[]'::jsonb`),
     kycStatus: text("kyc_status").$type<KycStatus>().notNull().default("NOT_STARTED" as KycStatus),
-    /** When the event behind `kyc_status` happened; orders late and duplicate webhooks. */
+    /** When the event behind `kyc_status` happened (Bond's clock for Bond's events, ours for our submission); shown, never compared. */
     kycStatusAt: timestamp("kyc_status_at", { withTimezone: true, mode: "date" }),
     /** The Bond event that set `kyc_status` (null before any). */
     kycStatusEvent: text("kyc_status_event"),
@@ -35,6 +35,12 @@ export const customers = pgTable(
     kycFailureReasons: jsonb("kyc_failure_reasons").$type<KycFailureReasons>(),
     /** Bond's `incorrect_information` (field names) while the status is REENTER_INFORMATION. */
     kycIncorrectInformation: jsonb("kyc_incorrect_information").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    /** The latest round: bumped by each KYC submission we send (a sequence number, not a time). */
+    kycRound: integer("kyc_round").notNull().default(0),
+    /** The round `kyc_status` belongs to. */
+    kycStatusRound: integer("kyc_status_round").notNull().default(0),
+    /** Bond's `occurred_at` (microseconds since the epoch) of the latest Bond event applied: orders Bond's events among themselves. */
+    kycBondTimeMicros: bigint("kyc_bond_time_micros", { mode: "number" }),
     /** Bumped on every status change, so subscribers can drop anything not newer than what they have. */
     kycVersion: integer("kyc_version").notNull().default(0),
     bondCreatedAt: timestamp("bond_created_at", { withTimezone: true, mode: "date" }),
@@ -63,6 +69,8 @@ export const kycAttempts = pgTable(
     /** Bond's error code when Bond refused the attempt. */
     rejectionCode: text("rejection_code"),
     sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }),
+    /** The customer's round this attempt opened (see customers.kyc_round). */
+    round: integer("round").notNull().default(0),
     ...timestamps,
   },
   (table) => [index("kyc_attempts_customer_idx").on(table.customerId, table.createdAt), index("kyc_attempts_program_idx").on(table.programId, table.customerId)],
@@ -91,13 +99,17 @@ export const kycEvents = pgTable(
   "kyc_events",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    /** customer|event|occurred_at: Bond sends no event id, so this is what makes a delivery a duplicate. */
+    /** customer|event|occurred_at (µs), or |round:N for an event without a time: Bond sends no event id, so this is what makes a delivery a duplicate. */
     identity: text("identity").notNull().unique(),
     customerId: uuid("customer_id")
       .notNull()
       .references(() => customers.id),
     event: text("event").notNull(),
     occurredAt: timestamp("occurred_at", { withTimezone: true, mode: "date" }),
+    /** Bond's `occurred_at` to the microsecond (a timestamptz read into a Date would keep milliseconds). */
+    occurredAtMicros: bigint("occurred_at_micros", { mode: "number" }),
+    /** The customer's latest round when the event was applied. */
+    round: integer("round").notNull().default(0),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
     /** What the event did: changed, or why it was ignored (stale, already-passed, unchanged). */
     outcome: text("outcome").notNull(),
@@ -105,6 +117,26 @@ export const kycEvents = pgTable(
     receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (table) => [index("kyc_events_customer_idx").on(table.customerId, table.receivedAt)],
+);
+
+/**
+ * Well-signed webhooks this API does not act on (an unknown event, `kyc.verification.status` with a value
+ * it cannot map): answered 2xx so Bond stops retrying, kept here (without personal data) for operators.
+ */
+export const ignoredBondWebhooks = pgTable(
+  "ignored_bond_webhooks",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** SHA-256 of the raw body: a redelivery of the same bytes is the same webhook. */
+    bodyHash: text("body_hash").notNull().unique(),
+    event: text("event").notNull(),
+    reason: text("reason").notNull(),
+    /** The body's customer_id, if any (not a foreign key: it may be no customer of ours). */
+    customerId: uuid("customer_id"),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (table) => [index("ignored_bond_webhooks_received_idx").on(table.receivedAt)],
 );
 
 /**

@@ -1,6 +1,6 @@
 import { lt } from "drizzle-orm";
 import type { Database, Transaction } from "./database.js";
-import { webhookReceipts } from "./schema.js";
+import { ignoredBondWebhooks, webhookReceipts } from "./schema.js";
 
 /** Accepted webhook signatures (hashed), so a replay within the timestamp tolerance is recognised. */
 export class WebhookReceiptRepository {
@@ -13,6 +13,12 @@ export class WebhookReceiptRepository {
    */
   async recordOnce(tx: Transaction, signatureHash: string, receivedAt: Date): Promise<boolean> {
     const inserted = await tx.insert(webhookReceipts).values({ signatureHash, receivedAt }).onConflictDoNothing().returning({ signatureHash: webhookReceipts.signatureHash });
+    return inserted.length > 0;
+  }
+
+  /** Stores a webhook we do not act on unless the same bytes were stored before; false for a redelivery. */
+  async recordIgnoredOnce(tx: Transaction, webhook: typeof ignoredBondWebhooks.$inferInsert): Promise<boolean> {
+    const inserted = await tx.insert(ignoredBondWebhooks).values(webhook).onConflictDoNothing({ target: ignoredBondWebhooks.bodyHash }).returning({ id: ignoredBondWebhooks.id });
     return inserted.length > 0;
   }
 

@@ -8,6 +8,8 @@ export interface BondKycEvent {
   customerId: string;
   /** Null for the `{customer_id, kyc_status: "submitted"}` webhook, which carries no time. */
   occurredAt: Date | null;
+  /** `occurred_at` in microseconds since the epoch (Bond writes six fractional digits; a Date keeps three). */
+  occurredAtMicros: number | null;
   /** Documents Bond asks for (`kyc.verification.document_required`). */
   documents: string[];
   /** Which checks passed or failed (`kyc.verification.failure`'s `reasons`); null when Bond gives none. */
@@ -18,11 +20,40 @@ export interface BondKycEvent {
   payload: Record<string, unknown>;
 }
 
+/** Why a well-formed, well-signed webhook changes nothing here. */
+export type IgnoredEventReason = "unknown-event" | "unmapped-status";
+
+/**
+ * A webhook this API does not act on: an event name it does not handle, or `kyc.verification.status`
+ * with a value it cannot map. Answered 2xx (Bond would retry anything else for days), stored as ignored.
+ */
 export class UnsupportedBondEvent extends Error {
   readonly code = "UNSUPPORTED_EVENT";
-  constructor(readonly event: string) {
+  constructor(
+    readonly event: string,
+    readonly reason: IgnoredEventReason = "unknown-event",
+    /** The body's `customer_id` when it is a UUID, else null. */
+    readonly customerId: string | null = null,
+    /** The body without personal data. */
+    readonly payload: Record<string, unknown> = {},
+  ) {
     super(`Event ${JSON.stringify(event).slice(0, 80)} is not a KYC event this API handles.`);
   }
+}
+
+/** The event Bond's "Know your customer" page names: `kyc.verification.status` with a passed/failed value. */
+export const KYC_VERIFICATION_STATUS_EVENT = "kyc.verification.status";
+
+/**
+ * What `kyc.verification.status` means. Bond documents the name and its passed/failed values but not the
+ * field that carries the value: we read `status`, then `kyc_status`, then `result` (our assumption).
+ */
+function eventForVerificationStatus(record: Record<string, unknown>): BondKycEventName | null {
+  const value = [record.status, record.kyc_status, record.result].find((item) => typeof item === "string");
+  const normalised = typeof value === "string" ? value.trim().toLowerCase() : "";
+  if (normalised === "passed") return "kyc.verification.success";
+  if (normalised === "failed") return "kyc.verification.failure";
+  return null;
 }
 
 /**
@@ -34,6 +65,27 @@ export function parseBondTimestamp(value: string): Date | null {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(iso)) return null;
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/**
+ * Bond's timestamp as microseconds since the epoch, keeping every fractional digit up to the sixth
+ * (a JavaScript Date would drop the last three: two events in the same millisecond would look equal).
+ * Accepts what `parseBondTimestamp` accepts; null otherwise. Exact as a number until the year 2255.
+ */
+export function parseBondTimeMicros(value: string): number | null {
+  const iso = value.trim().replace(/^(\d{4}-\d{2}-\d{2})[-T ](\d{2}:)/, "$1T$2");
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|([+-])(\d{2}):?(\d{2}))$/.exec(iso);
+  if (!match || !parseBondTimestamp(value)) return null;
+  const [, year, month, day, hour, minute, second = "0", fraction = "", zone, sign, zoneHours, zoneMinutes] = match;
+  const offsetMinutes = zone === "Z" ? 0 : (sign === "-" ? -1 : 1) * (Number(zoneHours) * 60 + Number(zoneMinutes));
+  const wholeSeconds = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) - offsetMinutes * 60_000;
+  return wholeSeconds * 1000 + Number(fraction.slice(0, 6).padEnd(6, "0"));
+}
+
+/** Microseconds since the epoch as ISO 8601 with six fractional digits (`2021-02-02T00:50:58.484840Z`). */
+export function formatMicros(micros: number): string {
+  const millis = Math.floor(micros / 1000);
+  return `${new Date(millis).toISOString().slice(0, 19)}.${String(micros - Math.floor(micros / 1_000_000) * 1_000_000).padStart(6, "0")}Z`;
 }
 
 /** The checks Bond reports on a failure (`reasons: {ofac, bureau, mobile, ip, email}`), each passed or failed. */
@@ -111,14 +163,23 @@ export function parseBondWebhook(body: unknown): BondKycEvent {
     const parsed = submittedBody.safeParse(record);
     if (!parsed.success) throw new ValidationFailed(fieldErrors(parsed.error), "Malformed KYC webhook.");
     const occurredAt = typeof record.occurred_at === "string" ? parseBondTimestamp(record.occurred_at) : null;
-    return { event: "kyc.submitted", customerId: parsed.data.customer_id, occurredAt, documents: [], failureReasons: null, incorrectInformation: [], payload: withoutPersonalData(record) as Record<string, unknown> };
+    const occurredAtMicros = occurredAt ? parseBondTimeMicros(record.occurred_at as string) : null;
+    return { event: "kyc.submitted", customerId: parsed.data.customer_id, occurredAt, occurredAtMicros, documents: [], failureReasons: null, incorrectInformation: [], payload: withoutPersonalData(record) as Record<string, unknown> };
   }
+  // An event we do not act on is recognised before the body is checked: its shape is not ours to judge.
+  const name = typeof record.event === "string" ? record.event : null;
+  const ignored = (reason: IgnoredEventReason) =>
+    new UnsupportedBondEvent(name!.slice(0, 100), reason, customerId.safeParse(record.customer_id).success ? (record.customer_id as string) : null, withoutPersonalData(record) as Record<string, unknown>);
+  if (name !== null && name !== KYC_VERIFICATION_STATUS_EVENT && (!isBondKycEventName(name) || name === "kyc.submitted")) throw ignored("unknown-event");
+  const mapped = name === KYC_VERIFICATION_STATUS_EVENT ? eventForVerificationStatus(record) : null;
+  if (name === KYC_VERIFICATION_STATUS_EVENT && !mapped) throw ignored("unmapped-status");
   const parsed = eventBody.safeParse(record);
   if (!parsed.success) throw new ValidationFailed(fieldErrors(parsed.error), "Malformed KYC webhook.");
-  const { event, customer_id, occurred_at, documents } = parsed.data;
+  const { customer_id, occurred_at, documents } = parsed.data;
+  const event = mapped ?? parsed.data.event;
   const occurredAt = parseBondTimestamp(occurred_at);
   if (!occurredAt) throw new ValidationFailed({ occurred_at: ["Not a timestamp."] }, "Malformed KYC webhook.");
-  if (!isBondKycEventName(event) || event === "kyc.submitted") throw new UnsupportedBondEvent(event);
+  if (!isBondKycEventName(event) || event === "kyc.submitted") throw ignored("unknown-event");
   if (event === "kyc.verification.document_required" && !documents?.length) {
     throw new ValidationFailed({ documents: ["Missing data for required field."] }, "Malformed KYC webhook.");
   }
@@ -130,6 +191,7 @@ export function parseBondWebhook(body: unknown): BondKycEvent {
     event,
     customerId: customer_id,
     occurredAt,
+    occurredAtMicros: parseBondTimeMicros(occurred_at),
     documents: documents ?? [],
     failureReasons,
     incorrectInformation: event === "kyc.verification.reenter_information" ? parseIncorrectInformation(record.incorrect_information) : [],
@@ -137,9 +199,13 @@ export function parseBondWebhook(body: unknown): BondKycEvent {
   };
 }
 
-/** Bond sends no event id: a delivery is the same event when customer, event and time match. */
-export function bondEventIdentity(event: Pick<BondKycEvent, "customerId" | "event" | "occurredAt">): string {
-  return `${event.customerId}|${event.event}|${event.occurredAt?.toISOString() ?? ""}`;
+/**
+ * Bond sends no event id: a delivery is the same event when customer, event and time (to the
+ * microsecond) match. An event without a time (Bond's `submitted` webhook, a status read without one)
+ * is the same event only within one round: the `submitted` of a later round is a new event.
+ */
+export function bondEventIdentity(event: Pick<BondKycEvent, "customerId" | "event" | "occurredAtMicros">, round: number): string {
+  return `${event.customerId}|${event.event}|${event.occurredAtMicros === null ? `round:${round}` : formatMicros(event.occurredAtMicros)}`;
 }
 
 /**

@@ -112,14 +112,6 @@ export class RateLimited extends DomainError {
   }
 }
 
-/** The exact signed webhook request was already received: a captured request replayed. */
-export class WebhookReplayed extends DomainError {
-  readonly code = "REPLAYED_WEBHOOK";
-  constructor() {
-    super("This exact signed request was already received.");
-  }
-}
-
 /** A document upload Bond has not asked for (the customer is not DOCUMENT_REQUIRED, or not for this document). */
 export class KycDocumentNotRequired extends DomainError {
   readonly code = "DOCUMENT_NOT_REQUIRED";

@@ -27,12 +27,3 @@ export const ACCEPTED_ATTEMPT_STATUSES: readonly KycAttemptStatus[] = Object.val
 export function attemptStatusFor(status: KycStatus): KycAttemptStatus {
   return status === KycStatus.NOT_STARTED ? KycAttemptStatus.PENDING : KycAttemptStatus[status];
 }
-
-/**
- * Bond refused a (re)send because the customer already passed at `passedAt`. No other attempt can be in
- * progress while one is (a new one is refused then), so a pass dated after this attempt began is this
- * attempt's own outcome: an earlier send of it got through. An older pass belongs to an earlier attempt.
- */
-export function passBelongsToAttempt(passedAt: Date, attemptCreatedAt: Date): boolean {
-  return passedAt.getTime() >= attemptCreatedAt.getTime();
-}

@@ -8,6 +8,9 @@ export interface KycStatusReport {
   kycStatus: string;
   passedAt: Date | null;
   updatedAt: Date | null;
+  /** The same times in microseconds, as Bond wrote them (null when absent). */
+  passedAtMicros: number | null;
+  updatedAtMicros: number | null;
   documents: string[];
 }
 
@@ -24,17 +27,21 @@ const EVENT_FOR_STATUS: Record<string, BondKycEventName> = {
 
 /**
  * Turns a status read into the event a webhook would have carried, so it goes through the same path
- * (stored once, state machine, published). Dated when Bond says the status changed (the pass time for
- * a pass), else `observedAt`; with Bond's own time the late webhook, if it ever comes, is a duplicate.
+ * (stored once, state machine, published). Dated only with Bond's own clock: when Bond says the status
+ * changed (the pass time for a pass), so the late webhook, if it ever comes, is a duplicate. Without a
+ * time from Bond it carries none (never our clock, which must not be compared with Bond's): it then
+ * stands for Bond's current status of the latest round.
  */
-export function eventFromStatusReport(report: KycStatusReport, observedAt: Date): BondKycEvent | null {
+export function eventFromStatusReport(report: KycStatusReport): BondKycEvent | null {
   const event = EVENT_FOR_STATUS[report.kycStatus.toLowerCase()];
   if (!event) return null;
-  const occurredAt = (event === "kyc.verification.success" ? report.passedAt : null) ?? report.updatedAt ?? observedAt;
+  const passTime = event === "kyc.verification.success" && report.passedAt ? { at: report.passedAt, micros: report.passedAtMicros } : null;
+  const time = passTime ?? (report.updatedAt ? { at: report.updatedAt, micros: report.updatedAtMicros } : null);
   return {
     event,
     customerId: report.customerId,
-    occurredAt,
+    occurredAt: time?.at ?? null,
+    occurredAtMicros: time ? (time.micros ?? time.at.getTime() * 1000) : null,
     documents: event === "kyc.verification.document_required" ? report.documents : [],
     // A status read carries no failure reasons or fields to fix (Bond's webhook would).
     failureReasons: null,

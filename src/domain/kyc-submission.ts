@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { passBelongsToAttempt } from "./kyc-attempt.js";
 import { IdempotencyKeyInFlight, IdempotencyKeyReused, KycAlreadyPassed, KycInProgress } from "./errors.js";
 import { isKycInProgress, KycStatus, type KycState } from "./kyc-status.js";
 import { parseOrThrow, rules } from "./validation.js";
@@ -66,12 +65,12 @@ export function assertCanStartKyc(state: KycState, hasUnsentAttemptInFlight: boo
 
 /**
  * Sending a NOT_SENT attempt again (same client key). Its earlier send may have reached Bond after all
- * (the answer was lost): then the round in progress, or a pass since it began, is its own, and Bond's
- * Idempotency-Key check decides. Only when another attempt started since does the usual rule apply.
+ * (the answer was lost): then the round in progress, or a pass in the attempt's own round, is its own,
+ * and Bond's Idempotency-Key check decides. Only when another attempt started since does the usual rule apply.
  */
-export function assertCanResendAttempt(state: KycState, attemptCreatedAt: Date, anotherAttemptSince: boolean, hasUnsentAttemptInFlight: boolean): void {
+export function assertCanResendAttempt(state: KycState, attemptRound: number, anotherAttemptSince: boolean, hasUnsentAttemptInFlight: boolean): void {
   if (anotherAttemptSince || hasUnsentAttemptInFlight) return assertCanStartKyc(state, hasUnsentAttemptInFlight);
-  if (state.status === KycStatus.PASSED && (!state.passedAt || !passBelongsToAttempt(state.passedAt, attemptCreatedAt))) {
+  if (state.status === KycStatus.PASSED && state.statusRound !== attemptRound) {
     throw new KycAlreadyPassed(state.passedAt ?? state.statusAt ?? new Date(0));
   }
 }

@@ -3,10 +3,10 @@ import express, { type Request, type Response, type Router } from "express";
 import type { Logger } from "pino";
 import { verifyBondSignature } from "../bond/webhook-signature.js";
 import { parseBondWebhook, UnsupportedBondEvent } from "../domain/bond-webhook.js";
-import { CustomerNotFound, ValidationFailed, WebhookReplayed } from "../domain/errors.js";
+import { CustomerNotFound, ValidationFailed } from "../domain/errors.js";
 import { isDatabaseUnavailable } from "../db/database-errors.js";
 import type { KycService } from "../kyc/kyc-service.js";
-import { WEBHOOK_EVENT_LOCAL } from "../observability/metrics.js";
+import { WEBHOOK_EVENT_LOCAL, type Metrics } from "../observability/metrics.js";
 import { ipAllowed, type RateLimits } from "./rate-limits.js";
 
 export const BOND_WEBHOOK_PATH = "/webhooks/bond";
@@ -24,6 +24,7 @@ export interface BondWebhookRouteOptions {
   /** Charged for each refused request, so a source that keeps failing the checks is slowed down. */
   rateLimits: RateLimits;
   clock: () => Date;
+  metrics: Metrics;
 }
 
 function reply(response: Response, status: number, code: string, message: string, extra: Record<string, unknown> = {}) {
@@ -31,9 +32,11 @@ function reply(response: Response, status: number, code: string, message: string
 }
 
 /**
- * POST /webhooks/bond: checks the source address, verifies Bond's signature over the raw body, refuses a
- * replayed signature, parses the event, hands it to the KYC service, and answers 200 only once the event
- * is stored (any other answer makes Bond retry). Nothing is stored for a refused request.
+ * POST /webhooks/bond: checks the source address, verifies Bond's signature over the raw body, parses the
+ * event, hands it to the KYC service, and answers 200 only once the event is stored (any other answer
+ * makes Bond retry, for about three days). A signature seen before (our 2xx got lost, or a captured
+ * request replayed) is answered 200 `duplicate` and does nothing again. A well-signed event we do not
+ * act on is answered 200 `ignored`, stored as such, counted and logged. Nothing is stored for a refused request.
  */
 export function bondWebhookRouter(options: BondWebhookRouteOptions): Router {
   const router = express.Router();
@@ -69,6 +72,7 @@ export function bondWebhookRouter(options: BondWebhookRouteOptions): Router {
       return refuse(request, response, 401, "INVALID_SIGNATURE", `Bond-Signature check failed (${signature.reason}).`);
     }
     const signatureHash = createHash("sha256").update(header!).digest("hex");
+    const delivery = { signatureHash, receivedAt: options.clock() };
     let body: unknown;
     try {
       body = JSON.parse(rawBody.toString("utf8"));
@@ -78,20 +82,31 @@ export function bondWebhookRouter(options: BondWebhookRouteOptions): Router {
     try {
       const event = parseBondWebhook(body);
       response.locals[WEBHOOK_EVENT_LOCAL] = event.event; // the metrics' label
-      const outcome = await options.kyc.ingestBondEvent(event, { signatureHash, receivedAt: options.clock() });
+      const outcome = await options.kyc.ingestBondEvent(event, delivery);
       options.logger.info({ customerId: event.customerId, event: event.event, result: outcome.result, kycStatus: outcome.kycStatus }, "webhook stored");
       return response.status(200).json({ received: true, ...outcome });
     } catch (error) {
-      if (error instanceof WebhookReplayed) {
-        options.logger.warn("webhook refused: replayed signature");
-        return refuse(request, response, 400, error.code, error.message);
-      }
       if (error instanceof ValidationFailed) return reply(response, 400, "MALFORMED_WEBHOOK", error.message, { fields: error.fields });
-      if (error instanceof UnsupportedBondEvent) return reply(response, 422, error.code, error.message);
+      if (error instanceof UnsupportedBondEvent) return ignore(response, error, rawBody, delivery);
       if (error instanceof CustomerNotFound) return reply(response, 404, "UNKNOWN_CUSTOMER", error.message);
       return failedToStore(response, error);
     }
   });
+  /** A well-signed event we do not act on: 2xx (or Bond retries for days), stored once, counted, logged. */
+  async function ignore(response: Response, unsupported: UnsupportedBondEvent, rawBody: Buffer, delivery: { signatureHash: string; receivedAt: Date }) {
+    response.locals[WEBHOOK_EVENT_LOCAL] = "(not handled)"; // a fixed label: event names are Bond's to choose
+    try {
+      const bodyHash = createHash("sha256").update(rawBody).digest("hex");
+      const { result } = await options.kyc.recordIgnoredWebhook(unsupported, bodyHash, delivery);
+      if (result === "ignored") {
+        options.metrics.ignoredWebhooks.inc({ reason: unsupported.reason });
+        options.logger.warn({ event: unsupported.event, reason: unsupported.reason, customerId: unsupported.customerId }, "webhook ignored: an event this API does not act on");
+      }
+      return response.status(200).json({ received: true, result, event: unsupported.event });
+    } catch (error) {
+      return failedToStore(response, error);
+    }
+  }
   // A 5xx makes Bond deliver again later: never acknowledge an event that was not stored.
   function failedToStore(response: Response, error: unknown) {
     if (isDatabaseUnavailable(error)) {

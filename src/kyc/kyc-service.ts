@@ -6,7 +6,7 @@ import type { WebhookReceiptRepository } from "../db/webhook-receipts.js";
 import { kycStateOf, type LockedCustomer } from "../db/kyc-repository.js";
 import type { Transaction } from "../db/database.js";
 import type { CustomerRow, KycAttemptRow } from "../db/schema.js";
-import { bondEventIdentity, type BondKycEvent } from "../domain/bond-webhook.js";
+import { bondEventIdentity, type BondKycEvent, type UnsupportedBondEvent } from "../domain/bond-webhook.js";
 import { eventFromStatusReport } from "../domain/kyc-status-report.js";
 import { assertCanUpdateCustomer, validateCustomerChanges, validateNewCustomer } from "../domain/customer.js";
 import {
@@ -16,11 +16,10 @@ import {
   UpstreamRejected,
   UpstreamUnavailable,
   ValidationFailed,
-  WebhookReplayed,
   type FieldErrors,
 } from "../domain/errors.js";
-import { attemptStatusFor, KycAttemptStatus, passBelongsToAttempt } from "../domain/kyc-attempt.js";
-import { applyKycSignal, KycStatus, type KycStatusSignal } from "../domain/kyc-status.js";
+import { attemptStatusFor, KycAttemptStatus } from "../domain/kyc-attempt.js";
+import { applyKycSignal, isNewerBondEvent, KycStatus, type KycStatusSignal } from "../domain/kyc-status.js";
 import {
   assertCanResendAttempt,
   assertCanStartKyc,
@@ -93,6 +92,12 @@ export interface KycServiceDeps {
 }
 
 export type WebhookOutcome = { result: "changed" | "duplicate" | "stale" | "already-passed" | "unchanged"; kycStatus: KycStatus };
+
+/** One webhook delivery: its signature (replay detection) and when it came. */
+export interface WebhookDelivery {
+  signatureHash: string;
+  receivedAt: Date;
+}
 
 /** Bond names fields in snake_case; our clients know the GraphQL (camelCase) names. */
 function camelCaseFields(fields: Record<string, string[]>): FieldErrors {
@@ -176,7 +181,7 @@ export class KycService {
           const earlier = (await repository.findAttempt(decision.attemptId, tx))!;
           assertCanResendAttempt(
             kycStateOf(customer),
-            earlier.createdAt,
+            earlier.round,
             await repository.hasOtherAttemptSince(tx, customer.id, earlier),
             await repository.hasPendingAttempt(tx, customer.id),
           );
@@ -186,12 +191,15 @@ export class KycService {
             startedAt,
             tx,
           );
-          return { send: true as const, attempt };
+          return { send: true as const, resend: true, attempt };
         }
       }
       assertCanStartKyc(kycStateOf(customer), await repository.hasPendingAttempt(tx, customer.id));
+      // The attempt opens the customer's next round: Bond's events from now on belong to it.
+      const round = await repository.openRound(tx, customer.id);
       const attempt = await repository.insertAttempt(tx, {
         id: randomUUID(),
+        round,
         customerId: customer.id,
         programId: submission.programId,
         status: KycAttemptStatus.PENDING,
@@ -212,11 +220,11 @@ export class KycService {
           createdAt: startedAt,
         });
       }
-      return { send: true as const, attempt };
+      return { send: true as const, resend: false, attempt };
     });
 
     if (!plan.send) return plan.attempt;
-    return this.sendAttempt(plan.attempt, submission, startedAt);
+    return this.sendAttempt(plan.attempt, submission, startedAt, plan.resend ? "may-have-reached-bond" : "first-send");
   }
 
   /**
@@ -228,7 +236,7 @@ export class KycService {
   async resendAbandonedAttempt(attempt: KycAttemptRow): Promise<KycAttemptRow> {
     if (!attempt.sealedSubmission) throw new Error(`Attempt ${attempt.id} is PENDING without its sealed submission.`);
     const submission = this.deps.vault.open<KycSubmission>(attempt.sealedSubmission);
-    return this.sendAttempt(attempt, submission, attempt.createdAt, "keep-pending");
+    return this.sendAttempt(attempt, submission, attempt.createdAt, "may-have-reached-bond", "keep-pending");
   }
 
   /**
@@ -238,16 +246,27 @@ export class KycService {
    */
   async reconcileKycStatus(customerId: string): Promise<WebhookOutcome | null> {
     const report = await this.callBond(() => this.deps.bond.getKycStatus(customerId));
-    const event = eventFromStatusReport(report, this.deps.clock());
+    const event = eventFromStatusReport(report);
     return event ? this.ingestBondEvent(event) : null;
   }
 
-  private async sendAttempt(attempt: KycAttemptRow, submission: KycSubmission, startedAt: Date, whenUnavailable: "not-sent" | "keep-pending" = "not-sent"): Promise<KycAttemptRow> {
+  /**
+   * `sending` says whether an earlier send of this attempt may have reached Bond (a resend): then a pass
+   * Bond reports may be this attempt's own outcome. A first send cannot have passed already.
+   */
+  private async sendAttempt(
+    attempt: KycAttemptRow,
+    submission: KycSubmission,
+    startedAt: Date,
+    sending: "first-send" | "may-have-reached-bond",
+    whenUnavailable: "not-sent" | "keep-pending" = "not-sent",
+  ): Promise<KycAttemptRow> {
     const { repository, bond, clock, logger } = this.deps;
     const finish = (changes: Parameters<KycRepository["updateAttempt"]>[1]) =>
       repository.updateAttempt(attempt.id, { sealedSubmission: null, ...changes }, clock());
-    // When Bond got this attempt in an earlier send, its round began with the attempt, not with this send.
+    // Shown as when the round began (never compared with Bond's times): when the attempt began if Bond got an earlier send.
     let roundStartedAt = startedAt;
+    const passedSignal = (passedAt: Date): KycStatusSignal => ({ source: "bond", event: "kyc.verification.success", occurredAt: passedAt, occurredAtMicros: passedAt.getTime() * 1000 });
     try {
       // The attempt id is the Idempotency-Key Bond sees: a resend of this attempt can never start a second KYC.
       await bond.submitKyc(submission.customerId, submission, attempt.id);
@@ -257,16 +276,16 @@ export class KycService {
         // Bond already has this very attempt (an earlier send got through): it counts as submitted.
         logger.info({ attemptId: attempt.id }, "Bond already had this attempt; treating it as submitted");
         roundStartedAt = attempt.createdAt;
-      } else if (error instanceof BondKycAlreadyPassedError && passBelongsToAttempt(error.passedAt, attempt.createdAt)) {
+      } else if (error instanceof BondKycAlreadyPassedError && sending === "may-have-reached-bond") {
         // An earlier send of this very attempt got through and has already passed (Bond checks for a pass
         // before the idempotency key): it was accepted, and the pass is its outcome.
         logger.info({ attemptId: attempt.id }, "Bond reports a pass since this attempt began; treating it as submitted and passed");
         roundStartedAt = attempt.createdAt;
-        await this.applySignal(submission.customerId, { event: "kyc.verification.success", occurredAt: error.passedAt, source: "submission" });
+        await this.applySignal(submission.customerId, passedSignal(error.passedAt));
       } else if (error instanceof BondKycAlreadyPassedError) {
         await finish({ status: KycAttemptStatus.REJECTED, rejectionCode: error.code });
         // Bond is the authority: record the pass it reports, so later calls are refused without asking it.
-        await this.applySignal(submission.customerId, { event: "kyc.verification.success", occurredAt: error.passedAt, source: "submission" });
+        await this.applySignal(submission.customerId, passedSignal(error.passedAt));
         throw new KycAlreadyPassed(error.passedAt);
       } else if (error instanceof BondUnavailableError) {
         if (whenUnavailable === "not-sent") await finish({ status: KycAttemptStatus.NOT_SENT });
@@ -282,9 +301,9 @@ export class KycService {
     const sentAt = clock();
     const { change, attempt: sent } = await repository.transaction(async (tx) => {
       const updated = await repository.updateAttempt(attempt.id, { status: KycAttemptStatus.SUBMITTED, sealedSubmission: null, sentAt }, sentAt, tx);
-      // Our own accepted submission starts a new round, dated when we began sending it: any Bond outcome
-      // for it happens after that moment, so a fast webhook that beat us here is never overwritten.
-      const result = await this.applySignalInTransaction(tx, submission.customerId, { event: "kyc.submitted", occurredAt: roundStartedAt, source: "submission" });
+      // Our accepted submission puts its round in SUBMITTED, unless Bond already reported on that round
+      // (a fast webhook that beat us here, or a resend after a crash): Bond's word is never overwritten.
+      const result = await this.applySignalInTransaction(tx, submission.customerId, { source: "submission", event: "kyc.submitted", round: attempt.round, occurredAt: roundStartedAt });
       if (result.attemptStatus) return { change: result.change, attempt: await repository.findAttempt(attempt.id, tx) };
       // The outcome got here first (a fast webhook, or a resend after a crash): this attempt is the one it was for.
       const customer = await repository.findCustomer(submission.customerId, tx);
@@ -332,35 +351,62 @@ export class KycService {
   }
 
   /** Applies a Bond webhook: stores it once, moves the status if the state machine allows, announces the change with its commit. */
-  async ingestBondEvent(event: BondKycEvent, delivery?: { signatureHash: string; receivedAt: Date }): Promise<WebhookOutcome> {
+  async ingestBondEvent(event: BondKycEvent, delivery?: WebhookDelivery): Promise<WebhookOutcome> {
     const { repository } = this.deps;
     const outcome = await repository.transaction(async (tx) => {
-      // The delivery's receipt commits (or rolls back) with its event: one commit per webhook.
-      if (delivery && !(await this.deps.receipts.recordOnce(tx, delivery.signatureHash, delivery.receivedAt))) throw new WebhookReplayed();
       const customer = await repository.lockCustomer(tx, event.customerId);
       if (!customer) throw new CustomerNotFound(event.customerId);
-      const signal: KycStatusSignal = { event: event.event, occurredAt: event.occurredAt, source: "webhook" };
-      const transition = applyKycSignal(kycStateOf(customer), signal);
+      // The delivery's receipt commits (or rolls back) with its event: one commit per webhook. It is kept
+      // per round: Bond's `submitted` body is the same bytes in every round, and two rounds' copies signed
+      // in the same second carry the same signature, yet the later one is a new event.
+      const firstDelivery = !delivery || (await this.deps.receipts.recordOnce(tx, `${delivery.signatureHash}:round:${customer.kycRound}`, delivery.receivedAt));
+      // The same signed request again (our 2xx got lost, or a captured request replayed): its event was
+      // stored with the first one, so this is acknowledged and does nothing a second time.
+      if (!firstDelivery) return { result: "duplicate" as const, kycStatus: customer.kycStatus, change: null };
+      const signal: KycStatusSignal = { source: "bond", event: event.event, occurredAt: event.occurredAt, occurredAtMicros: event.occurredAtMicros };
+      const state = kycStateOf(customer);
+      const transition = applyKycSignal(state, signal);
       const stored = await repository.insertEventOnce(tx, {
-        identity: bondEventIdentity(event),
+        identity: bondEventIdentity(event, customer.kycRound),
         customerId: customer.id,
         event: event.event,
         occurredAt: event.occurredAt,
+        occurredAtMicros: event.occurredAtMicros,
+        round: customer.kycRound,
         payload: event.payload,
         outcome: transition.kind === "changed" ? "changed" : transition.reason,
         statusAfter: transition.state.status,
       });
       if (!stored) return { result: "duplicate" as const, kycStatus: customer.kycStatus, change: null };
-      if (transition.kind === "ignored" && transition.reason === "unchanged" && event.occurredAt && transition.state.status !== KycStatus.PASSED) {
-        // The same status again, newer (Bond asks for documents again, or fails a later attempt too):
-        // its details are the current ones.
-        await repository.saveKycDetails(tx, customer.id, kycDetailsFor(transition.state.status, event), event.occurredAt);
+      if (transition.kind === "ignored" && transition.reason === "unchanged" && transition.state.status !== KycStatus.PASSED && (isNewerBondEvent(state, signal) || transition.state.statusRound !== state.statusRound)) {
+        // The same status again, newer (Bond asks for documents again, or fails a later round too):
+        // its details are the current ones, and it is now the latest Bond event applied.
+        await repository.saveKycDetails(tx, customer.id, kycDetailsFor(transition.state.status, event), transition.state);
       }
       const { change } = await this.saveTransition(tx, customer, transition, signal, event);
       return { result: transition.kind === "changed" ? ("changed" as const) : transition.reason, kycStatus: transition.state.status, change };
     });
     if (outcome.change) this.deps.bus.publishAfterCommit(outcome.change);
     return { result: outcome.result, kycStatus: outcome.kycStatus };
+  }
+
+  /**
+   * Keeps a well-signed webhook this API does not act on (stored once by its bytes, with its delivery's
+   * receipt) and changes nothing else. "duplicate" when these bytes or this signature came before.
+   */
+  async recordIgnoredWebhook(ignored: UnsupportedBondEvent, bodyHash: string, delivery: WebhookDelivery): Promise<{ result: "ignored" | "duplicate" }> {
+    return this.deps.repository.transaction(async (tx) => {
+      if (!(await this.deps.receipts.recordOnce(tx, delivery.signatureHash, delivery.receivedAt))) return { result: "duplicate" as const };
+      const stored = await this.deps.receipts.recordIgnoredOnce(tx, {
+        bodyHash,
+        event: ignored.event,
+        reason: ignored.reason,
+        customerId: ignored.customerId,
+        payload: ignored.payload,
+        receivedAt: delivery.receivedAt,
+      });
+      return { result: stored ? ("ignored" as const) : ("duplicate" as const) };
+    });
   }
 
   private async applySignal(customerId: string, signal: KycStatusSignal): Promise<void> {

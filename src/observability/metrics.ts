@@ -16,6 +16,7 @@ export interface Metrics {
   graphqlOperations: Counter<"operation" | "type" | "transport" | "outcome">;
   graphqlDuration: Histogram<"operation" | "type">;
   webhookEvents: Counter<"event" | "outcome">;
+  ignoredWebhooks: Counter<"reason">;
   openSubscriptions: Gauge;
   bondDuration: Histogram<"operation" | "outcome">;
   bondErrors: Counter<"operation" | "kind">;
@@ -44,6 +45,12 @@ export function createMetrics(): Metrics {
       name: "kyc_bond_webhook_events_total",
       help: "Bond webhook requests by event type and outcome (changed, duplicate, stale, … or the refusal code)",
       labelNames: ["event", "outcome"],
+      registers,
+    }),
+    ignoredWebhooks: new Counter({
+      name: "kyc_bond_webhooks_ignored_total",
+      help: "Well-signed Bond webhooks answered 2xx but not acted on, by reason (unknown-event, unmapped-status); redeliveries not counted",
+      labelNames: ["reason"],
       registers,
     }),
     openSubscriptions: new Gauge({ name: "kyc_graphql_open_subscriptions", help: "GraphQL subscriptions currently open over WebSocket", registers }),

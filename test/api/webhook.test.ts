@@ -96,13 +96,6 @@ describe("POST /webhooks/bond", () => {
       expect(response).toMatchObject({ status: 404, body: { code: "UNKNOWN_CUSTOMER" } });
     });
 
-    it("an event this API does not handle", async () => {
-      const customerId = await createCustomer(app);
-      const response = await app.postWebhook({ event: "card.created", customer_id: customerId, occurred_at: at(1) });
-      expect(response).toMatchObject({ status: 422, body: { code: "UNSUPPORTED_EVENT" } });
-      expect(await eventsOf(customerId)).toHaveLength(0);
-    });
-
     it("a body over the size cap", async () => {
       const response = await app.postWebhook(null, { raw: JSON.stringify({ padding: "x".repeat(70_000) }) });
       expect(response).toMatchObject({ status: 413, body: { code: "PAYLOAD_TOO_LARGE" } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bondEventIdentity, parseBondTimestamp, parseBondWebhook, publicEventDetails, UnsupportedBondEvent } from "../../src/domain/bond-webhook.js";
+import { bondEventIdentity, formatMicros, parseBondTimeMicros, parseBondTimestamp, parseBondWebhook, publicEventDetails, UnsupportedBondEvent } from "../../src/domain/bond-webhook.js";
 import { ValidationFailed } from "../../src/domain/errors.js";
 
 const customerId = "a5bcf5a8-c4e0-4025-8183-5346176ee3db";
@@ -44,8 +44,31 @@ describe("bondEventIdentity", () => {
     const a = parseBondWebhook({ event: "kyc.verification.success", customer_id: customerId, occurred_at: "2021-02-02-00:50:58.484840+00:00" });
     const b = parseBondWebhook({ event: "kyc.verification.success", customer_id: customerId, occurred_at: "2021-02-02T00:50:58.484840Z" });
     const c = parseBondWebhook({ event: "kyc.verification.success", customer_id: customerId, occurred_at: "2021-02-02T00:50:59Z" });
-    expect(bondEventIdentity(a)).toBe(bondEventIdentity(b));
-    expect(bondEventIdentity(a)).not.toBe(bondEventIdentity(c));
+    expect(bondEventIdentity(a, 1)).toBe(bondEventIdentity(b, 1));
+    expect(bondEventIdentity(a, 1)).not.toBe(bondEventIdentity(c, 1));
+  });
+  it("tells apart two events in the same millisecond (Bond's six fractional digits)", () => {
+    const a = parseBondWebhook({ event: "kyc.verification.under_review", customer_id: customerId, occurred_at: "2021-02-02-00:50:58.484840+00:00" });
+    const b = parseBondWebhook({ event: "kyc.verification.under_review", customer_id: customerId, occurred_at: "2021-02-02-00:50:58.484841+00:00" });
+    expect(a.occurredAt).toEqual(b.occurredAt); // a Date cannot tell them apart
+    expect(b.occurredAtMicros! - a.occurredAtMicros!).toBe(1);
+    expect(bondEventIdentity(a, 1)).not.toBe(bondEventIdentity(b, 1));
+  });
+  it("makes Bond's timeless submitted webhook a new event in each round", () => {
+    const submitted = parseBondWebhook({ customer_id: customerId, kyc_status: "submitted" });
+    expect(bondEventIdentity(submitted, 1)).toBe(bondEventIdentity(submitted, 1));
+    expect(bondEventIdentity(submitted, 2)).not.toBe(bondEventIdentity(submitted, 1));
+  });
+});
+
+describe("parseBondTimeMicros", () => {
+  it("keeps every digit Bond writes, in any offset", () => {
+    expect(parseBondTimeMicros("2021-02-02-00:50:58.484840+00:00")).toBe(Date.UTC(2021, 1, 2, 0, 50, 58) * 1000 + 484840);
+    expect(parseBondTimeMicros("2021-02-02T02:50:58.484841+02:00")).toBe(Date.UTC(2021, 1, 2, 0, 50, 58) * 1000 + 484841);
+    expect(parseBondTimeMicros("2021-02-02T00:50:58Z")).toBe(Date.UTC(2021, 1, 2, 0, 50, 58) * 1000);
+    expect(parseBondTimeMicros("2021-02-02T00:50:58.1234567Z")).toBe(Date.UTC(2021, 1, 2, 0, 50, 58) * 1000 + 123456);
+    expect(parseBondTimeMicros("tomorrow")).toBeNull();
+    expect(formatMicros(Date.UTC(2021, 1, 2, 0, 50, 58) * 1000 + 484840)).toBe("2021-02-02T00:50:58.484840Z");
   });
 });
 

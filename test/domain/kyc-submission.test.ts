@@ -82,9 +82,9 @@ describe("validateKycSubmission", () => {
 describe("assertCanStartKyc", () => {
   it("refuses any attempt after a pass, with the pass time", () => {
     const passedAt = new Date("2026-01-01T00:00:07Z");
-    expect(() => assertCanStartKyc({ status: KycStatus.PASSED, statusAt: passedAt, passedAt }, false)).toThrow(KycAlreadyPassed);
+    expect(() => assertCanStartKyc({ status: KycStatus.PASSED, statusAt: passedAt, passedAt, round: 1, statusRound: 1, bondTimeMicros: null }, false)).toThrow(KycAlreadyPassed);
     try {
-      assertCanStartKyc({ status: KycStatus.PASSED, statusAt: passedAt, passedAt }, false);
+      assertCanStartKyc({ status: KycStatus.PASSED, statusAt: passedAt, passedAt, round: 1, statusRound: 1, bondTimeMicros: null }, false);
     } catch (error) {
       expect((error as KycAlreadyPassed).passedAt).toEqual(passedAt);
     }
@@ -92,14 +92,14 @@ describe("assertCanStartKyc", () => {
 
   it("refuses a second attempt while Bond is working on one", () => {
     for (const status of [KycStatus.SUBMITTED, KycStatus.UNDER_REVIEW, KycStatus.DOCUMENT_REQUIRED]) {
-      expect(() => assertCanStartKyc({ status, statusAt: null, passedAt: null }, false), status).toThrow(KycInProgress);
+      expect(() => assertCanStartKyc({ status, statusAt: null, passedAt: null, round: 0, statusRound: 0, bondTimeMicros: null }, false), status).toThrow(KycInProgress);
     }
-    expect(() => assertCanStartKyc({ status: KycStatus.NOT_STARTED, statusAt: null, passedAt: null }, true)).toThrow(KycInProgress);
+    expect(() => assertCanStartKyc({ status: KycStatus.NOT_STARTED, statusAt: null, passedAt: null, round: 0, statusRound: 0, bondTimeMicros: null }, true)).toThrow(KycInProgress);
   });
 
   it("allows a new attempt after a failure, timeout, error or a request to re-enter information", () => {
     for (const status of [KycStatus.NOT_STARTED, KycStatus.FAILED, KycStatus.TIMEOUT, KycStatus.ERROR, KycStatus.REENTER_INFORMATION]) {
-      expect(() => assertCanStartKyc({ status, statusAt: null, passedAt: null }, false), status).not.toThrow();
+      expect(() => assertCanStartKyc({ status, statusAt: null, passedAt: null, round: 0, statusRound: 0, bondTimeMicros: null }, false), status).not.toThrow();
     }
   });
 });

@@ -91,7 +91,7 @@ describe.skipIf(!process.env.DATABASE_URL)("the Postgres status bus (pg_notify i
     await admin`select pg_terminate_backend(${pid})`;
     await until(() => !bus.listening);
     // Committed while nobody listens, and never announced: only the re-sync can bring it.
-    await database.db.transaction((tx) => repository.saveKycState(tx, customerId, { status: KycStatus.UNDER_REVIEW, statusAt: new Date("2026-01-01T00:00:05Z"), passedAt: null, event: "kyc.verification.under_review", documentsRequired: [], failureReasons: null, incorrectInformation: [] }));
+    await database.db.transaction((tx) => repository.saveKycState(tx, customerId, { status: KycStatus.UNDER_REVIEW, statusAt: new Date("2026-01-01T00:00:05Z"), passedAt: null, round: 1, statusRound: 1, bondTimeMicros: null, event: "kyc.verification.under_review", documentsRequired: [], failureReasons: null, incorrectInformation: [] }));
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(bus.listening).toBe(false);
     expect(received).toEqual([]);
