@@ -25,7 +25,7 @@ import { DomainError, Unauthenticated } from "./domain/errors.js";
 import type { Viewer } from "./domain/access.js";
 import type { GraphQLContext } from "./graphql/context.js";
 import { formatError, toGraphQLError } from "./graphql/errors.js";
-import { complexityPlugin, limitRules } from "./graphql/limits.js";
+import { complexityPlugin, limitRules, parseOptions } from "./graphql/limits.js";
 import { buildKycSchema } from "./graphql/schema.js";
 import { startGraphQLWebSocketServer } from "./graphql/websocket.js";
 import { BOND_WEBHOOK_PATH, bondWebhookRouter } from "./http/bond-webhook.route.js";
@@ -74,7 +74,12 @@ export interface App {
 }
 
 /** Personal fields that must never reach a log line, wherever they appear. */
-const REDACTED_PATHS = ["ssn", "*.ssn", "*.*.ssn", "input.ssn", "variables.input.ssn", "body", "req.body", "*.body", "authorization", "*.authorization", "req.headers.authorization", "req.headers.identity", "token", "*.token"];
+const REDACTED_PATHS = [
+  "ssn", "*.ssn", "*.*.ssn", "input.ssn", "variables.input.ssn",
+  // A second line of defence behind the error formatter: GraphQL variables and inputs are never logged.
+  "variables", "*.variables", "input", "*.input", "payload.variables", "*.payload.variables",
+  "body", "req.body", "*.body", "authorization", "*.authorization", "req.headers.authorization", "req.headers.identity", "token", "*.token",
+];
 
 /**
  * Builds and starts the whole service: database (migrated), Bond client (and the embedded sandbox
@@ -181,6 +186,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     context: (viewer: Viewer): GraphQLContext => ({ kyc, viewer, rateLimits, logger: websocketLogger }),
     formatErrors,
     validationRules: limitRules(queryLimits),
+    maxTokens: config.graphql.maxTokens,
     maxComplexity: config.graphql.maxComplexity,
     connectionInitTimeoutMs: config.limits.wsConnectionInitTimeoutMs,
     maxSubscriptionsPerConnection: config.limits.wsMaxSubscriptionsPerConnection,
@@ -192,8 +198,12 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     formatError: formatGraphQLError,
+    // Apollo's own messages go through pino too (same redaction, same destination).
+    logger: logger.child({ component: "apollo" }),
     introspection: config.graphql.introspection,
     validationRules: limitRules(queryLimits),
+    // The token limit: a huge document is refused while it is parsed, before any rule walks it.
+    parseOptions: parseOptions(queryLimits),
     // Kept explicit: Apollo's defaults, and part of our security posture (see SECURITY.md).
     csrfPrevention: true,
     allowBatchedHttpRequests: false,

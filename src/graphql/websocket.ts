@@ -22,6 +22,8 @@ export interface GraphQLWebSocketOptions {
   context: (viewer: Viewer) => GraphQLContext;
   formatErrors: (errors: readonly GraphQLError[]) => GraphQLError[] | ReturnType<GraphQLError["toJSON"]>[];
   validationRules: ValidationRule[];
+  /** graphql-js parse limit, the same as over HTTP. */
+  maxTokens: number;
   maxComplexity: number;
   connectionInitTimeoutMs: number;
   maxSubscriptionsPerConnection: number;
@@ -53,7 +55,7 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
   const websocketServer = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: 64 * 1024 });
   const connections = new WeakMap<object, ConnectionState>();
   const rules = [...specifiedRules, ...options.validationRules];
-  const documents = createDocumentCache({ schema: options.schema, rules, maxTokens: 5_000 });
+  const documents = createDocumentCache({ schema: options.schema, rules, maxTokens: options.maxTokens });
 
   const currentViewer = (state: ConnectionState | undefined): Viewer => {
     if (!state) return { kind: "anonymous", reason: "the connection was not initialised" };
@@ -98,7 +100,9 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
         try {
           ({ document, errors } = documents.check(payload.query));
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError("The document could not be parsed.", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
+          // Same code as over HTTP; the message goes through the shared formatter (no submitted values).
+          const message = error instanceof GraphQLError ? error.message : "The document could not be parsed.";
+          return [new GraphQLError(message, { nodes: error instanceof GraphQLError ? error.nodes : undefined, extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
         }
         if (errors.length > 0) return errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
         try {
