@@ -25,7 +25,7 @@ import { DomainError, Unauthenticated } from "./domain/errors.js";
 import type { Viewer } from "./domain/access.js";
 import type { GraphQLContext } from "./graphql/context.js";
 import { formatError, toGraphQLError } from "./graphql/errors.js";
-import { complexityPlugin, limitRules, parseOptions } from "./graphql/limits.js";
+import { complexityPlugin, documentSizeRefusal, limitRules, parseOptions } from "./graphql/limits.js";
 import { buildKycSchema } from "./graphql/schema.js";
 import { startGraphQLWebSocketServer } from "./graphql/websocket.js";
 import { BOND_WEBHOOK_PATH, bondWebhookRouter } from "./http/bond-webhook.route.js";
@@ -186,7 +186,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     context: (viewer: Viewer): GraphQLContext => ({ kyc, viewer, rateLimits, logger: websocketLogger }),
     formatErrors,
     validationRules: limitRules(queryLimits),
-    maxTokens: config.graphql.maxTokens,
+    queryLimits,
     maxComplexity: config.graphql.maxComplexity,
     connectionInitTimeoutMs: config.limits.wsConnectionInitTimeoutMs,
     maxSubscriptionsPerConnection: config.limits.wsMaxSubscriptionsPerConnection,
@@ -266,6 +266,13 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   app.use(
     GRAPHQL_PATH,
     graphqlBodyParser({ defaultLimitBytes: 256 * 1024, uploadLimitBytes: Math.max(256 * 1024, maxUploadRequestBytes(config.kycDocuments.maxBytes)), verifyToken }),
+    // Tokens and nesting, counted without recursion before graphql-js parses (the same check as over WebSocket).
+    (request: Request, response: Response, next: NextFunction) => {
+      const query = (request.body as { query?: unknown } | undefined)?.query ?? request.query?.query;
+      const refusal = typeof query === "string" ? documentSizeRefusal(query, queryLimits) : null;
+      if (!refusal) return next();
+      response.status(400).json({ errors: [{ message: refusal.message, extensions: { code: refusal.extensions.code } }] });
+    },
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const viewer = await verifyToken(req.get("authorization"));

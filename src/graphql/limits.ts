@@ -1,7 +1,7 @@
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError, Kind, NoSchemaIntrospectionCustomRule, type DocumentNode, type GraphQLSchema, type ParseOptions, type SelectionSetNode, type ValidationContext, type ValidationRule } from "graphql";
+import { GraphQLError, Kind, Lexer, NoSchemaIntrospectionCustomRule, Source, TokenKind, type DocumentNode, type GraphQLSchema, type ParseOptions, type SelectionSetNode, type ValidationContext, type ValidationRule } from "graphql";
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
 
 export interface QueryLimits {
@@ -124,6 +124,43 @@ export function fragmentShapeRule(limits: QueryLimits): ValidationRule {
 /** A rule that walks the document recursively runs only on documents whose shape was accepted. */
 function afterShapeCheck(rule: ValidationRule, limits: QueryLimits): ValidationRule {
   return (context) => (shapeRefusals(context.getDocument(), limits).length > 0 ? {} : rule(context));
+}
+
+/** Brackets (`{`, `[`, `(`) open at once: real operations stay far below; graphql-js parses values recursively. */
+export const MAX_BRACKET_NESTING = 64;
+
+const OPENING = new Set<string>([TokenKind.BRACE_L, TokenKind.BRACKET_L, TokenKind.PAREN_L]);
+const CLOSING = new Set<string>([TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKind.PAREN_R]);
+const acceptedSources = new Set<string>();
+
+/**
+ * The first check of a document, before graphql-js parses it: its tokens are counted and its bracket
+ * nesting measured with graphql-js's own lexer (no recursion), because the parser itself recurses per
+ * level of nesting and overflows the stack on a few thousand nested lists or objects, well inside the
+ * token limit. Returns the refusal (GRAPHQL_PARSE_FAILED), or null for a document the parser may read
+ * (including one with a syntax error, which the parser reports as usual).
+ */
+export function documentSizeRefusal(source: string, limits: QueryLimits): GraphQLError | null {
+  if (acceptedSources.has(source)) return null;
+  const refuse = (message: string) => new GraphQLError(`Syntax Error: ${message}`, { extensions: { code: "GRAPHQL_PARSE_FAILED", http: { status: 400 } } });
+  const lexer = new Lexer(new Source(source));
+  let tokens = 0;
+  let nesting = 0;
+  try {
+    for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
+      tokens += 1;
+      if (tokens > limits.maxTokens) return refuse(`Document contains more than ${limits.maxTokens} tokens. Parsing aborted.`);
+      if (OPENING.has(token.kind)) {
+        nesting += 1;
+        if (nesting > MAX_BRACKET_NESTING) return refuse(`Document nests brackets more than ${MAX_BRACKET_NESTING} deep. Parsing aborted.`);
+      } else if (CLOSING.has(token.kind)) nesting -= 1;
+    }
+  } catch {
+    return null;
+  }
+  if (acceptedSources.size >= 1_000) acceptedSources.delete(acceptedSources.values().next().value!);
+  acceptedSources.add(source);
+  return null;
 }
 
 /** graphql-js parse options: the token limit refuses oversized documents while they are read. */
