@@ -11,8 +11,9 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["reflect-metadata"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: CI shares a loaded machine; tests wait for conditions (up to 30 s each), never for fixed times.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     // Each file starts its own app (own database); two cores, so two workers.
     maxWorkers: 2,
   },

@@ -26,7 +26,7 @@ import { DomainError, Unauthenticated } from "./domain/errors.js";
 import type { Viewer } from "./domain/access.js";
 import type { GraphQLContext } from "./graphql/context.js";
 import { formatError, toGraphQLError } from "./graphql/errors.js";
-import { complexityPlugin, limitRules } from "./graphql/limits.js";
+import { complexityPlugin, documentSizeRefusal, limitRules, parseOptions } from "./graphql/limits.js";
 import { buildKycSchema } from "./graphql/schema.js";
 import { startGraphQLWebSocketServer } from "./graphql/websocket.js";
 import { BOND_WEBHOOK_PATH, bondWebhookRouter } from "./http/bond-webhook.route.js";
@@ -87,7 +87,12 @@ async function retryUnavailable<T>(work: () => Promise<T>, attempts: number, del
 }
 
 /** Personal fields that must never reach a log line, wherever they appear. */
-const REDACTED_PATHS = ["ssn", "*.ssn", "*.*.ssn", "input.ssn", "variables.input.ssn", "body", "req.body", "*.body", "authorization", "*.authorization", "req.headers.authorization", "req.headers.identity", "token", "*.token"];
+const REDACTED_PATHS = [
+  "ssn", "*.ssn", "*.*.ssn", "input.ssn", "variables.input.ssn",
+  // A second line of defence behind the error formatter: GraphQL variables and inputs are never logged.
+  "variables", "*.variables", "input", "*.input", "payload.variables", "*.payload.variables",
+  "body", "req.body", "*.body", "authorization", "*.authorization", "req.headers.authorization", "req.headers.identity", "token", "*.token",
+];
 
 /**
  * Builds and starts the whole service: database (migrated), Bond client (and the embedded sandbox
@@ -194,6 +199,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     context: (viewer: Viewer): GraphQLContext => ({ kyc, viewer, rateLimits, logger: websocketLogger }),
     formatErrors,
     validationRules: limitRules(queryLimits),
+    queryLimits,
     maxComplexity: config.graphql.maxComplexity,
     connectionInitTimeoutMs: config.limits.wsConnectionInitTimeoutMs,
     maxSubscriptionsPerConnection: config.limits.wsMaxSubscriptionsPerConnection,
@@ -205,8 +211,12 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     formatError: formatGraphQLError,
+    // Apollo's own messages go through pino too (same redaction, same destination).
+    logger: logger.child({ component: "apollo" }),
     introspection: config.graphql.introspection,
     validationRules: limitRules(queryLimits),
+    // The token limit: a huge document is refused while it is parsed, before any rule walks it.
+    parseOptions: parseOptions(queryLimits),
     // Kept explicit: Apollo's defaults, and part of our security posture (see SECURITY.md).
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
@@ -270,6 +280,13 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   app.use(
     GRAPHQL_PATH,
     graphqlBodyParser({ defaultLimitBytes: 256 * 1024, uploadLimitBytes: Math.max(256 * 1024, maxUploadRequestBytes(config.kycDocuments.maxBytes)), verifyToken }),
+    // Tokens and nesting, counted without recursion before graphql-js parses (the same check as over WebSocket).
+    (request: Request, response: Response, next: NextFunction) => {
+      const query = (request.body as { query?: unknown } | undefined)?.query ?? request.query?.query;
+      const refusal = typeof query === "string" ? documentSizeRefusal(query, queryLimits) : null;
+      if (!refusal) return next();
+      response.status(400).json({ errors: [{ message: refusal.message, extensions: { code: refusal.extensions.code } }] });
+    },
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const viewer = await verifyToken(req.get("authorization"));

@@ -83,6 +83,7 @@ const environmentSchema = z
     GRAPHQL_MAX_DEPTH: count(10, 1),
     GRAPHQL_MAX_ALIASES: count(15, 0),
     GRAPHQL_MAX_COMPLEXITY: count(1000, 1),
+    GRAPHQL_MAX_TOKENS: count(5000, 100),
     SUBMIT_KYC_RATE_LIMIT_PER_MINUTE: count(10),
     IP_RATE_LIMIT_PER_MINUTE: count(600),
     TRUST_PROXY: z.preprocess(emptyAsUndefined, z.string().optional()),
@@ -172,7 +173,7 @@ export interface AppConfig {
     /** No auth configured and AUTH_DEV_MODE on: a random secret and a printed service token. */
     devMode: boolean;
   };
-  graphql: { introspection: boolean; graphiql: boolean; maxDepth: number; maxAliases: number; maxComplexity: number };
+  graphql: { introspection: boolean; graphiql: boolean; maxDepth: number; maxAliases: number; maxComplexity: number; maxTokens: number };
   limits: {
     /** submitKyc calls per token per minute (0 = off). */
     submitKycPerMinute: number;
@@ -259,6 +260,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxDepth: env.GRAPHQL_MAX_DEPTH,
       maxAliases: env.GRAPHQL_MAX_ALIASES,
       maxComplexity: env.GRAPHQL_MAX_COMPLEXITY,
+      maxTokens: env.GRAPHQL_MAX_TOKENS,
     },
     limits: {
       submitKycPerMinute: env.SUBMIT_KYC_RATE_LIMIT_PER_MINUTE,

@@ -141,6 +141,7 @@ describe("a bad value stops the start with a message naming the variable", () =>
     GRAPHQL_MAX_DEPTH: "0",
     GRAPHQL_MAX_ALIASES: "-1",
     GRAPHQL_MAX_COMPLEXITY: "many",
+    GRAPHQL_MAX_TOKENS: "10",
     SUBMIT_KYC_RATE_LIMIT_PER_MINUTE: "1.5",
     IP_RATE_LIMIT_PER_MINUTE: "lots",
     WEBHOOK_ALLOWED_IPS: "10.0.0.0/8,example.com",

@@ -16,7 +16,7 @@ export interface BondKycEvent {
   failureReasons: KycFailureReasons | null;
   /** Fields Bond found wrong (`kyc.verification.reenter_information`'s `incorrect_information`). */
   incorrectInformation: string[];
-  /** The body as received, minus anything that could be personal data we must not keep. */
+  /** The body as stored: only Bond's documented fields (`documentedFields()`), each in its documented form. */
   payload: Record<string, unknown>;
 }
 
@@ -124,20 +124,36 @@ const eventBody = z.object({
   documents: z.array(documentName).max(10).optional(),
 });
 
-/** Keys that may carry personal data and are never stored with the raw event. */
-const PERSONAL_KEYS = new Set(["ssn", "dob", "phone", "email", "ip", "first_name", "last_name", "middle_name", "addresses", "image", "front_image", "back_image"]);
+/**
+ * The fields Bond documents for its KYC webhooks (/work/shared/bond-api-notes.md, "Webhook events"), each
+ * with how its stored value is read. The stored payload is this allow-list, so a field Bond might add
+ * (`social_security_number`, a free-text note, anything) is dropped before storage, whatever its name.
+ */
+const DOCUMENTED_FIELDS: Record<string, (value: unknown) => unknown> = {
+  event: (value) => (typeof value === "string" && isBondKycEventName(value) ? value : undefined),
+  customer_id: (value) => (customerId.safeParse(value).success ? value : undefined),
+  occurred_at: (value) => (typeof value === "string" && value.length <= 64 && parseBondTimestamp(value) ? value : undefined),
+  kyc_status: (value) => (value === "submitted" ? value : undefined),
+  documents: (value) => (Array.isArray(value) ? value.filter((item) => documentName.safeParse(item).success).slice(0, 10) : undefined),
+  // `reasons.ip` and `reasons.email` are check results, not addresses: only passed/failed per known check.
+  reasons: (value) => parseFailureReasons(value) ?? undefined,
+  incorrect_information: (value) => (Array.isArray(value) ? parseIncorrectInformation(value) : undefined),
+};
 
-function withoutPersonalData(value: unknown, depth = 0): unknown {
-  if (depth > 8) return "[truncated]";
-  if (Array.isArray(value)) return value.slice(0, 50).map((item) => withoutPersonalData(item, depth + 1));
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([key]) => !PERSONAL_KEYS.has(key.toLowerCase()))
-        .map(([key, item]) => [key, withoutPersonalData(item, depth + 1)]),
-    );
+/** The names of the webhook fields Bond documents: the only ones a stored payload may hold. */
+export function documentedFields(): string[] {
+  return Object.keys(DOCUMENTED_FIELDS);
+}
+
+/** The body as stored: Bond's documented fields, each in its documented form; everything else dropped. */
+function storedPayload(body: Record<string, unknown>): Record<string, unknown> {
+  const payload: Record<string, unknown> = {};
+  for (const [field, read] of Object.entries(DOCUMENTED_FIELDS)) {
+    if (!Object.hasOwn(body, field)) continue;
+    const value = read(body[field]);
+    if (value !== undefined) payload[field] = value;
   }
-  return typeof value === "string" && value.length > 500 ? `${value.slice(0, 500)}…` : value;
+  return payload;
 }
 
 function fieldErrors(error: z.ZodError): FieldErrors {
@@ -164,12 +180,12 @@ export function parseBondWebhook(body: unknown): BondKycEvent {
     if (!parsed.success) throw new ValidationFailed(fieldErrors(parsed.error), "Malformed KYC webhook.");
     const occurredAt = typeof record.occurred_at === "string" ? parseBondTimestamp(record.occurred_at) : null;
     const occurredAtMicros = occurredAt ? parseBondTimeMicros(record.occurred_at as string) : null;
-    return { event: "kyc.submitted", customerId: parsed.data.customer_id, occurredAt, occurredAtMicros, documents: [], failureReasons: null, incorrectInformation: [], payload: withoutPersonalData(record) as Record<string, unknown> };
+    return { event: "kyc.submitted", customerId: parsed.data.customer_id, occurredAt, occurredAtMicros, documents: [], failureReasons: null, incorrectInformation: [], payload: storedPayload(record) };
   }
   // An event we do not act on is recognised before the body is checked: its shape is not ours to judge.
   const name = typeof record.event === "string" ? record.event : null;
   const ignored = (reason: IgnoredEventReason) =>
-    new UnsupportedBondEvent(name!.slice(0, 100), reason, customerId.safeParse(record.customer_id).success ? (record.customer_id as string) : null, withoutPersonalData(record) as Record<string, unknown>);
+    new UnsupportedBondEvent(name!.slice(0, 100), reason, customerId.safeParse(record.customer_id).success ? (record.customer_id as string) : null, storedPayload(record));
   if (name !== null && name !== KYC_VERIFICATION_STATUS_EVENT && (!isBondKycEventName(name) || name === "kyc.submitted")) throw ignored("unknown-event");
   const mapped = name === KYC_VERIFICATION_STATUS_EVENT ? eventForVerificationStatus(record) : null;
   if (name === KYC_VERIFICATION_STATUS_EVENT && !mapped) throw ignored("unmapped-status");
@@ -184,9 +200,7 @@ export function parseBondWebhook(body: unknown): BondKycEvent {
     throw new ValidationFailed({ documents: ["Missing data for required field."] }, "Malformed KYC webhook.");
   }
   const failureReasons = event === "kyc.verification.failure" ? parseFailureReasons(record.reasons) : null;
-  const payload = withoutPersonalData(record) as Record<string, unknown>;
-  // `reasons.ip` and `reasons.email` are check results, not addresses: keep the checked reasons whole.
-  if (failureReasons) payload.reasons = failureReasons;
+  const payload = storedPayload(record);
   return {
     event,
     customerId: customer_id,

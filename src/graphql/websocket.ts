@@ -11,7 +11,7 @@ import { REQUEST_ID_HEADER, requestIdFrom, runInRequest } from "../observability
 import { requestIdOfOperation, websocketOperations } from "../observability/websocket-operations.js";
 import type { GraphQLContext } from "./context.js";
 import { createDocumentCache } from "./document-cache.js";
-import { assertComplexity } from "./limits.js";
+import { assertComplexity, documentSizeRefusal, type QueryLimits } from "./limits.js";
 
 export interface GraphQLWebSocketOptions {
   httpServer: Server;
@@ -22,6 +22,8 @@ export interface GraphQLWebSocketOptions {
   context: (viewer: Viewer) => GraphQLContext;
   formatErrors: (errors: readonly GraphQLError[]) => GraphQLError[] | ReturnType<GraphQLError["toJSON"]>[];
   validationRules: ValidationRule[];
+  /** The document limits (tokens, nesting), the same as over HTTP. */
+  queryLimits: QueryLimits;
   maxComplexity: number;
   connectionInitTimeoutMs: number;
   maxSubscriptionsPerConnection: number;
@@ -53,7 +55,7 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
   const websocketServer = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: 64 * 1024 });
   const connections = new WeakMap<object, ConnectionState>();
   const rules = [...specifiedRules, ...options.validationRules];
-  const documents = createDocumentCache({ schema: options.schema, rules, maxTokens: 5_000 });
+  const documents = createDocumentCache({ schema: options.schema, rules, maxTokens: options.queryLimits.maxTokens });
 
   const currentViewer = (state: ConnectionState | undefined): Viewer => {
     if (!state) return { kind: "anonymous", reason: "the connection was not initialised" };
@@ -93,12 +95,17 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
         if (Object.keys(ctx.subscriptions).length > options.maxSubscriptionsPerConnection) {
           return [new GraphQLError(`At most ${options.maxSubscriptionsPerConnection} operations may run on one connection.`, { extensions: { code: "TOO_MANY_SUBSCRIPTIONS" } })];
         }
+        // Tokens and nesting first, without recursion, as over HTTP.
+        const refusal = documentSizeRefusal(payload.query, options.queryLimits);
+        if (refusal) return [refusal];
         let document: DocumentNode;
         let errors: readonly GraphQLError[];
         try {
           ({ document, errors } = documents.check(payload.query));
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError("The document could not be parsed.", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
+          // Same code as over HTTP; the message goes through the shared formatter (no submitted values).
+          const message = error instanceof GraphQLError ? error.message : "The document could not be parsed.";
+          return [new GraphQLError(message, { nodes: error instanceof GraphQLError ? error.nodes : undefined, extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
         }
         if (errors.length > 0) return errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
         try {

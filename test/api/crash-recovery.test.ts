@@ -50,7 +50,7 @@ beforeAll(async () => {
     DATA_DIR: dataDir,
     ...(database.url ? { DATABASE_URL: database.url } : {}),
   };
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await current?.stop();

@@ -105,7 +105,8 @@ describe("the sandbox delivering like Bond: duplicated and reordered webhooks", 
         const stored = await eventsOf(customerId);
         // One row per distinct event, however many copies came.
         expect(stored.length).toBe(new Set(stored.map((event) => event.identity)).size);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        // NOT_STARTED, SUBMITTED, the outcome: wait for the outcome's message rather than for a fixed time.
+        await watchers[index].waitFor(3);
         const seen = watchers[index].received.slice(1).map((message) => message.data!.kycStatusChanged);
         expect(seen.map((change) => change.version)).toEqual(seen.map((_, position) => position + 1));
         expect(seen.at(-1)?.status).toBe(expected);

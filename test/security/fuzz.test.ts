@@ -10,6 +10,8 @@ import { validateNewCustomer } from "../../src/domain/customer.js";
 import { validateKycSubmission } from "../../src/domain/kyc-submission.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 import { createCustomer, kycInput, newCustomerInput } from "../support/fixtures.js";
+import { assertForSeeds, fuzzSeeds } from "../support/fuzz.js";
+import { chainedFragments, fanOutFragments, layeredDocument, nestedFields, nestedInlineFragments, nestedLists, nestedObjects, typenameAliases } from "../support/hostile-documents.js";
 
 /**
  * Property-based abuse: fast-check throws malformed, mistyped, huge, unicode-tricky and SQL-ish input at
@@ -18,6 +20,8 @@ import { createCustomer, kycInput, newCustomerInput } from "../support/fixtures.
  * byte-for-byte what it was. Counts are logged so the note can report them.
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
+/** The runs are shared between the fixed seed and the fresh one (see test/support/fuzz.ts). */
+const RUNS_PER_SEED = Math.max(1, Math.ceil(RUNS / fuzzSeeds().length));
 
 function refuses(validate: () => unknown): boolean {
   try {
@@ -53,7 +57,7 @@ beforeAll(async () => {
   snapshot = await databaseDump();
 });
 afterAll(async () => {
-  console.log(`fuzz outcomes (${RUNS} runs per target): ${JSON.stringify(tally)}`);
+  console.log(`fuzz outcomes (${RUNS_PER_SEED} runs per seed per target, seeds ${fuzzSeeds().join(", ")}): ${JSON.stringify(tally)}`);
   await app?.close();
 });
 
@@ -72,12 +76,24 @@ const junk = fc.oneof(
   { weight: 1, arbitrary: fc.oneof(fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.string(), { maxKeys: 3 })) },
 );
 
-/** A GraphQL error code is "typed" when it is one of the codes we document (never INTERNAL_SERVER_ERROR). */
-const TYPED_CODES = new Set(["BAD_USER_INPUT", "CUSTOMER_NOT_FOUND", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_REQUEST", "QUERY_TOO_COMPLEX", "PAYLOAD_TOO_LARGE"]);
+/**
+ * Every typed refusal the API documents (README "Errors", the REST codes of /graphql's body handling):
+ * a fuzz case may rightly get any of them. INTERNAL_SERVER_ERROR (or no code) is never accepted.
+ */
+const TYPED_CODES = new Set([
+  "BAD_USER_INPUT", "CUSTOMER_NOT_FOUND", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_REQUEST", "QUERY_TOO_COMPLEX",
+  "OPERATION_RESOLUTION_FAILURE", "PERSISTED_QUERY_NOT_FOUND", "UNAUTHENTICATED", "FORBIDDEN", "RATE_LIMITED",
+  "KYC_ALREADY_PASSED", "KYC_IN_PROGRESS", "IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_KEY_IN_FLIGHT", "DOCUMENT_NOT_REQUIRED",
+  // REST-shaped answers of the HTTP layer, before GraphQL runs.
+  "PAYLOAD_TOO_LARGE", "MALFORMED_JSON",
+]);
+
+/** The code of an answer: a GraphQL error's extensions.code, or the REST body's code (413, malformed JSON). */
+const codeOf = (json: any): string | undefined => json?.errors?.[0]?.extensions?.code ?? json?.code;
 
 function expectTypedRefusal(target: string, result: { status: number; json: any; text: string }) {
   expect(result.status, result.text).toBeLessThan(500);
-  const code = result.json?.errors?.[0]?.extensions?.code ?? result.json?.code;
+  const code = codeOf(result.json);
   expect(code, result.text).toBeDefined();
   expect(result.json?.data?.submitKyc ?? result.json?.data?.createCustomer ?? null).toBeNull();
   count(target, String(code));
@@ -102,13 +118,15 @@ describe("fuzzing with malformed input", () => {
       // Junk can happen to be valid (any printable string is an idempotency key): for the existing
       // customer keep only inputs the domain refuses, or the submission would rightly go through.
       .filter((input) => input.customerId !== existingCustomer || refuses(() => validateKycSubmission(input as never)));
-    await fc.assert(
-      fc.asyncProperty(submission, async (input) => {
+    await assertForSeeds(
+      "submitKyc",
+      submission,
+      async (input) => {
         const result = await app.postGraphQL(JSON.stringify({ query: print(SubmitKycDocument), variables: { input } }));
         const code = expectTypedRefusal("submitKyc", result);
         expect(TYPED_CODES.has(code), result.text).toBe(true);
-      }),
-      { numRuns: RUNS },
+      },
+      { numRuns: RUNS_PER_SEED },
     );
     expect(await databaseDump()).toBe(snapshot);
   });
@@ -127,13 +145,15 @@ describe("fuzzing with malformed input", () => {
       })
       // Junk can happen to be valid ("not-an-email" is a fine name): keep only inputs the domain refuses.
       .filter((input) => refuses(() => validateNewCustomer(input)));
-    await fc.assert(
-      fc.asyncProperty(customer, async (input) => {
+    await assertForSeeds(
+      "createCustomer",
+      customer,
+      async (input) => {
         const result = await app.postGraphQL(JSON.stringify({ query: print(CreateCustomerDocument), variables: { input } }));
         const code = expectTypedRefusal("createCustomer", result);
         expect(TYPED_CODES.has(code), result.text).toBe(true);
-      }),
-      { numRuns: RUNS },
+      },
+      { numRuns: RUNS_PER_SEED },
     );
     expect(await databaseDump()).toBe(snapshot);
   });
@@ -145,13 +165,17 @@ describe("fuzzing with malformed input", () => {
       fc.record({ query: fc.oneof(fc.string(), sqlish, unicodeTricks), variables: fc.jsonValue() }).map((value) => JSON.stringify(value)),
       fc.record({ query: fc.constant(print(SubmitKycDocument)), variables: fc.jsonValue() }).map((value) => JSON.stringify(value)),
     );
-    await fc.assert(
-      fc.asyncProperty(body, async (raw) => {
+    await assertForSeeds(
+      "POST /graphql",
+      body,
+      async (raw) => {
         const result = await app.postGraphQL(raw);
         expect(result.status, result.text).toBeLessThan(500);
+        const code = codeOf(result.json);
+        if (code !== undefined) expect(TYPED_CODES.has(code), result.text).toBe(true);
         count("graphql-body", String(result.status));
-      }),
-      { numRuns: RUNS },
+      },
+      { numRuns: RUNS_PER_SEED },
     );
     expect(await databaseDump()).toBe(snapshot);
   });
@@ -170,8 +194,9 @@ describe("fuzzing with malformed input", () => {
       .filter((body) => !(body.customer_id === existingCustomer && typeof body.event === "string" && body.event.startsWith("kyc.") && body.occurred_at === "2030-01-01T00:00:00Z"));
     const delivery = fc.record({ body: fc.oneof({ weight: 4, arbitrary: event.map((value) => JSON.stringify(value)) }, { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 300 }) }), signed: fc.boolean() });
     let offset = 0;
-    await fc.assert(
-      fc.asyncProperty(delivery, async ({ body, signed }) => {
+    await assertForSeeds(
+      "webhook",
+      delivery, async ({ body, signed }) => {
         offset += 1; // each delivery signed at its own second, as Bond would sign each one
         const signature = signed ? bondSignatureHeader(app.webhookSecret, body, Math.floor(app.now().getTime() / 1000) - (offset % 200)) : null;
         const result = await app.postWebhook(undefined, { raw: body, signature });
@@ -179,8 +204,8 @@ describe("fuzzing with malformed input", () => {
         expect(result.status, JSON.stringify(result.body)).toBeLessThan(500);
         expect(typeof result.body?.code).toBe("string");
         count("webhook", `${result.status} ${result.body.code}`);
-      }),
-      { numRuns: RUNS },
+      },
+      { numRuns: RUNS_PER_SEED },
     );
     expect(await databaseDump()).toBe(snapshot);
   });
@@ -209,16 +234,18 @@ describe("fuzzing with malformed input", () => {
       })
       .filter((input) => refuses(() => validateKycDocumentUpload(input as never, 4 * 1024 * 1024)));
     const callsBefore = app.bondSandbox!.requests.length;
-    await fc.assert(
-      fc.asyncProperty(upload, async (input) => {
+    await assertForSeeds(
+      "uploadKycDocument",
+      upload,
+      async (input) => {
         const result = await app.postGraphQL(JSON.stringify({ query: print(UploadKycDocumentDocument), variables: { input } }));
         expect(result.status, result.text).toBeLessThan(500);
-        const code = result.json?.errors?.[0]?.extensions?.code ?? result.json?.code;
-        expect(TYPED_CODES.has(code), result.text).toBe(true);
+        const code = codeOf(result.json);
+        expect(TYPED_CODES.has(code!), result.text).toBe(true);
         expect(result.json?.data?.uploadKycDocument ?? null).toBeNull();
         count("uploadKycDocument", String(code));
-      }),
-      { numRuns: RUNS },
+      },
+      { numRuns: RUNS_PER_SEED },
     );
     expect(app.bondSandbox!.requests.length).toBe(callsBefore);
     expect(await databaseDump()).toBe(snapshot);
@@ -230,18 +257,78 @@ describe("fuzzing with malformed input", () => {
       after: fc.option(fc.oneof(junk, fc.string({ maxLength: 80 }).map((text) => Buffer.from(text).toString("base64url"))), { nil: undefined }),
       filter: fc.option(fc.record({ kycStatus: fc.option(junk, { nil: undefined }), programId: fc.option(junk, { nil: undefined }), createdAfter: fc.option(junk, { nil: undefined }) }), { nil: undefined }),
     });
-    await fc.assert(
-      fc.asyncProperty(args, async (variables) => {
+    await assertForSeeds(
+      "customers",
+      args,
+      async (variables) => {
         const result = await app.postGraphQL(JSON.stringify({ query: print(CustomersDocument), variables }));
         expect(result.status, result.text).toBeLessThan(500);
-        const code = result.json?.errors?.[0]?.extensions?.code;
+        // A long `after` can push the body over the cap: 413 PAYLOAD_TOO_LARGE is a typed refusal (seed 773225951).
+        const code = codeOf(result.json);
         if (code !== undefined) expect(TYPED_CODES.has(code), result.text).toBe(true);
         else expect(Array.isArray(result.json?.data?.customers?.edges), result.text).toBe(true);
         count("customers", String(code ?? "page"));
-      }),
-      { numRuns: RUNS },
+      },
+      { numRuns: RUNS_PER_SEED },
     );
     expect(await databaseDump()).toBe(snapshot);
+  });
+
+  it("customers: a cursor larger than the body cap gets 413 PAYLOAD_TOO_LARGE (regression, seed 773225951)", async () => {
+    const result = await app.postGraphQL(JSON.stringify({ query: print(CustomersDocument), variables: { first: 5, after: "9".repeat(300_000) } }));
+    expect(result.status).toBe(413);
+    expect(TYPED_CODES.has(codeOf(result.json)!), result.text).toBe(true);
+  });
+
+  it("deep and wide documents: a typed refusal or an answer, never a 5xx, over HTTP and WebSocket", async () => {
+    const layer = fc.record({ kind: fc.constantFrom("inline" as const, "field" as const, "fragment" as const), repeat: fc.integer({ min: 1, max: 3_000 }) });
+    const document = fc.oneof(
+      fc.integer({ min: 1, max: 6_000 }).map(nestedInlineFragments),
+      fc.integer({ min: 1, max: 3_000 }).map(chainedFragments),
+      fc.integer({ min: 1, max: 12_000 }).map(typenameAliases),
+      fc.integer({ min: 1, max: 20_000 }).map(nestedLists),
+      fc.integer({ min: 1, max: 4_000 }).map(nestedObjects),
+      fc.integer({ min: 1, max: 600 }).map(nestedFields),
+      fc.tuple(fc.integer({ min: 1, max: 14 }), fc.integer({ min: 1, max: 12 })).map(([levels, width]) => fanOutFragments(levels, width)),
+      fc.tuple(fc.array(layer, { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 2_000 })).map(([layers, aliases]) => layeredDocument(layers, aliases)),
+    );
+    const client = app.websocketClient({ lazy: false });
+    await assertForSeeds(
+      "deep and wide documents",
+      fc.record({ query: document, transport: fc.constantFrom("http", "ws") }),
+      async ({ query, transport }) => {
+        if (transport === "http") {
+          const result = await app.postGraphQL(JSON.stringify({ query }));
+          expect(result.status, result.text.slice(0, 300)).toBeLessThan(500);
+          const code = codeOf(result.json);
+          if (code !== undefined) expect(TYPED_CODES.has(code), result.text.slice(0, 300)).toBe(true);
+          count("documents-http", String(code ?? result.status));
+          return;
+        }
+        // Over the 64 KB message cap the socket is closed with 1009: a typed refusal, on a socket of its own.
+        const tooLarge = Buffer.byteLength(JSON.stringify({ id: "x", type: "subscribe", payload: { query } })) > 64 * 1024;
+        const socket = tooLarge ? app.websocketClient({ lazy: false }) : client;
+        const outcome = await new Promise<any>((resolve) => {
+          socket.subscribe({ query }, { next: resolve, error: (error) => resolve(Array.isArray(error) ? { errors: error } : { close: (error as { code?: number }).code }), complete: () => resolve({}) });
+        });
+        if (tooLarge) {
+          expect(outcome.close).toBe(1009);
+          await socket.dispose();
+          count("documents-ws", "close 1009");
+          return;
+        }
+        const code = outcome.errors?.[0]?.extensions?.code;
+        if (code !== undefined) expect(TYPED_CODES.has(code), JSON.stringify(outcome).slice(0, 300)).toBe(true);
+        else expect(outcome.data, JSON.stringify(outcome).slice(0, 300)).toBeDefined();
+        count("documents-ws", String(code ?? "data"));
+      },
+      { numRuns: RUNS_PER_SEED },
+    );
+    await client.dispose();
+  });
+
+  it("wrote no error-level log line", () => {
+    expect(app.logs.filter((line) => /"level":(50|60)/.test(line))).toEqual([]);
   });
 
   it("leaves the server up and answering", async () => {

@@ -36,8 +36,8 @@ export const kycInput = (customerId: string, overrides: Partial<SubmitKycInput> 
 
 export const unknownCustomerId = () => randomUUID();
 
-/** Waits until `check` returns a truthy value (polling), or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+/** Waits until `check` returns a truthy value (polling), or fails after `timeoutMs` (generous: CI machines are loaded). */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -165,7 +165,7 @@ export function collect<T>(iterator: AsyncIterableIterator<ExecutionResult<T>>) 
   return {
     received,
     done,
-    async waitFor(count: number, timeoutMs = 10_000): Promise<ExecutionResult<T>[]> {
+    async waitFor(count: number, timeoutMs = 30_000): Promise<ExecutionResult<T>[]> {
       const deadline = Date.now() + timeoutMs;
       while (received.length < count) {
         if (Date.now() > deadline) throw new Error(`expected ${count} messages, got ${received.length}: ${JSON.stringify(received)}`);
