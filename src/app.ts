@@ -29,6 +29,7 @@ import { complexityPlugin, limitRules } from "./graphql/limits.js";
 import { buildKycSchema } from "./graphql/schema.js";
 import { startGraphQLWebSocketServer } from "./graphql/websocket.js";
 import { BOND_WEBHOOK_PATH, bondWebhookRouter } from "./http/bond-webhook.route.js";
+import { graphqlCors } from "./http/cors.js";
 import { graphqlBodyParser } from "./http/graphql-body.js";
 import { maxUploadRequestBytes } from "./domain/kyc-document.js";
 import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlHtml } from "./http/graphiql.js";
@@ -255,6 +256,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   );
   app.use(
     GRAPHQL_PATH,
+    // Browser apps on other origins (CORS_ORIGINS); the webhook route above never gets CORS headers.
+    graphqlCors(config.corsOrigins),
     graphqlBodyParser({ defaultLimitBytes: 256 * 1024, uploadLimitBytes: Math.max(256 * 1024, maxUploadRequestBytes(config.kycDocuments.maxBytes)), verifyToken }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
