@@ -77,7 +77,8 @@ export function applyKycSignal(state: KycState, signal: KycStatusSignal): KycTra
     return { kind: "ignored", reason: to === KycStatus.PASSED ? "unchanged" : "already-passed", state };
   }
   if (signal.occurredAt === null) {
-    if (state.status !== KycStatus.NOT_STARTED) return { kind: "ignored", reason: "stale", state };
+    // Already SUBMITTED (our accepted submission came first, the usual order): the webhook confirms it.
+    if (state.status !== KycStatus.NOT_STARTED) return { kind: "ignored", reason: state.status === to ? "unchanged" : "stale", state };
   } else if (to !== KycStatus.PASSED && state.statusAt && signal.occurredAt < state.statusAt) {
     return { kind: "ignored", reason: "stale", state };
   }

@@ -67,6 +67,10 @@ describe("applyKycSignal", () => {
     }
   });
 
+  it("calls Bond's submitted webhook after our own accepted submission unchanged (a confirmation), not stale", () => {
+    expect(applyKycSignal(state(KycStatus.SUBMITTED, "2026-01-01T00:00:00Z"), webhook("kyc.submitted", null))).toMatchObject({ kind: "ignored", reason: "unchanged" });
+  });
+
   it("starts a new round from FAILED when our own submission is accepted later", () => {
     const signal: KycStatusSignal = { event: "kyc.submitted", occurredAt: t("2026-01-02T00:00:00Z"), source: "submission" };
     expect(applyKycSignal(state(KycStatus.FAILED, "2026-01-01T00:00:00Z"), signal)).toMatchObject({ kind: "changed", to: KycStatus.SUBMITTED });
