@@ -10,6 +10,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLError } from "graphql";
 import { pino, type DestinationStream, type Logger } from "pino";
+import { developmentSigningSecret } from "./auth/dev-signing-key.js";
 import { createTokenVerifier, signToken } from "./auth/token-verifier.js";
 import { createBondClient } from "./bond/bond-client.js";
 import { createBondSandbox, type BondSandbox } from "./bond-sandbox/bond-sandbox.js";
@@ -92,13 +93,14 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   if (developmentKey) logger.warn({ keySource: developmentKey.source }, "PII_KEY not set: using a development key");
   const vault = createPiiVault(config.piiKey ?? developmentKey!.key, config.piiPreviousKeys);
 
-  // Dev mode: a random signing secret for this run and a service token to go with it (printed by main).
-  const jwtSecret = config.auth.jwtSecret ?? (config.auth.devMode ? randomBytes(48).toString("base64url") : undefined);
+  // Dev mode: a signing secret kept in DATA_DIR (so `npm run token` tokens survive restarts) and a service token (printed by main).
+  const devSigningKey = !config.auth.jwtSecret && config.auth.devMode ? developmentSigningSecret(config.dataDir) : null;
+  const jwtSecret = config.auth.jwtSecret ?? devSigningKey?.secret;
   const verifyToken = createTokenVerifier({ ...config.auth, secret: jwtSecret, clockToleranceSeconds: 5, clock });
   const devServiceToken = config.auth.devMode
     ? await signToken({ secret: jwtSecret!, issuer: config.auth.issuer, audience: config.auth.audience }, { sub: "dev-service", scope: config.auth.serviceScope }, 12 * 3600, clock())
     : null;
-  if (devServiceToken) logger.warn("AUTH_DEV_MODE: no AUTH_JWT_SECRET/AUTH_JWKS_URL configured; a development service token was issued (see the start-up banner)");
+  if (devServiceToken) logger.warn({ keySource: devSigningKey?.source }, "AUTH_DEV_MODE: no AUTH_JWT_SECRET/AUTH_JWKS_URL configured; tokens are signed with a development key (npm run token prints one; a service token is in the start-up banner)");
   const rateLimits = createRateLimits(config.limits);
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
