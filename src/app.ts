@@ -197,8 +197,11 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     formatError: formatGraphQLError,
     introspection: config.graphql.introspection,
     validationRules: limitRules(queryLimits),
-    // Kept explicit: Apollo's defaults, and part of our security posture (see SECURITY.md).
-    csrfPrevention: true,
+    // Part of our security posture (see SECURITY.md). A GET (or a simple POST) runs only with a header a browser
+    // cannot send cross-origin without a CORS preflight: Apollo's two, plus `authorization`, which every
+    // operation here needs anyway. So queries by GET work (urql's preferGetMethod) without opening CSRF;
+    // mutations are never run by GET (Apollo answers 405).
+    csrfPrevention: { requestHeaders: ["authorization", "apollo-require-preflight", "x-apollo-operation-name"] },
     allowBatchedHttpRequests: false,
     // main.ts owns SIGINT/SIGTERM and calls close(); Apollo's own handlers would race it and hang stop().
     stopOnTerminationSignals: false,
