@@ -10,6 +10,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLError } from "graphql";
 import { pino, type DestinationStream, type Logger } from "pino";
+import { developmentSigningSecret } from "./auth/dev-signing-key.js";
 import { createTokenVerifier, signToken } from "./auth/token-verifier.js";
 import { BondUnavailableError, createBondClient } from "./bond/bond-client.js";
 import { createBondWebhookApi, ensureWebhookSubscription } from "./bond/bond-webhooks.js";
@@ -30,6 +31,7 @@ import { complexityPlugin, documentSizeRefusal, limitRules, parseOptions } from 
 import { buildKycSchema } from "./graphql/schema.js";
 import { startGraphQLWebSocketServer } from "./graphql/websocket.js";
 import { BOND_WEBHOOK_PATH, bondWebhookRouter } from "./http/bond-webhook.route.js";
+import { graphqlCors } from "./http/cors.js";
 import { graphqlBodyParser } from "./http/graphql-body.js";
 import { maxUploadRequestBytes } from "./domain/kyc-document.js";
 import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlHtml } from "./http/graphiql.js";
@@ -109,13 +111,14 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   if (developmentKey) logger.warn({ keySource: developmentKey.source }, "PII_KEY not set: using a development key");
   const vault = createPiiVault(config.piiKey ?? developmentKey!.key, config.piiPreviousKeys);
 
-  // Dev mode: a random signing secret for this run and a service token to go with it (printed by main).
-  const jwtSecret = config.auth.jwtSecret ?? (config.auth.devMode ? randomBytes(48).toString("base64url") : undefined);
+  // Dev mode: a signing secret kept in DATA_DIR (so `npm run token` tokens survive restarts) and a service token (printed by main).
+  const devSigningKey = !config.auth.jwtSecret && config.auth.devMode ? developmentSigningSecret(config.dataDir) : null;
+  const jwtSecret = config.auth.jwtSecret ?? devSigningKey?.secret;
   const verifyToken = createTokenVerifier({ ...config.auth, secret: jwtSecret, clockToleranceSeconds: 5, clock });
   const devServiceToken = config.auth.devMode
     ? await signToken({ secret: jwtSecret!, issuer: config.auth.issuer, audience: config.auth.audience }, { sub: "dev-service", scope: config.auth.serviceScope }, 12 * 3600, clock())
     : null;
-  if (devServiceToken) logger.warn("AUTH_DEV_MODE: no AUTH_JWT_SECRET/AUTH_JWKS_URL configured; a development service token was issued (see the start-up banner)");
+  if (devServiceToken) logger.warn({ keySource: devSigningKey?.source }, "AUTH_DEV_MODE: no AUTH_JWT_SECRET/AUTH_JWKS_URL configured; tokens are signed with a development key (npm run token prints one; a service token is in the start-up banner)");
   const rateLimits = createRateLimits(config.limits);
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -217,8 +220,11 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     validationRules: limitRules(queryLimits),
     // The token limit: a huge document is refused while it is parsed, before any rule walks it.
     parseOptions: parseOptions(queryLimits),
-    // Kept explicit: Apollo's defaults, and part of our security posture (see SECURITY.md).
-    csrfPrevention: true,
+    // Part of our security posture (see SECURITY.md). A GET (or a simple POST) runs only with a header a browser
+    // cannot send cross-origin without a CORS preflight: Apollo's two, plus `authorization`, which every
+    // operation here needs anyway. So queries by GET work (urql's preferGetMethod) without opening CSRF;
+    // mutations are never run by GET (Apollo answers 405).
+    csrfPrevention: { requestHeaders: ["authorization", "apollo-require-preflight", "x-apollo-operation-name"] },
     allowBatchedHttpRequests: false,
     // main.ts owns SIGINT/SIGTERM and calls close(); Apollo's own handlers would race it and hang stop().
     stopOnTerminationSignals: false,
@@ -279,6 +285,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   );
   app.use(
     GRAPHQL_PATH,
+    // Browser apps on other origins (CORS_ORIGINS); the webhook route above never gets CORS headers.
+    graphqlCors(config.corsOrigins),
     graphqlBodyParser({ defaultLimitBytes: 256 * 1024, uploadLimitBytes: Math.max(256 * 1024, maxUploadRequestBytes(config.kycDocuments.maxBytes)), verifyToken }),
     // Tokens and nesting, counted without recursion before graphql-js parses (the same check as over WebSocket).
     (request: Request, response: Response, next: NextFunction) => {

@@ -12,6 +12,19 @@ export function isIpOrCidr(value: string): boolean {
   }
 }
 
+/** A browser origin: `scheme://host[:port]` and nothing else (what a browser sends in `Origin`). */
+export function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+/** Origins a development server allows by default: Vite's dev server (examples/web) on either loopback name. */
+export const DEVELOPMENT_CORS_ORIGINS = ["http://localhost:5173", "http://127.0.0.1:5173"];
+
 /**
  * Everything the server reads from its environment, parsed once. `createApp` takes the parsed
  * `AppConfig`; tests build one with `loadConfig({...})` and their own overrides.
@@ -95,6 +108,9 @@ const environmentSchema = z
     KYC_DOCUMENT_MAX_BYTES: count(4 * 1024 * 1024, 1).refine((value) => value <= 20 * 1024 * 1024, "must be at most 20971520 (20 MiB)"),
     WS_CONNECTION_INIT_TIMEOUT_MS: count(3000, 100),
     WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: count(10, 1),
+    CORS_ORIGINS: list.refine((items) => !items || items.every((item) => isOrigin(item)), "must be comma-separated origins such as https://app.example.com or http://localhost:5173 (scheme, host and port only; no * and no path)"),
+    TRUSTED_DOCUMENTS: optionalString,
+    TRUSTED_DOCUMENTS_MODE: z.preprocess(emptyAsUndefined, z.enum(["enforce", "allow-unknown"]).optional()),
     LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
   });
 
@@ -125,6 +141,7 @@ function crossVariableProblems(source: Record<string, string | undefined>): stri
   if (!authConfigured && !devMode) {
     problems.push("AUTH_JWT_SECRET or AUTH_JWKS_URL is required (or AUTH_DEV_MODE=true for local development, which `npm start` sets)");
   }
+  if (set("TRUSTED_DOCUMENTS_MODE") && !set("TRUSTED_DOCUMENTS")) problems.push("TRUSTED_DOCUMENTS_MODE is set but TRUSTED_DOCUMENTS (the path of the persisted-documents manifest) is not");
   if (!authConfigured && devMode && source.NODE_ENV === "production") problems.push("AUTH_DEV_MODE cannot stand in for AUTH_JWT_SECRET/AUTH_JWKS_URL in production");
   return problems;
 }
@@ -211,6 +228,17 @@ export interface AppConfig {
   piiKey?: Buffer;
   /** Keys used before PII_KEY: data sealed with them can still be opened during a rotation. */
   piiPreviousKeys: Buffer[];
+  /**
+   * Browser origins allowed to call /graphql (CORS, with credentials). Default: none in production and
+   * test, Vite's dev server in development. Never applies to the webhook route.
+   */
+  corsOrigins: string[];
+  /**
+   * Trusted documents: a persisted-documents manifest (hash → document, as codegen writes it) and whether
+   * an operation not in it is refused (`enforce`, the default in production) or run (`allow-unknown`).
+   * Absent = any document is accepted.
+   */
+  trustedDocuments: { manifestPath: string; mode: "enforce" | "allow-unknown" } | null;
   logLevel: Environment["LOG_LEVEL"];
 }
 
@@ -276,6 +304,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     kycDocuments: { maxBytes: env.KYC_DOCUMENT_MAX_BYTES },
     piiKey: env.PII_KEY ? Buffer.from(env.PII_KEY, "base64") : undefined,
     piiPreviousKeys: (env.PII_PREVIOUS_KEYS ?? []).map((key) => Buffer.from(key, "base64")),
+    corsOrigins: env.CORS_ORIGINS ?? (env.NODE_ENV === "development" ? DEVELOPMENT_CORS_ORIGINS : []),
+    trustedDocuments: env.TRUSTED_DOCUMENTS
+      ? { manifestPath: env.TRUSTED_DOCUMENTS, mode: env.TRUSTED_DOCUMENTS_MODE ?? (env.NODE_ENV === "production" ? "enforce" : "allow-unknown") }
+      : null,
     logLevel: env.LOG_LEVEL,
   };
 }

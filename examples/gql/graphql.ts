@@ -8,7 +8,8 @@ export type AddressInput = {
   addressType: AddressType;
   city: string;
   country?: string;
-  isPrimary?: boolean;
+  /** Exactly one address must be primary. Absent: true for a lone address, false when there are several. */
+  isPrimary?: boolean | null | undefined;
   state: string;
   street: string;
   street2?: string | null | undefined;

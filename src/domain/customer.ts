@@ -45,13 +45,16 @@ const addressSchema = z.object({
     .trim()
     .transform((country) => country.toUpperCase())
     .refine((country) => country === "US", "Only US addresses are supported."),
-  isPrimary: z.boolean(),
+  /** Absent: true for a lone address, false otherwise (see addressesSchema). */
+  isPrimary: z.boolean().nullish(),
 });
 
 const addressesSchema = z
   .array(addressSchema)
   .max(5, "At most 5 addresses.")
-  .refine((addresses) => addresses.length === 0 || addresses.filter((address) => address.isPrimary).length === 1, "Exactly one address must be primary.");
+  // A lone address is the primary one unless it says otherwise (Bond needs exactly one primary).
+  .refine((addresses) => addresses.length === 0 || addresses.filter((address) => address.isPrimary ?? addresses.length === 1).length === 1, "Exactly one address must be primary.")
+  .transform((addresses) => addresses.map((address): Address => ({ ...address, isPrimary: address.isPrimary ?? addresses.length === 1 })));
 
 const detailsSchema = z.object({
   firstName: rules.name,

@@ -104,7 +104,8 @@ export function applyKycSignal(state: KycState, signal: KycStatusSignal): KycTra
   }
   if (signal.event === "kyc.submitted") {
     // Bond's own `submitted`: news only while the latest round has no status yet.
-    if (state.statusRound >= state.round && state.status !== KycStatus.NOT_STARTED) return { kind: "ignored", reason: "stale", state };
+    // After our own accepted submission (the usual order) it confirms what we know: "unchanged", not a fault.
+    if (state.statusRound >= state.round && state.status !== KycStatus.NOT_STARTED) return { kind: "ignored", reason: state.status === to ? "unchanged" : "stale", state };
   } else if (to !== KycStatus.PASSED && signal.occurredAtMicros !== null && state.bondTimeMicros !== null && signal.occurredAtMicros < state.bondTimeMicros) {
     return { kind: "ignored", reason: "stale", state };
   }

@@ -25,8 +25,8 @@ export class AddressInput {
   @Field({ defaultValue: "US" })
   country!: string;
 
-  @Field({ defaultValue: false })
-  isPrimary!: boolean;
+  @Field(() => Boolean, { nullable: true, description: "Exactly one address must be primary. Absent: true for a lone address, false when there are several." })
+  isPrimary?: boolean | null;
 }
 
 @InputType()

@@ -1,11 +1,12 @@
-import { Arg, Ctx, ID, Mutation, Resolver, Root, Subscription, type SubscribeResolverData, UseMiddleware } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription, type SubscribeResolverData, UseMiddleware } from "type-graphql";
+import type { CustomerRow } from "../db/schema.js";
 import { assertCanAccessCustomer, rateLimitKey } from "../domain/access.js";
-import { DomainError } from "../domain/errors.js";
+import { CustomerNotFound, DomainError } from "../domain/errors.js";
 import type { KycStatusChange } from "../realtime/kyc-status-bus.js";
 import type { GraphQLContext } from "./context.js";
 import { domainErrorsToGraphQL, toGraphQLError } from "./errors.js";
 import { SubmitKycInput } from "./inputs.js";
-import { KycAttempt, KycStatusEvent } from "./types.js";
+import { Customer, KycAttempt, KycStatusEvent } from "./types.js";
 
 /** graphql-ws reports a thrown subscribe error to the client; give it the same public code as elsewhere. */
 async function kycStatusStream({ args, context }: SubscribeResolverData<unknown, { customerId: string }, GraphQLContext>) {
@@ -43,5 +44,21 @@ export class KycResolver {
   })
   kycStatusChanged(@Arg("customerId", () => ID) _customerId: string, @Root() change: KycStatusChange): KycStatusChange {
     return change;
+  }
+}
+
+@UseMiddleware(domainErrorsToGraphQL())
+@Resolver(() => KycStatusEvent)
+export class KycStatusEventResolver {
+  // Read only when a subscriber selects it: a normalized client cache (Apollo's InMemoryCache, urql's
+  // Graphcache) then updates its Customer entry by itself from each message.
+  @FieldResolver(() => Customer, {
+    description:
+      "The customer as stored when this message is sent (select `id`, `kycStatus`, `kycStatusAt`, … so a normalized cache such as Apollo's InMemoryCache updates its Customer by itself).",
+  })
+  async customer(@Root() change: KycStatusChange, @Ctx() { kyc }: GraphQLContext): Promise<CustomerRow> {
+    const customer = await kyc.getCustomer(change.customerId);
+    if (!customer) throw new CustomerNotFound(change.customerId);
+    return customer;
   }
 }

@@ -101,7 +101,7 @@ describe("kycEvents (stored webhook history)", () => {
   it("lists a customer's webhooks oldest first, with what each did", async () => {
     const events = (await app.graphql(KycEventsDocument, { customerId: failedId })).data!.kycEvents;
     expect(events.map((event) => [event.event, event.outcome, event.statusAfter])).toEqual([
-      ["kyc.submitted", "stale", "SUBMITTED"], // our accepted submission had already set SUBMITTED
+      ["kyc.submitted", "unchanged", "SUBMITTED"], // confirms what our accepted submission had already set
       ["kyc.verification.under_review", "changed", "UNDER_REVIEW"],
       ["kyc.verification.failure", "changed", "FAILED"],
     ]);

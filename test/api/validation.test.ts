@@ -57,6 +57,15 @@ describe("bad input gets typed errors and changes nothing", () => {
     expect(await app.database.db.$count(customers)).toBe(before);
   });
 
+  it("makes a lone address primary when isPrimary is left out, and still wants one primary among several", async () => {
+    const address = { addressType: "PHYSICAL" as const, street: "1 Main St", city: "Austin", state: "TX", zipCode: "78701" };
+    const lone = await app.graphql(CreateCustomerDocument, { input: newCustomerInput({ addresses: [address] }) });
+    expect(lone.errors).toBeUndefined();
+    expect(lone.data?.createCustomer.addresses).toMatchObject([{ street: "1 Main St", isPrimary: true }]);
+    const several = await app.graphql(CreateCustomerDocument, { input: newCustomerInput({ addresses: [address, { ...address, addressType: "MAILING" }] }) });
+    expect(several.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: { addresses: ["Exactly one address must be primary."] } });
+  });
+
   it("validates an update and answers CUSTOMER_NOT_FOUND for an unknown id", async () => {
     const customerId = await createCustomer(app);
     const bad = await app.graphql(UpdateCustomerDocument, { id: customerId, input: { dob: "tomorrow" } });

@@ -78,6 +78,10 @@ describe("applyKycSignal", () => {
     }
   });
 
+  it("calls Bond's submitted webhook after our own accepted submission unchanged (a confirmation), not stale", () => {
+    expect(applyKycSignal(state(KycStatus.SUBMITTED, "2026-01-01T00:00:00Z"), webhook("kyc.submitted", null))).toMatchObject({ kind: "ignored", reason: "unchanged" });
+  });
+
   it("starts a new round from FAILED when our own submission is accepted, whatever the clocks say", () => {
     // Our clock far behind Bond's: the round is a number, so the time does not matter.
     const result = applyKycSignal(state(KycStatus.FAILED, "2026-01-01T00:00:00Z", null, { round: 2, statusRound: 1 }), submission(2, "1999-01-01T00:00:00Z"));
