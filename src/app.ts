@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
+import { hostname } from "node:os";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
@@ -84,7 +85,7 @@ const REDACTED_PATHS = ["ssn", "*.ssn", "*.*.ssn", "input.ssn", "variables.input
 export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<App> {
   const clock = overrides.clock ?? (() => new Date());
   // `mixin` adds the id of the request being handled (AsyncLocalStorage) to every line, however deep the caller.
-  const logger = pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, base: { service: "kyc-graphql" }, mixin: requestLogFields }, overrides.logStream);
+  const logger = pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, base: { service: "kyc-graphql", pid: process.pid, hostname: hostname() }, mixin: requestLogFields }, overrides.logStream);
   const metrics = createMetrics();
 
   const developmentKey = config.piiKey ? null : developmentPiiKey(config.dataDir);
@@ -222,7 +223,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
 
   const app = express();
   app.disable("x-powered-by");
-  app.use(requestContextMiddleware(logger));
+  const quietPaths = new Set(["/healthz", "/readyz", METRICS_PATH]);
+  app.use(requestContextMiddleware(logger, { quietPath: (path) => quietPaths.has(path) || path.startsWith(`${GRAPHIQL_ASSETS_PATH}/`) }));
   // Express would hash every response body for an ETag; API responses are never revalidated by it.
   app.set("etag", false);
   if (config.limits.trustProxy) app.set("trust proxy", config.limits.trustProxy);
