@@ -35,7 +35,7 @@ import { maxUploadRequestBytes } from "./domain/kyc-document.js";
 import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlHtml } from "./http/graphiql.js";
 import { createRateLimits } from "./http/rate-limits.js";
 import { currentKycStatus, KycService, type Clock } from "./kyc/kyc-service.js";
-import { createMetrics, graphqlMetricsPlugin, instrumentBondApi, METRICS_PATH, webhookMetricsMiddleware, type Metrics } from "./observability/metrics.js";
+import { createMetrics, graphqlMetricsPlugin, instrumentBondApi, METRICS_PATH, metricsHandler, webhookMetricsMiddleware, type Metrics } from "./observability/metrics.js";
 import { requestContextMiddleware, requestLogFields } from "./observability/request-context.js";
 import { createInProcessKycStatusBus, type KycStatusBus } from "./realtime/kyc-status-bus.js";
 import { createPostgresKycStatusBus } from "./realtime/postgres-kyc-status-bus.js";
@@ -237,9 +237,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     if (readiness.ready) return void response.json({ status: "ready" });
     response.status(503).json({ status: "not-ready", reason: readiness.reason });
   });
-  app.get(METRICS_PATH, perIp, async (_request, response) => {
-    response.set("Content-Type", metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  app.get(METRICS_PATH, perIp, metricsHandler(metrics, config.metrics.token));
   if (config.graphql.graphiql) app.use(GRAPHIQL_ASSETS_PATH, perIp, graphiqlAssets());
   if (bondSandbox) app.use(SANDBOX_PATH, bondSandbox.router);
   app.use(BOND_WEBHOOK_PATH, webhookMetricsMiddleware(metrics));

@@ -91,6 +91,7 @@ const environmentSchema = z
     KYC_DOCUMENT_MAX_BYTES: count(4 * 1024 * 1024, 1).refine((value) => value <= 20 * 1024 * 1024, "must be at most 20971520 (20 MiB)"),
     WS_CONNECTION_INIT_TIMEOUT_MS: count(3000, 100),
     WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: count(10, 1),
+    METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters (openssl rand -hex 24)").optional()),
     LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
   });
 
@@ -188,6 +189,8 @@ export interface AppConfig {
   /** Keys used before PII_KEY: data sealed with them can still be opened during a rotation. */
   piiPreviousKeys: Buffer[];
   logLevel: Environment["LOG_LEVEL"];
+  /** `GET /metrics` wants `Authorization: Bearer <token>` when set; open when absent. */
+  metrics: { token?: string };
 }
 
 export class ConfigError extends Error {
@@ -250,5 +253,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     piiKey: env.PII_KEY ? Buffer.from(env.PII_KEY, "base64") : undefined,
     piiPreviousKeys: (env.PII_PREVIOUS_KEYS ?? []).map((key) => Buffer.from(key, "base64")),
     logLevel: env.LOG_LEVEL,
+    metrics: { token: env.METRICS_TOKEN },
   };
 }

@@ -128,6 +128,7 @@ describe("a bad value stops the start with a message naming the variable", () =>
     WS_CONNECTION_INIT_TIMEOUT_MS: "10",
     WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: "0",
     LOG_LEVEL: "loud",
+    METRICS_TOKEN: "short",
   };
   /** Free text (any value is acceptable): host names, identifiers, secrets, paths, proxy settings. */
   const freeText = ["HOST", "DATA_DIR", "BOND_IDENTITY", "BOND_AUTHORIZATION", "BOND_WEBHOOK_SECRET", "AUTH_ISSUER", "AUTH_AUDIENCE", "TRUST_PROXY"];

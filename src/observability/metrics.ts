@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { Request, RequestHandler, Response } from "express";
 import { Kind, type OperationDefinitionNode } from "graphql";
@@ -23,7 +24,9 @@ export interface Metrics {
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "kyc_graphql_" });
+  // Node's process metrics under their standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes, …),
+  // so stock Node.js dashboards and alerts work unchanged.
+  collectDefaultMetrics({ register: registry });
   const registers = [registry];
   return {
     registry,
@@ -89,6 +92,25 @@ export function graphqlMetricsPlugin(metrics: Metrics): ApolloServerPlugin {
         },
       };
     },
+  };
+}
+
+/**
+ * `GET /metrics`: the registry in Prometheus' text format, behind `Authorization: Bearer <token>` when a
+ * token is configured (401 with a JSON code otherwise; compared in constant time).
+ */
+export function metricsHandler(metrics: Metrics, token: string | undefined): RequestHandler {
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  const expected = token ? digest(token) : null;
+  return async (request: Request, response: Response) => {
+    if (expected) {
+      const match = /^Bearer\s+(\S+)$/i.exec(request.get("authorization") ?? "");
+      if (!match || !timingSafeEqual(digest(match[1]!), expected)) {
+        response.status(401).set("WWW-Authenticate", 'Bearer realm="metrics"').json({ code: "UNAUTHENTICATED", message: "GET /metrics needs Authorization: Bearer <METRICS_TOKEN>." });
+        return;
+      }
+    }
+    response.set("Content-Type", metrics.registry.contentType).send(await metrics.registry.metrics());
   };
 }
 
