@@ -91,6 +91,8 @@ const environmentSchema = z
     KYC_DOCUMENT_MAX_BYTES: count(4 * 1024 * 1024, 1).refine((value) => value <= 20 * 1024 * 1024, "must be at most 20971520 (20 MiB)"),
     WS_CONNECTION_INIT_TIMEOUT_MS: count(3000, 100),
     WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: count(10, 1),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    OTEL_SERVICE_NAME: z.preprocess(emptyAsUndefined, z.string().default("kyc-graphql")),
     METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters (openssl rand -hex 24)").optional()),
     LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
   });
@@ -191,6 +193,8 @@ export interface AppConfig {
   logLevel: Environment["LOG_LEVEL"];
   /** `GET /metrics` wants `Authorization: Bearer <token>` when set; open when absent. */
   metrics: { token?: string };
+  /** OpenTelemetry: spans are exported over OTLP/HTTP when `otlpEndpoint` is set (the exporter reads the other OTEL_EXPORTER_OTLP_* itself). */
+  tracing: { otlpEndpoint?: string; serviceName: string };
 }
 
 export class ConfigError extends Error {
@@ -254,5 +258,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     piiPreviousKeys: (env.PII_PREVIOUS_KEYS ?? []).map((key) => Buffer.from(key, "base64")),
     logLevel: env.LOG_LEVEL,
     metrics: { token: env.METRICS_TOKEN },
+    tracing: { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME },
   };
 }

@@ -3,7 +3,9 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import type { Request, RequestHandler, Response } from "express";
 import { Kind, type OperationDefinitionNode } from "graphql";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { Tracer } from "@opentelemetry/api";
 import type { BondApi } from "../bond/bond-client.js";
+import { traceBondApi } from "./tracing.js";
 import { BondRequestError, BondUnavailableError } from "../bond/bond-client.js";
 
 export const METRICS_PATH = "/metrics";
@@ -140,8 +142,9 @@ export function webhookMetricsMiddleware(metrics: Metrics): RequestHandler {
   };
 }
 
-/** Wraps a Bond client: each call is timed, and failures are counted by kind. */
-export function instrumentBondApi(bond: BondApi, metrics: Metrics, onCall?: (call: { operation: string; outcome: string; durationMs: number }) => void): BondApi {
+/** Wraps a Bond client: each call is timed, failures are counted by kind, and (with a tracer) each call is a span. */
+export function instrumentBondApi(bond: BondApi, metrics: Metrics, onCall?: (call: { operation: string; outcome: string; durationMs: number }) => void, tracer?: Tracer): BondApi {
+  if (tracer) bond = traceBondApi(bond, tracer);
   const timed =
     <A extends unknown[], R>(operation: string, call: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
