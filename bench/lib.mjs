@@ -95,6 +95,7 @@ export async function startProcess(script, env = {}, nodeArgs = []) {
       }
     };
     child.stdout.on("data", check);
+    child.stderr.on("data", check); // the banner goes to stderr
     exited.then((code) => fail(new Error(`${script} exited (${code}):\n${output}`)));
   });
   return {

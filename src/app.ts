@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
+import { hostname } from "node:os";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
@@ -37,8 +38,10 @@ import { maxUploadRequestBytes } from "./domain/kyc-document.js";
 import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlHtml } from "./http/graphiql.js";
 import { createRateLimits } from "./http/rate-limits.js";
 import { currentKycStatus, KycService, type Clock } from "./kyc/kyc-service.js";
-import { createMetrics, graphqlMetricsPlugin, instrumentBondApi, METRICS_PATH, webhookMetricsMiddleware, type Metrics } from "./observability/metrics.js";
+import { createMetrics, graphqlMetricsPlugin, instrumentBondApi, METRICS_PATH, metricsHandler, WEBHOOK_EVENT_LOCAL, webhookMetricsMiddleware, type Metrics } from "./observability/metrics.js";
 import { requestContextMiddleware, requestLogFields } from "./observability/request-context.js";
+import { bondRetryEvent, createTracing, graphqlTracingPlugin, serverSpanMiddleware, traceTransactions } from "./observability/tracing.js";
+import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { createInProcessKycStatusBus, type KycStatusBus } from "./realtime/kyc-status-bus.js";
 import { createPostgresKycStatusBus } from "./realtime/postgres-kyc-status-bus.js";
 import { createPiiVault, developmentPiiKey } from "./security/pii-vault.js";
@@ -51,6 +54,8 @@ export interface AppOverrides {
   clock?: Clock;
   /** Where JSON log lines go (default stdout). */
   logStream?: DestinationStream;
+  /** Extra OpenTelemetry span processors (tests: an in-memory exporter). */
+  spanProcessors?: SpanProcessor[];
 }
 
 export interface App {
@@ -104,8 +109,10 @@ const REDACTED_PATHS = [
 export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<App> {
   const clock = overrides.clock ?? (() => new Date());
   // `mixin` adds the id of the request being handled (AsyncLocalStorage) to every line, however deep the caller.
-  const logger = pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, base: { service: "kyc-graphql" }, mixin: requestLogFields }, overrides.logStream);
+  const logger = pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, base: { service: "kyc-graphql", pid: process.pid, hostname: hostname() }, mixin: requestLogFields }, overrides.logStream);
   const metrics = createMetrics();
+  const tracing = createTracing({ ...config.tracing, spanProcessors: overrides.spanProcessors });
+  const { tracer } = tracing;
 
   const developmentKey = config.piiKey ? null : developmentPiiKey(config.dataDir);
   if (developmentKey) logger.warn({ keySource: developmentKey.source }, "PII_KEY not set: using a development key");
@@ -122,6 +129,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const rateLimits = createRateLimits(config.limits);
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  traceTransactions(database.db, tracer, database.kind === "postgres" ? "postgresql" : "pglite");
   const httpServer: Server = createServer();
   const localBase = () => {
     const address = httpServer.address() as AddressInfo | null;
@@ -151,10 +159,14 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       authorization: config.bond.authorization,
       timeoutMs: config.bond.timeoutMs,
       retry: config.bond.retry,
-      onRetry: (info) => bondLogger.warn(info, "Bond unavailable; retrying"),
+      onRetry: (info) => {
+        bondLogger.warn(info, "Bond unavailable; retrying");
+        bondRetryEvent(info);
+      },
     }),
     metrics,
     (call) => bondLogger.debug(call, "bond call"),
+    tracer,
   );
 
   const repository = new KycRepository(database.db);
@@ -236,6 +248,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       ApolloServerPluginCacheControlDisabled(),
       complexityPlugin(schema, config.graphql.maxComplexity),
       graphqlMetricsPlugin(metrics),
+      graphqlTracingPlugin(),
       // GraphiQL from our own assets: Apollo's default landing page loads Apollo Sandbox from a CDN.
       config.graphql.graphiql
         ? {
@@ -251,7 +264,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
 
   const app = express();
   app.disable("x-powered-by");
-  app.use(requestContextMiddleware(logger));
+  const quietPaths = new Set(["/healthz", "/readyz", METRICS_PATH]);
+  app.use(requestContextMiddleware(logger, { quietPath: (path) => quietPaths.has(path) || path.startsWith(`${GRAPHIQL_ASSETS_PATH}/`) }));
   // Express would hash every response body for an ETag; API responses are never revalidated by it.
   app.set("etag", false);
   if (config.limits.trustProxy) app.set("trust proxy", config.limits.trustProxy);
@@ -264,12 +278,16 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     if (readiness.ready) return void response.json({ status: "ready" });
     response.status(503).json({ status: "not-ready", reason: readiness.reason });
   });
-  app.get(METRICS_PATH, perIp, async (_request, response) => {
-    response.set("Content-Type", metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  app.get(METRICS_PATH, perIp, metricsHandler(metrics, config.metrics.token));
   if (config.graphql.graphiql) app.use(GRAPHIQL_ASSETS_PATH, perIp, graphiqlAssets());
   if (bondSandbox) app.use(SANDBOX_PATH, bondSandbox.router);
   app.use(BOND_WEBHOOK_PATH, webhookMetricsMiddleware(metrics));
+  app.post(
+    BOND_WEBHOOK_PATH,
+    serverSpanMiddleware(tracer, "bond webhook", (span, response) => {
+      if (typeof response.locals[WEBHOOK_EVENT_LOCAL] === "string") span.setAttribute("bond.webhook.event", response.locals[WEBHOOK_EVENT_LOCAL] as string);
+    }),
+  );
   app.use(
     bondWebhookRouter({
       kyc,
@@ -285,6 +303,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   );
   app.use(
     GRAPHQL_PATH,
+    serverSpanMiddleware(tracer, "graphql"),
     // Browser apps on other origins (CORS_ORIGINS); the webhook route above never gets CORS headers.
     graphqlCors(config.corsOrigins),
     graphqlBodyParser({ defaultLimitBytes: 256 * 1024, uploadLimitBytes: Math.max(256 * 1024, maxUploadRequestBytes(config.kycDocuments.maxBytes)), verifyToken }),
@@ -406,6 +425,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
         await apollo.stop(); // stops accepting, then drains HTTP (plugin above)
         await bus.close();
         await database.close();
+        await tracing.close();
       })();
       return closing;
     },

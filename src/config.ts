@@ -111,6 +111,9 @@ const environmentSchema = z
     CORS_ORIGINS: list.refine((items) => !items || items.every((item) => isOrigin(item)), "must be comma-separated origins such as https://app.example.com or http://localhost:5173 (scheme, host and port only; no * and no path)"),
     TRUSTED_DOCUMENTS: optionalString,
     TRUSTED_DOCUMENTS_MODE: z.preprocess(emptyAsUndefined, z.enum(["enforce", "allow-unknown"]).optional()),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    OTEL_SERVICE_NAME: z.preprocess(emptyAsUndefined, z.string().default("kyc-graphql")),
+    METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters (openssl rand -hex 24)").optional()),
     LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
   });
 
@@ -240,6 +243,10 @@ export interface AppConfig {
    */
   trustedDocuments: { manifestPath: string; mode: "enforce" | "allow-unknown" } | null;
   logLevel: Environment["LOG_LEVEL"];
+  /** `GET /metrics` wants `Authorization: Bearer <token>` when set; open when absent. */
+  metrics: { token?: string };
+  /** OpenTelemetry: spans are exported over OTLP/HTTP when `otlpEndpoint` is set (the exporter reads the other OTEL_EXPORTER_OTLP_* itself). */
+  tracing: { otlpEndpoint?: string; serviceName: string };
 }
 
 export class ConfigError extends Error {
@@ -309,6 +316,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       ? { manifestPath: env.TRUSTED_DOCUMENTS, mode: env.TRUSTED_DOCUMENTS_MODE ?? (env.NODE_ENV === "production" ? "enforce" : "allow-unknown") }
       : null,
     logLevel: env.LOG_LEVEL,
+    metrics: { token: env.METRICS_TOKEN },
+    tracing: { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME },
   };
 }
 

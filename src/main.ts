@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { loadEnvFile } from "./env-file.js";
+import { describeStartupError } from "./startup-errors.js";
 
 /** Reads the configuration, starts the app, prints where it is, and stops cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
     const envFilePath = process.env.ENV_FILE || ".env";
     const envFile = loadEnvFile(envFilePath);
     if (process.env.ENV_FILE && !envFile.loaded) throw new ConfigError([`ENV_FILE names a file that does not exist: ${envFilePath}`]);
-    if (envFile.applied.length > 0) console.log(`Read ${envFile.applied.join(", ")} from ${envFilePath}`);
+    if (envFile.applied.length > 0) console.error(`Read ${envFile.applied.join(", ")} from ${envFilePath}`);
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -20,14 +21,21 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await createApp(config);
+  let app;
+  try {
+    app = await createApp(config);
+  } catch (error) {
+    console.error(`kyc-graphql failed to start: ${describeStartupError(error, config)}`);
+    process.exit(1);
+  }
   const upstream = app.bondSandbox ? `embedded Bond sandbox at ${app.bondApiUrl}` : `Bond at ${app.bondApiUrl}`;
-  console.log(
+  // The banner is for people and goes to stderr: stdout carries only JSON log lines (for log shippers).
+  console.error(
     [
       "",
       `kyc-graphql is running (${config.env})`,
       `  GraphQL (POST)      ${app.graphqlUrl}`,
-      `  GraphiQL (browser)  ${app.graphqlUrl}`,
+      ...(config.graphql.graphiql ? [`  GraphiQL (browser)  ${app.graphqlUrl}`] : []),
       `  WebSocket           ${app.websocketUrl}  (graphql-transport-ws)`,
       `  Bond webhooks       ${app.webhookUrl}`,
       `  Database            ${app.database.description}`,

@@ -151,9 +151,11 @@ describe("a bad value stops the start with a message naming the variable", () =>
     LOG_LEVEL: "loud",
     CORS_ORIGINS: "*",
     TRUSTED_DOCUMENTS_MODE: "strict",
+    METRICS_TOKEN: "short",
+    OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318",
   };
   /** Free text (any value is acceptable): host names, identifiers, secrets, paths, proxy settings. */
-  const freeText = ["HOST", "DATA_DIR", "BOND_IDENTITY", "BOND_AUTHORIZATION", "BOND_WEBHOOK_SECRET", "AUTH_ISSUER", "AUTH_AUDIENCE", "TRUST_PROXY", "TRUSTED_DOCUMENTS"];
+  const freeText = ["HOST", "DATA_DIR", "BOND_IDENTITY", "BOND_AUTHORIZATION", "BOND_WEBHOOK_SECRET", "AUTH_ISSUER", "AUTH_AUDIENCE", "TRUST_PROXY", "TRUSTED_DOCUMENTS", "OTEL_SERVICE_NAME"];
 
   it("covers every variable (validated ones here, free-text ones listed)", () => {
     expect(CONFIG_VARIABLES.filter((name) => !(name in bad) && !freeText.includes(name))).toEqual([]);

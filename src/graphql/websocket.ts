@@ -1,4 +1,5 @@
-import type { Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
 import { GraphQLError, specifiedRules, type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
 import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
@@ -52,7 +53,16 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
   // 64 KB per message: subscribe payloads are small documents; larger frames are refused by ws (1009).
-  const websocketServer = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: 64 * 1024 });
+  // `noServer` + our own upgrade listener: attached with `server`, ws re-emits the HTTP server's errors
+  // (EADDRINUSE at listen) on itself and graphql-ws prints them as a stack trace; listen errors belong to createApp.
+  const websocketServer = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  options.httpServer.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(request.url ?? "/", "http://localhost").pathname !== options.path) {
+      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    websocketServer.handleUpgrade(request, socket, head, (websocket) => websocketServer.emit("connection", websocket, request));
+  });
   const connections = new WeakMap<object, ConnectionState>();
   const rules = [...specifiedRules, ...options.validationRules];
   const documents = createDocumentCache({ schema: options.schema, rules, maxTokens: options.queryLimits.maxTokens });

@@ -1,8 +1,11 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { Request, RequestHandler, Response } from "express";
 import { Kind, type OperationDefinitionNode } from "graphql";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { Tracer } from "@opentelemetry/api";
 import type { BondApi } from "../bond/bond-client.js";
+import { traceBondApi } from "./tracing.js";
 import { BondRequestError, BondUnavailableError } from "../bond/bond-client.js";
 
 export const METRICS_PATH = "/metrics";
@@ -24,7 +27,9 @@ export interface Metrics {
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "kyc_graphql_" });
+  // Node's process metrics under their standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes, …),
+  // so stock Node.js dashboards and alerts work unchanged.
+  collectDefaultMetrics({ register: registry });
   const registers = [registry];
   return {
     registry,
@@ -99,6 +104,25 @@ export function graphqlMetricsPlugin(metrics: Metrics): ApolloServerPlugin {
   };
 }
 
+/**
+ * `GET /metrics`: the registry in Prometheus' text format, behind `Authorization: Bearer <token>` when a
+ * token is configured (401 with a JSON code otherwise; compared in constant time).
+ */
+export function metricsHandler(metrics: Metrics, token: string | undefined): RequestHandler {
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  const expected = token ? digest(token) : null;
+  return async (request: Request, response: Response) => {
+    if (expected) {
+      const match = /^Bearer\s+(\S+)$/i.exec(request.get("authorization") ?? "");
+      if (!match || !timingSafeEqual(digest(match[1]!), expected)) {
+        response.status(401).set("WWW-Authenticate", 'Bearer realm="metrics"').json({ code: "UNAUTHENTICATED", message: "GET /metrics needs Authorization: Bearer <METRICS_TOKEN>." });
+        return;
+      }
+    }
+    response.set("Content-Type", metrics.registry.contentType).send(await metrics.registry.metrics());
+  };
+}
+
 /** The event of a webhook as the route recognised it (set in `response.locals`), for the metric's label. */
 export const WEBHOOK_EVENT_LOCAL = "bondEvent";
 
@@ -125,8 +149,9 @@ export function webhookMetricsMiddleware(metrics: Metrics): RequestHandler {
   };
 }
 
-/** Wraps a Bond client: each call is timed, and failures are counted by kind. */
-export function instrumentBondApi(bond: BondApi, metrics: Metrics, onCall?: (call: { operation: string; outcome: string; durationMs: number }) => void): BondApi {
+/** Wraps a Bond client: each call is timed, failures are counted by kind, and (with a tracer) each call is a span. */
+export function instrumentBondApi(bond: BondApi, metrics: Metrics, onCall?: (call: { operation: string; outcome: string; durationMs: number }) => void, tracer?: Tracer): BondApi {
+  if (tracer) bond = traceBondApi(bond, tracer);
   const timed =
     <A extends unknown[], R>(operation: string, call: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {

@@ -42,11 +42,12 @@ export function requestLogFields(): { requestId?: string } {
 
 /**
  * Express middleware, mounted first: takes or makes the request id, echoes it in the response, runs the
- * rest of the chain inside the request's context, and writes one access line when the response is sent.
+ * rest of the chain inside the request's context, and writes one access line when the response is sent
+ * (at debug for the paths `quietPath` names: health probes, metrics scrapes, GraphiQL's assets).
  * The line has the path without its query string: a GET /graphql?query=… could carry personal data (which is
  * why this is not pino-http, whose request serializer logs the whole URL and the headers).
  */
-export function requestContextMiddleware(logger: Logger) {
+export function requestContextMiddleware(logger: Logger, options: { quietPath?: (path: string, method: string) => boolean } = {}) {
   return (request: Request, response: Response, next: NextFunction) => {
     const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
     response.setHeader("X-Request-Id", requestId);
@@ -54,7 +55,9 @@ export function requestContextMiddleware(logger: Logger) {
     const path = request.originalUrl.split("?")[0]; // read now: routers mounted at a path rewrite request.url
     response.on("finish", () => {
       const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
-      runInRequest(requestId, () => logger.info({ method: request.method, path, status: response.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, "request completed"));
+      // Probes, scrapes and static assets come every few seconds: debug, unless they failed on our side.
+      const level = options.quietPath?.(path, request.method) && response.statusCode < 500 ? "debug" : "info";
+      runInRequest(requestId, () => logger[level]({ method: request.method, path, status: response.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, "request completed"));
     });
     runInRequest(requestId, next);
   };

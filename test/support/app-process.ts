@@ -44,6 +44,7 @@ export async function startAppProcess(env: Record<string, string>, jwtSecret: st
       }
     };
     child.stdout!.on("data", look);
+    child.stderr!.on("data", look); // the banner goes to stderr
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
       reject(new Error(`the server exited (${code ?? signal}) before starting:\n${output}`));

@@ -63,6 +63,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       }
     };
     child.stdout!.on("data", check);
+    child.stderr!.on("data", check); // the banner goes to stderr
     void exited.then((code) => fail(new Error(`server exited (${code}) before listening:\n${output}`)));
   });
   const clients: Client[] = [];

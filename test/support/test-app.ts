@@ -1,4 +1,5 @@
 import { Writable } from "node:stream";
+import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { print, type ExecutionResult } from "graphql";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { createClient, type Client } from "graphql-ws";
@@ -41,7 +42,7 @@ export interface TestApp extends App {
 }
 
 /** Starts the real app on a random port with its own database and the embedded Bond sandbox. */
-export async function startTestApp(env: Record<string, string> = {}, options: { routeDatabaseUrl?: (url: string) => string } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { routeDatabaseUrl?: (url: string) => string; spanProcessors?: SpanProcessor[] } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   // A test may put something (e.g. a TCP proxy it can cut) between the app and its real Postgres.
   const databaseUrl = database.url && options.routeDatabaseUrl ? options.routeDatabaseUrl(database.url) : database.url;
@@ -71,7 +72,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
       done();
     },
   });
-  const app = await createApp(config, { clock, logStream });
+  const app = await createApp(config, { clock, logStream, spanProcessors: options.spanProcessors });
   const clients: Client[] = [];
   const tokenSettings = { secret: config.auth.jwtSecret ?? TEST_JWT_SECRET, issuer: config.auth.issuer, audience: config.auth.audience };
   const serviceToken = (expiresInSeconds = 3600) => signToken(tokenSettings, { sub: "test-service", scope: TEST_SERVICE_SCOPE }, expiresInSeconds, clock());
