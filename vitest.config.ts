@@ -11,6 +11,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["reflect-metadata"],
+    globalSetup: ["test/support/build-once.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Each file starts its own app (own database); two cores, so two workers.

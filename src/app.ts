@@ -98,9 +98,9 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     ? await signToken({ secret: jwtSecret!, issuer: config.auth.issuer, audience: config.auth.audience }, { sub: "dev-service", scope: config.auth.serviceScope }, 12 * 3600, clock())
     : null;
   if (devServiceToken) logger.warn("AUTH_DEV_MODE: no AUTH_JWT_SECRET/AUTH_JWKS_URL configured; a development service token was issued (see the start-up banner)");
-  const rateLimits = createRateLimits(config.limits);
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const rateLimits = createRateLimits(config.limits, database.kind === "postgres" ? database.db : null);
   const httpServer: Server = createServer();
   const localBase = () => {
     const address = httpServer.address() as AddressInfo | null;
