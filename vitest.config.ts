@@ -11,6 +11,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["reflect-metadata"],
+    globalSetup: ["test/support/build-once.ts"],
     // Generous: CI shares a loaded machine; tests wait for conditions (up to 30 s each), never for fixed times.
     testTimeout: 120_000,
     hookTimeout: 180_000,

@@ -126,9 +126,9 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     ? await signToken({ secret: jwtSecret!, issuer: config.auth.issuer, audience: config.auth.audience }, { sub: "dev-service", scope: config.auth.serviceScope }, 12 * 3600, clock())
     : null;
   if (devServiceToken) logger.warn({ keySource: devSigningKey?.source }, "AUTH_DEV_MODE: no AUTH_JWT_SECRET/AUTH_JWKS_URL configured; tokens are signed with a development key (npm run token prints one; a service token is in the start-up banner)");
-  const rateLimits = createRateLimits(config.limits);
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const rateLimits = createRateLimits(config.limits, database.kind === "postgres" ? database.db : null);
   traceTransactions(database.db, tracer, database.kind === "postgres" ? "postgresql" : "pglite");
   const httpServer: Server = createServer();
   const localBase = () => {

@@ -152,6 +152,16 @@ export const webhookReceipts = pgTable(
   (table) => [index("webhook_receipts_received_idx").on(table.receivedAt)],
 );
 
+/**
+ * Request budgets shared by every instance on one Postgres (rate-limiter-flexible's Drizzle store: one
+ * upsert per counted request). Keys are budget names plus a token subject or an address, never personal data.
+ */
+export const rateLimits = pgTable("rate_limits", {
+  key: text("key").primaryKey(),
+  points: integer("points").notNull(),
+  expire: timestamp("expire", { withTimezone: true, mode: "date" }),
+});
+
 export type CustomerRow = typeof customers.$inferSelect;
 export type KycAttemptRow = typeof kycAttempts.$inferSelect;
 export type KycEventRow = typeof kycEvents.$inferSelect;

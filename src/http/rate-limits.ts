@@ -1,12 +1,16 @@
 import type { NextFunction, Request, Response } from "express";
 import ipaddr from "ipaddr.js";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterDrizzle, RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { Database } from "../db/database.js";
+import { rateLimits as rateLimitsTable } from "../db/schema.js";
 import { RateLimited } from "../domain/errors.js";
 
 /**
- * Request budgets, counted in memory per instance with rate-limiter-flexible (maintained, fixed-window
- * counters; its Postgres/Redis stores could share budgets across instances if one instance's share is
- * ever too generous). A limit of 0 switches a budget off.
+ * Request budgets with rate-limiter-flexible (maintained, fixed-window counters). On Postgres the counters
+ * live in the database every instance shares (its Drizzle store), so N instances allow one budget, not N;
+ * while that store cannot be reached, an in-memory "insurance" limiter of the same size counts instead
+ * (the library's own fallback), so a database outage neither opens the gates nor refuses everyone. On the
+ * embedded database there is one process, and memory is the store. A limit of 0 switches a budget off.
  */
 export interface RateLimits {
   /** submitKyc calls per token subject; throws RateLimited when spent. */
@@ -17,7 +21,7 @@ export interface RateLimits {
   perIp(): (request: Request, response: Response, next: NextFunction) => void;
 }
 
-async function consume(limiter: RateLimiterMemory | null, key: string, what: string): Promise<void> {
+async function consume(limiter: RateLimiterAbstract | null, key: string, what: string): Promise<void> {
   if (!limiter) return;
   try {
     await limiter.consume(key);
@@ -27,9 +31,15 @@ async function consume(limiter: RateLimiterMemory | null, key: string, what: str
   }
 }
 
-export function createRateLimits(limits: { submitKycPerMinute: number; ipPerMinute: number }): RateLimits {
-  const submitKyc = limits.submitKycPerMinute > 0 ? new RateLimiterMemory({ points: limits.submitKycPerMinute, duration: 60, keyPrefix: "submit-kyc" }) : null;
-  const perIp = limits.ipPerMinute > 0 ? new RateLimiterMemory({ points: limits.ipPerMinute, duration: 60, keyPrefix: "ip" }) : null;
+export function createRateLimits(limits: { submitKycPerMinute: number; ipPerMinute: number }, sharedStore?: Database | null): RateLimits {
+  const limiter = (points: number, keyPrefix: string): RateLimiterAbstract | null => {
+    if (points <= 0) return null;
+    const memory = new RateLimiterMemory({ points, duration: 60, keyPrefix });
+    if (!sharedStore) return memory;
+    return new RateLimiterDrizzle({ storeClient: sharedStore, schema: rateLimitsTable, points, duration: 60, keyPrefix, insuranceLimiter: memory });
+  };
+  const submitKyc = limiter(limits.submitKycPerMinute, "submit-kyc");
+  const perIp = limiter(limits.ipPerMinute, "ip");
   const consumeAnonymous = (ip: string) => consume(perIp, ip, "requests from this address");
   return {
     consumeSubmitKyc: (key) => consume(submitKyc, key, "KYC submissions for this token"),

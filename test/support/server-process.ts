@@ -13,9 +13,9 @@ import { TEST_JWT_SECRET, TEST_SERVICE_SCOPE } from "./test-app.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
-/** Compiles the server once (`npm run build`'s tsc), for tests that run it as a real process. */
+/** Makes sure dist/ is current (`npm run build`, skipped when nothing changed; the global setup built it already). */
 export function buildServer(): void {
-  execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json")], { cwd: ROOT, stdio: "inherit" });
+  execFileSync(process.execPath, [join(ROOT, "scripts/build.mjs"), "--if-stale"], { cwd: ROOT, stdio: "inherit" });
 }
 
 export interface ServerProcess {
