@@ -118,7 +118,7 @@ describe("start-up failures are one clear line", () => {
 
 describe("in production", () => {
   it("stdout is only JSON log lines with pid and hostname; the banner is on stderr and does not offer GraphiQL", async () => {
-    const run = runServer({ NODE_ENV: "production", PII_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "info" });
+    const run = runServer({ NODE_ENV: "production", BOND_SANDBOX: "embedded", PII_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "info" });
     await run.waitForStderr(/GraphQL \(POST\)\s+(http:\/\/\S+)\/graphql/);
     const url = /GraphQL \(POST\)\s+(http:\/\/\S+)\/graphql/.exec(run.stderr())![1];
     // A probe, a scrape and a real request: only the last is an info line.

@@ -56,6 +56,10 @@ function eventForVerificationStatus(record: Record<string, unknown>): BondKycEve
   return null;
 }
 
+function isVerificationStatusValue(value: unknown): boolean {
+  return typeof value === "string" && ["passed", "failed"].includes(value.trim().toLowerCase());
+}
+
 /**
  * Bond writes `occurred_at` as `2021-02-02-00:50:58.484840+00:00` (a dash between date and time);
  * accept that and ISO 8601.
@@ -117,8 +121,10 @@ const customerId = z.guid("must be a UUID");
 const documentName = z.enum(["government_id", "proof_of_address", "social_security_card"]);
 
 const submittedBody = z.object({ customer_id: customerId, kyc_status: z.literal("submitted") });
+const EVENT_NAME = /^[A-Za-z0-9_.:-]{1,100}$/;
+
 const eventBody = z.object({
-  event: z.string().min(1).max(100),
+  event: z.string().regex(EVENT_NAME, "Not an event name."),
   customer_id: customerId,
   occurred_at: z.string().max(64),
   documents: z.array(documentName).max(10).optional(),
@@ -130,10 +136,13 @@ const eventBody = z.object({
  * (`social_security_number`, a free-text note, anything) is dropped before storage, whatever its name.
  */
 const DOCUMENTED_FIELDS: Record<string, (value: unknown) => unknown> = {
-  event: (value) => (typeof value === "string" && isBondKycEventName(value) ? value : undefined),
+  event: (value) => (typeof value === "string" && (isBondKycEventName(value) || value === KYC_VERIFICATION_STATUS_EVENT) ? value : undefined),
   customer_id: (value) => (customerId.safeParse(value).success ? value : undefined),
   occurred_at: (value) => (typeof value === "string" && value.length <= 64 && parseBondTimestamp(value) ? value : undefined),
-  kyc_status: (value) => (value === "submitted" ? value : undefined),
+  kyc_status: (value) => (value === "submitted" || isVerificationStatusValue(value) ? value : undefined),
+  // `kyc.verification.status`'s value (its field is our assumption, see eventForVerificationStatus): passed/failed only.
+  status: (value) => (isVerificationStatusValue(value) ? value : undefined),
+  result: (value) => (isVerificationStatusValue(value) ? value : undefined),
   documents: (value) => (Array.isArray(value) ? value.filter((item) => documentName.safeParse(item).success).slice(0, 10) : undefined),
   // `reasons.ip` and `reasons.email` are check results, not addresses: only passed/failed per known check.
   reasons: (value) => parseFailureReasons(value) ?? undefined,
@@ -183,7 +192,8 @@ export function parseBondWebhook(body: unknown): BondKycEvent {
     return { event: "kyc.submitted", customerId: parsed.data.customer_id, occurredAt, occurredAtMicros, documents: [], failureReasons: null, incorrectInformation: [], payload: storedPayload(record) };
   }
   // An event we do not act on is recognised before the body is checked: its shape is not ours to judge.
-  const name = typeof record.event === "string" ? record.event : null;
+  // A name must look like one (Bond's are dotted words): an empty or garbled `event` is a malformed body (400).
+  const name = typeof record.event === "string" && EVENT_NAME.test(record.event) ? record.event : null;
   const ignored = (reason: IgnoredEventReason) =>
     new UnsupportedBondEvent(name!.slice(0, 100), reason, customerId.safeParse(record.customer_id).success ? (record.customer_id as string) : null, storedPayload(record));
   if (name !== null && name !== KYC_VERIFICATION_STATUS_EVENT && (!isBondKycEventName(name) || name === "kyc.submitted")) throw ignored("unknown-event");

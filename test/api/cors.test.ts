@@ -68,7 +68,7 @@ describe("CORS on /graphql", () => {
 });
 
 describe("CORS_ORIGINS defaults", () => {
-  const production = { NODE_ENV: "production", PII_KEY: Buffer.alloc(32, 1).toString("base64"), AUTH_JWT_SECRET: "x".repeat(32) };
+  const production = { NODE_ENV: "production", BOND_API_URL: "https://sandbox.bond.tech/api/v0.1", BOND_IDENTITY: "id", BOND_AUTHORIZATION: "key", BOND_WEBHOOK_SECRET: "s".repeat(32), PII_KEY: Buffer.alloc(32, 1).toString("base64"), AUTH_JWT_SECRET: "x".repeat(32) };
   it("allows no origin in production and Vite's dev server in development", () => {
     expect(loadConfig(production).corsOrigins).toEqual([]);
     expect(loadConfig({ AUTH_DEV_MODE: "true" }).corsOrigins).toEqual(["http://localhost:5173", "http://127.0.0.1:5173"]);

@@ -139,13 +139,13 @@ describe("redeliveries", () => {
     try {
       const customerId = await createCustomer(app);
       const raw = JSON.stringify({ customer_id: customerId, kyc_status: "submitted" });
-      // Two rounds' `submitted` signed in the same second are the same bytes with the same signature.
+      // Bond's `submitted` after our own accepted submission confirms it ("unchanged"). Two rounds' `submitted` signed in the same second are the same bytes with the same signature.
       const signature = bondSignatureHeader(app.webhookSecret, raw, now());
       await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "888-88-8888" }) });
-      expect((await app.postWebhook(undefined, { raw, signature })).body).toMatchObject({ result: "stale", kycStatus: "SUBMITTED" });
+      expect((await app.postWebhook(undefined, { raw, signature })).body).toMatchObject({ result: "unchanged", kycStatus: "SUBMITTED" });
       await app.postWebhook({ event: "kyc.verification.timeout", customer_id: customerId, occurred_at: new Date().toISOString() });
       expect((await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "888-88-8888" }) })).data?.submitKyc.status).toBe("SUBMITTED");
-      expect((await app.postWebhook(undefined, { raw, signature })).body).toMatchObject({ result: "stale", kycStatus: "SUBMITTED" });
+      expect((await app.postWebhook(undefined, { raw, signature })).body).toMatchObject({ result: "unchanged", kycStatus: "SUBMITTED" });
       const submitted = (await eventsOf(customerId)).filter((event) => event.event === "kyc.submitted");
       expect(submitted.map((event) => event.round).sort()).toEqual([1, 2]);
       // Within one round the same request is still a replay.
