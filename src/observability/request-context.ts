@@ -54,7 +54,9 @@ export function requestContextMiddleware(logger: Logger) {
     const path = request.originalUrl.split("?")[0]; // read now: routers mounted at a path rewrite request.url
     response.on("finish", () => {
       const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
-      runInRequest(requestId, () => logger.info({ method: request.method, path, status: response.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, "request completed"));
+      // A path no route knows is whatever the client typed (an SSN in a mistyped URL, say): not logged.
+      const loggedPath = response.statusCode === 404 ? "[no such route]" : path;
+      runInRequest(requestId, () => logger.info({ method: request.method, path: loggedPath, status: response.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, "request completed"));
     });
     runInRequest(requestId, next);
   };
