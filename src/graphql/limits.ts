@@ -131,7 +131,8 @@ export const MAX_BRACKET_NESTING = 64;
 
 const OPENING = new Set<string>([TokenKind.BRACE_L, TokenKind.BRACKET_L, TokenKind.PAREN_L]);
 const CLOSING = new Set<string>([TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKind.PAREN_R]);
-const acceptedSources = new Set<string>();
+/** Documents already measured, per set of limits (an app's), so a repeated operation is lexed once. */
+const acceptedByLimits = new WeakMap<QueryLimits, Set<string>>();
 
 /**
  * The first check of a document, before graphql-js parses it: its tokens are counted and its bracket
@@ -141,6 +142,8 @@ const acceptedSources = new Set<string>();
  * (including one with a syntax error, which the parser reports as usual).
  */
 export function documentSizeRefusal(source: string, limits: QueryLimits): GraphQLError | null {
+  let acceptedSources = acceptedByLimits.get(limits);
+  if (!acceptedSources) acceptedByLimits.set(limits, (acceptedSources = new Set()));
   if (acceptedSources.has(source)) return null;
   const refuse = (message: string) => new GraphQLError(`Syntax Error: ${message}`, { extensions: { code: "GRAPHQL_PARSE_FAILED", http: { status: 400 } } });
   const lexer = new Lexer(new Source(source));

@@ -57,7 +57,9 @@ export function requestContextMiddleware(logger: Logger, options: { quietPath?: 
       const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
       // Probes, scrapes and static assets come every few seconds: debug, unless they failed on our side.
       const level = options.quietPath?.(path, request.method) && response.statusCode < 500 ? "debug" : "info";
-      runInRequest(requestId, () => logger[level]({ method: request.method, path, status: response.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, "request completed"));
+      // A path no route knows is whatever the client typed (an SSN in a mistyped URL, say): not logged.
+      const loggedPath = response.statusCode === 404 ? "[no such route]" : path;
+      runInRequest(requestId, () => logger[level]({ method: request.method, path: loggedPath, status: response.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, "request completed"));
     });
     runInRequest(requestId, next);
   };

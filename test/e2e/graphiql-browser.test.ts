@@ -45,7 +45,7 @@ async function waitForResult(page: Page, texts: string[]): Promise<string> {
       return wanted.every((text) => value.includes(text)) ? value : false;
     },
     texts,
-    { timeout: 15_000 },
+    { timeout: 30_000 },
   ).catch(async (error: Error) => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}graphiql-failure.png`, fullPage: true });

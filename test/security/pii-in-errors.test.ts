@@ -97,6 +97,25 @@ const attacks: Attack[] = [
     },
   },
   {
+    kind: "unknown route with the SSN in its path",
+    codes: ["NOT_FOUND", "close 1006"],
+    run: async (t) => {
+      if (t === "ws") {
+        // A WebSocket upgrade on a path no server listens on: the socket is refused outright.
+        const { default: WebSocket } = await import("ws");
+        const socket = new WebSocket(`${app.websocketUrl}/${SSN}?ssn=${SSN}`, "graphql-transport-ws");
+        const code = await new Promise<number>((resolve) => {
+          socket.on("error", () => undefined);
+          socket.on("close", (closeCode) => resolve(closeCode));
+        });
+        return { code: `close ${code}`, text: `close ${code}` };
+      }
+      const response = await fetch(`${app.url}/customers/${SSN}?ssn=${SSN_DIGITS}`);
+      const text = await response.text();
+      return { code: (JSON.parse(text) as { code?: string }).code, text: `${response.status} ${text}` };
+    },
+  },
+  {
     kind: "body too large",
     codes: ["PAYLOAD_TOO_LARGE", "close 1009"],
     run: (t) => send(t, submitKyc, { input: withSsn({ note: `${SSN} `.repeat(40_000) }) }),
