@@ -12,6 +12,7 @@ import { requestIdOfOperation, websocketOperations } from "../observability/webs
 import type { GraphQLContext } from "./context.js";
 import { createDocumentCache } from "./document-cache.js";
 import { assertComplexity } from "./limits.js";
+import type { TrustedDocuments } from "./trusted-documents.js";
 
 export interface GraphQLWebSocketOptions {
   httpServer: Server;
@@ -28,6 +29,8 @@ export interface GraphQLWebSocketOptions {
   clock: () => Date;
   logger: Logger;
   metrics: Metrics;
+  /** TRUSTED_DOCUMENTS: only these documents run (or any, in allow-unknown mode); null = no list. */
+  trustedDocuments: TrustedDocuments | null;
 }
 
 /** Close codes clients can act on: 4401 = send a (valid) token; 4403 = the token no longer holds, get a new one. */
@@ -93,10 +96,16 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
         if (Object.keys(ctx.subscriptions).length > options.maxSubscriptionsPerConnection) {
           return [new GraphQLError(`At most ${options.maxSubscriptionsPerConnection} operations may run on one connection.`, { extensions: { code: "TOO_MANY_SUBSCRIPTIONS" } })];
         }
+        let query = payload.query;
+        if (options.trustedDocuments) {
+          const resolved = options.trustedDocuments.resolve({ ...payload, documentId: (payload as { documentId?: unknown }).documentId });
+          if (resolved instanceof GraphQLError) return [resolved];
+          query = resolved.query;
+        }
         let document: DocumentNode;
         let errors: readonly GraphQLError[];
         try {
-          ({ document, errors } = documents.check(payload.query));
+          ({ document, errors } = documents.check(query));
         } catch (error) {
           return [error instanceof GraphQLError ? error : new GraphQLError("The document could not be parsed.", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
         }
