@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { printExecutableGraphQLDocument } from "@graphql-tools/documents";
-import { GraphQLError, parse } from "graphql";
+import { GraphQLError, Kind, parse, visit } from "graphql";
 
 /** `enforce`: only documents in the manifest run; `allow-unknown`: others run too (development). */
 export type TrustedDocumentsMode = "enforce" | "allow-unknown";
@@ -26,12 +26,16 @@ export const TRUSTED_DOCUMENT_NOT_FOUND = "TRUSTED_DOCUMENT_NOT_FOUND";
 export const TRUSTED_DOCUMENT_REQUIRED = "TRUSTED_DOCUMENT_REQUIRED";
 
 /**
- * The same document whatever its spacing, comments or order of fields: the canonical print codegen hashes
- * (so a client may send the text it has, unsorted, and still match the manifest).
+ * The same document whatever its spacing, comments, order of fields or `__typename` selections: the canonical
+ * print codegen hashes, less `__typename` (which normalized caches such as Apollo Client's and urql's add to every
+ * selection before sending, and which reads no data). So a client may send the text it has and still match.
  */
 function normalize(text: string): string | null {
   try {
-    return printExecutableGraphQLDocument(parse(text, { noLocation: true }));
+    const withoutTypename = visit(parse(text, { noLocation: true }), {
+      [Kind.FIELD]: (field) => (field.name.value === "__typename" && !field.alias && !field.directives?.length ? null : undefined),
+    });
+    return printExecutableGraphQLDocument(withoutTypename);
   } catch {
     return null;
   }

@@ -36,6 +36,10 @@ describe("TRUSTED_DOCUMENTS_MODE=enforce", () => {
     expect(await post(app, { extensions: { persistedQuery: { version: 1, sha256Hash: hash.slice("sha256:".length) } }, variables: { id: customerId } })).toEqual({ status: 200, body: expected });
     // The text the client has (fields in its own order, its own spacing) matches the manifest's canonical form.
     expect(await post(app, { query: print(CustomerKycStatusDocument), variables: { id: customerId } })).toEqual({ status: 200, body: expected });
+    // …and so does the text with the `__typename` selections Apollo Client and urql add before sending.
+    const withTypename = print(CustomerKycStatusDocument).replace("kycStatus\n", "kycStatus\n    __typename\n");
+    expect(withTypename).toContain("__typename");
+    expect((await post(app, { query: withTypename, variables: { id: customerId } })).body.data.customer.__typename).toBe("Customer");
 
     const url = `${app.graphqlUrl}?documentId=${encodeURIComponent(hash)}&variables=${encodeURIComponent(JSON.stringify({ id: customerId }))}`;
     const get = await fetch(url, { headers: await app.asService() });

@@ -10,6 +10,7 @@ import { startTestApp, type TestApp } from "../support/test-app.js";
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
 const WEB_CONFIG = fileURLToPath(new URL("../../examples/web/vite.config.ts", import.meta.url));
+const TRUSTED_MANIFEST = fileURLToPath(new URL("../../examples/web/src/gql/persisted-documents.json", import.meta.url));
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`web example browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
@@ -23,7 +24,8 @@ beforeAll(async () => {
   vite = await createServer({ configFile: WEB_CONFIG, server: { port: 0, strictPort: false, host: "127.0.0.1" }, logLevel: "warn" });
   await vite.listen();
   webOrigin = vite.resolvedUrls!.local[0].replace(/\/$/, "");
-  app = await startTestApp({ CORS_ORIGINS: webOrigin });
+  // With its persisted documents enforced, as production would: the app runs only what codegen listed.
+  app = await startTestApp({ CORS_ORIGINS: webOrigin, TRUSTED_DOCUMENTS: TRUSTED_MANIFEST, TRUSTED_DOCUMENTS_MODE: "enforce" });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
 }, 120_000);
 afterAll(async () => {
