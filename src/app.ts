@@ -34,6 +34,8 @@ import { startGraphQLWebSocketServer } from "./graphql/websocket.js";
 import { BOND_WEBHOOK_PATH, bondWebhookRouter } from "./http/bond-webhook.route.js";
 import { graphqlCors } from "./http/cors.js";
 import { graphqlBodyParser } from "./http/graphql-body.js";
+import { trustedDocumentsMiddleware } from "./http/trusted-documents.js";
+import { loadTrustedDocuments } from "./graphql/trusted-documents.js";
 import { maxUploadRequestBytes } from "./domain/kyc-document.js";
 import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlHtml } from "./http/graphiql.js";
 import { createRateLimits } from "./http/rate-limits.js";
@@ -113,6 +115,9 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const metrics = createMetrics();
   const tracing = createTracing({ ...config.tracing, spanProcessors: overrides.spanProcessors });
   const { tracer } = tracing;
+  // TRUSTED_DOCUMENTS: the app's persisted documents (codegen's manifest); a bad file stops the start before anything opens.
+  const trustedDocuments = config.trustedDocuments ? loadTrustedDocuments(config.trustedDocuments.manifestPath, config.trustedDocuments.mode) : null;
+  if (trustedDocuments) logger.info({ documents: trustedDocuments.size, mode: trustedDocuments.mode }, "trusted documents loaded");
 
   const developmentKey = config.piiKey ? null : developmentPiiKey(config.dataDir);
   if (developmentKey) logger.warn({ keySource: developmentKey.source }, "PII_KEY not set: using a development key");
@@ -218,6 +223,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     maxComplexity: config.graphql.maxComplexity,
     connectionInitTimeoutMs: config.limits.wsConnectionInitTimeoutMs,
     maxSubscriptionsPerConnection: config.limits.wsMaxSubscriptionsPerConnection,
+    trustedDocuments,
     clock,
     logger: logger.child({ component: "websocket" }),
     metrics,
@@ -238,6 +244,9 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     // mutations are never run by GET (Apollo answers 405).
     csrfPrevention: { requestHeaders: ["authorization", "apollo-require-preflight", "x-apollo-operation-name"] },
     allowBatchedHttpRequests: false,
+    // Automatic persisted queries off on purpose: any client could register any document by its hash, which
+    // defeats a trusted-documents list; documents are persisted at build time instead (TRUSTED_DOCUMENTS).
+    persistedQueries: false,
     // main.ts owns SIGINT/SIGTERM and calls close(); Apollo's own handlers would race it and hang stop().
     stopOnTerminationSignals: false,
     plugins: [
@@ -307,6 +316,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     // Browser apps on other origins (CORS_ORIGINS); the webhook route above never gets CORS headers.
     graphqlCors(config.corsOrigins),
     graphqlBodyParser({ defaultLimitBytes: 256 * 1024, uploadLimitBytes: Math.max(256 * 1024, maxUploadRequestBytes(config.kycDocuments.maxBytes)), verifyToken }),
+    ...(trustedDocuments ? [trustedDocumentsMiddleware(trustedDocuments)] : []),
     // Tokens and nesting, counted without recursion before graphql-js parses (the same check as over WebSocket).
     (request: Request, response: Response, next: NextFunction) => {
       const query = (request.body as { query?: unknown } | undefined)?.query ?? request.query?.query;

@@ -140,7 +140,7 @@ export function formatError(logger: Logger) {
       const message = withoutSubmittedValues(formatted.message);
       return { message, locations: formatted.locations, path: formatted.path, extensions: { code: code === "GRAPHQL_VALIDATION_FAILED" && missing ? "BAD_USER_INPUT" : code, ...(fields && { fields }) } };
     }
-    if (typeof code === "string" && (code in HTTP_STATUS || code === "PERSISTED_QUERY_NOT_FOUND")) return formatted;
+    if (typeof code === "string" && (code in HTTP_STATUS || code === "PERSISTED_QUERY_NOT_FOUND" || code === "PERSISTED_QUERY_NOT_SUPPORTED" || code === "TRUSTED_DOCUMENT_REQUIRED" || code === "TRUSTED_DOCUMENT_NOT_FOUND" || code === "OPERATION_RESOLUTION_FAILURE")) return formatted;
     // The one log line of an unexpected error: the message and stack without any submitted value.
     logger.error({ err: logSafeError(original), path: formatted.path }, "unexpected GraphQL error");
     return { message: "Internal server error.", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };

@@ -13,6 +13,7 @@ import { requestIdOfOperation, websocketOperations } from "../observability/webs
 import type { GraphQLContext } from "./context.js";
 import { createDocumentCache } from "./document-cache.js";
 import { assertComplexity, documentSizeRefusal, type QueryLimits } from "./limits.js";
+import type { TrustedDocuments } from "./trusted-documents.js";
 
 export interface GraphQLWebSocketOptions {
   httpServer: Server;
@@ -31,6 +32,8 @@ export interface GraphQLWebSocketOptions {
   clock: () => Date;
   logger: Logger;
   metrics: Metrics;
+  /** TRUSTED_DOCUMENTS: only these documents run (or any, in allow-unknown mode); null = no list. */
+  trustedDocuments: TrustedDocuments | null;
 }
 
 /** Close codes clients can act on: 4401 = send a (valid) token; 4403 = the token no longer holds, get a new one. */
@@ -105,13 +108,19 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
         if (Object.keys(ctx.subscriptions).length > options.maxSubscriptionsPerConnection) {
           return [new GraphQLError(`At most ${options.maxSubscriptionsPerConnection} operations may run on one connection.`, { extensions: { code: "TOO_MANY_SUBSCRIPTIONS" } })];
         }
+        let query = payload.query;
+        if (options.trustedDocuments) {
+          const resolved = options.trustedDocuments.resolve({ ...payload, documentId: (payload as { documentId?: unknown }).documentId });
+          if (resolved instanceof GraphQLError) return [resolved];
+          query = resolved.query;
+        }
         // Tokens and nesting first, without recursion, as over HTTP.
-        const refusal = documentSizeRefusal(payload.query, options.queryLimits);
+        const refusal = documentSizeRefusal(query, options.queryLimits);
         if (refusal) return [refusal];
         let document: DocumentNode;
         let errors: readonly GraphQLError[];
         try {
-          ({ document, errors } = documents.check(payload.query));
+          ({ document, errors } = documents.check(query));
         } catch (error) {
           // Same code as over HTTP; the message goes through the shared formatter (no submitted values).
           const message = error instanceof GraphQLError ? error.message : "The document could not be parsed.";
