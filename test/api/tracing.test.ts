@@ -1,5 +1,6 @@
 import { SpanKind } from "@opentelemetry/api";
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CustomerDocument, SubmitKycDocument } from "../gql/graphql.js";
 import { createCustomer, eventually, kycInput, newCustomerInput, PASSING_SSN } from "../support/fixtures.js";
@@ -69,6 +70,16 @@ describe("OpenTelemetry traces", () => {
     const customerId = await createCustomer(app);
     await app.graphql(CustomerDocument, { id: customerId });
     expect(await eventually(async () => spans().find((span) => span.name === "query customer"))).toBeDefined();
+  });
+
+  it("an operation over WebSocket is a span of its own (transport ws) with its database work inside", async () => {
+    const customerId = await createCustomer(app);
+    exporter.reset();
+    const client = app.websocketClient();
+    await new Promise<void>((done, fail) => client.subscribe({ query: print(CustomerDocument), variables: { id: customerId } }, { next: () => {}, error: fail, complete: done }));
+    const span = await eventually(async () => spans().find((candidate) => candidate.name === "query customer" && candidate.attributes["graphql.transport"] === "ws"));
+    expect(span.kind).toBe(SpanKind.SERVER);
+    expect(span.attributes["graphql.root_field"]).toBe("customer");
   });
 
   it("no span name, attribute or event carries personal data", async () => {
