@@ -1,5 +1,7 @@
 import { SpanKind } from "@opentelemetry/api";
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CustomerDocument, SubmitKycDocument } from "../gql/graphql.js";
@@ -93,5 +95,33 @@ describe("OpenTelemetry traces", () => {
     for (const personal of [PASSING_SSN, PASSING_SSN.replace(/-/g, ""), "6789", "Zelda", "Quixotic", "zelda.quixotic", "987-6543", customer.dob, "1 Main St", customerId]) {
       expect(dump).not.toContain(personal);
     }
+  });
+});
+
+describe("OTLP export", () => {
+  it("with OTEL_EXPORTER_OTLP_ENDPOINT set, posts the spans to <endpoint>/v1/traces (flushed at close)", async () => {
+    const received: { path: string; body: string }[] = [];
+    const collector = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => (body += chunk));
+      request.on("end", () => {
+        received.push({ path: request.url ?? "", body });
+        response.writeHead(200, { "content-type": "application/json" }).end("{}");
+      });
+    });
+    await new Promise<void>((done) => collector.listen(0, "127.0.0.1", done));
+    const { port } = collector.address() as AddressInfo;
+    const exporting = await startTestApp({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}/`, OTEL_SERVICE_NAME: "kyc-graphql-test" });
+    try {
+      await createCustomer(exporting);
+    } finally {
+      await exporting.close();
+      await new Promise((done) => collector.close(done));
+    }
+    const traces = received.filter((request) => request.path === "/v1/traces");
+    expect(traces.length).toBeGreaterThan(0);
+    const body = traces.map((request) => request.body).join("\n");
+    expect(body).toContain("mutation createCustomer");
+    expect(body).toContain("kyc-graphql-test");
   });
 });
