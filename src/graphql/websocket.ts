@@ -59,6 +59,7 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
   const websocketServer = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   options.httpServer.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(request.url ?? "/", "http://localhost").pathname !== options.path) {
+      socket.on("error", () => socket.destroy());
       socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
       return;
     }
