@@ -227,6 +227,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     clock,
     logger: logger.child({ component: "websocket" }),
     metrics,
+    tracer,
   });
 
   const apollo = new ApolloServer<GraphQLContext>({

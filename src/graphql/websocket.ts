@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import { GraphQLError, specifiedRules, type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
 import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
+import type { Tracer } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { TokenVerifier } from "../auth/token-verifier.js";
@@ -34,6 +35,8 @@ export interface GraphQLWebSocketOptions {
   metrics: Metrics;
   /** TRUSTED_DOCUMENTS: only these documents run (or any, in allow-unknown mode); null = no list. */
   trustedDocuments: TrustedDocuments | null;
+  /** OpenTelemetry: a span per operation. */
+  tracer?: Tracer;
 }
 
 /** Close codes clients can act on: 4401 = send a (valid) token; 4403 = the token no longer holds, get a new one. */
@@ -61,6 +64,7 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
   const websocketServer = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   options.httpServer.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(request.url ?? "/", "http://localhost").pathname !== options.path) {
+      socket.on("error", () => socket.destroy());
       socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
       return;
     }
@@ -81,7 +85,7 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
     {
       schema: options.schema,
       // Each operation is a request: its own request id in log lines, and counted in the metrics.
-      ...websocketOperations(options.metrics, options.logger),
+      ...websocketOperations(options.metrics, options.logger, options.tracer),
       connectionInitWaitTimeout: options.connectionInitTimeoutMs,
       onConnect: async (ctx) => {
         const viewer = await options.verifyToken(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);

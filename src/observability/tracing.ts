@@ -36,7 +36,9 @@ let contextManagerRegistered = false;
 
 export function createTracing(options: TracingOptions): Tracing {
   const processors = [...(options.spanProcessors ?? [])];
-  if (options.otlpEndpoint) processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  // Explicit URL (the configured endpoint + the standard /v1/traces path); headers, timeout and compression
+  // still come from the standard OTEL_EXPORTER_OTLP_* variables, which the exporter reads itself.
+  if (options.otlpEndpoint) processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/+$/, "")}/v1/traces` })));
   if (processors.length === 0) return { tracer: new ProxyTracerProvider().getTracer("kyc-graphql"), close: async () => {} };
   // Parent/child across awaits: one AsyncLocalStorage context manager per process (a global of the API).
   if (!contextManagerRegistered) {

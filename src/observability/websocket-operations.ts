@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { execute, getOperationAST, subscribe, type ExecutionArgs, type ExecutionResult } from "graphql";
+import { SpanKind, type Tracer } from "@opentelemetry/api";
 import type { Metrics } from "./metrics.js";
 import { operationLabel } from "./metrics.js";
 import { iteratorInRequest, runInRequest } from "./request-context.js";
+import { inSpan } from "./tracing.js";
 
 const operationRequestIds = new WeakMap<object, string>();
 
@@ -20,7 +22,13 @@ const isAsyncIterable = (value: unknown): value is AsyncIterable<ExecutionResult
  * operations; open subscriptions are a gauge, decremented however the subscription ends (complete
  * from the client, socket closed, server shutting down, error).
  */
-export function websocketOperations(metrics: Metrics, logger: Logger) {
+export function websocketOperations(metrics: Metrics, logger: Logger, tracer?: Tracer) {
+  // A span per operation (`query customer`, `subscription kycStatusChanged`): for a subscription it covers
+  // setting it up, not its lifetime. Resolvers, Bond calls and transactions nest under it.
+  const traced = <T>(labels: { operation: string; type: string }, work: () => Promise<T>): Promise<T> =>
+    tracer
+      ? inSpan(tracer, `${labels.type} ${labels.operation}`, { "graphql.operation.type": labels.type, "graphql.root_field": labels.operation, "graphql.transport": "ws" }, work, SpanKind.SERVER)
+      : work();
   const start = (args: ExecutionArgs) => {
     const requestId = randomUUID();
     operationRequestIds.set(args, requestId);
@@ -32,7 +40,7 @@ export function websocketOperations(metrics: Metrics, logger: Logger) {
     execute: (args: ExecutionArgs) => {
       const { requestId, labels } = start(args);
       return runInRequest(requestId, async () => {
-        const result = await execute(args);
+        const result = await traced(labels, async () => execute(args));
         metrics.graphqlOperations.inc({ ...labels, transport: "ws", outcome: result.errors?.length ? "error" : "ok" });
         return result;
       });
@@ -40,7 +48,7 @@ export function websocketOperations(metrics: Metrics, logger: Logger) {
     subscribe: (args: ExecutionArgs) => {
       const { requestId, labels } = start(args);
       return runInRequest(requestId, async () => {
-        const result = await subscribe(args);
+        const result = await traced(labels, async () => subscribe(args));
         if (!isAsyncIterable(result)) {
           metrics.graphqlOperations.inc({ ...labels, transport: "ws", outcome: "error" });
           return result;

@@ -1,5 +1,8 @@
 import { SpanKind } from "@opentelemetry/api";
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CustomerDocument, SubmitKycDocument } from "../gql/graphql.js";
 import { createCustomer, eventually, kycInput, newCustomerInput, PASSING_SSN } from "../support/fixtures.js";
@@ -71,6 +74,16 @@ describe("OpenTelemetry traces", () => {
     expect(await eventually(async () => spans().find((span) => span.name === "query customer"))).toBeDefined();
   });
 
+  it("an operation over WebSocket is a span of its own (transport ws) with its database work inside", async () => {
+    const customerId = await createCustomer(app);
+    exporter.reset();
+    const client = app.websocketClient();
+    await new Promise<void>((done, fail) => client.subscribe({ query: print(CustomerDocument), variables: { id: customerId } }, { next: () => {}, error: fail, complete: done }));
+    const span = await eventually(async () => spans().find((candidate) => candidate.name === "query customer" && candidate.attributes["graphql.transport"] === "ws"));
+    expect(span.kind).toBe(SpanKind.SERVER);
+    expect(span.attributes["graphql.root_field"]).toBe("customer");
+  });
+
   it("no span name, attribute or event carries personal data", async () => {
     exporter.reset();
     const customer = newCustomerInput({ firstName: "Zelda", lastName: "Quixotic", email: "zelda.quixotic@example.com", phone: "555-987-6543" });
@@ -82,5 +95,33 @@ describe("OpenTelemetry traces", () => {
     for (const personal of [PASSING_SSN, PASSING_SSN.replace(/-/g, ""), "6789", "Zelda", "Quixotic", "zelda.quixotic", "987-6543", customer.dob, "1 Main St", customerId]) {
       expect(dump).not.toContain(personal);
     }
+  });
+});
+
+describe("OTLP export", () => {
+  it("with OTEL_EXPORTER_OTLP_ENDPOINT set, posts the spans to <endpoint>/v1/traces (flushed at close)", async () => {
+    const received: { path: string; body: string }[] = [];
+    const collector = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => (body += chunk));
+      request.on("end", () => {
+        received.push({ path: request.url ?? "", body });
+        response.writeHead(200, { "content-type": "application/json" }).end("{}");
+      });
+    });
+    await new Promise<void>((done) => collector.listen(0, "127.0.0.1", done));
+    const { port } = collector.address() as AddressInfo;
+    const exporting = await startTestApp({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}/`, OTEL_SERVICE_NAME: "kyc-graphql-test" });
+    try {
+      await createCustomer(exporting);
+    } finally {
+      await exporting.close();
+      await new Promise((done) => collector.close(done));
+    }
+    const traces = received.filter((request) => request.path === "/v1/traces");
+    expect(traces.length).toBeGreaterThan(0);
+    const body = traces.map((request) => request.body).join("\n");
+    expect(body).toContain("mutation createCustomer");
+    expect(body).toContain("kyc-graphql-test");
   });
 });
