@@ -103,6 +103,18 @@ const outcomeOf = (promise: Promise<unknown>) =>
     (error: unknown) => ({ ok: false as const, status: (error as BondRequestError).status, code: (error as BondRequestError).code, fields: (error as BondRequestError).fields, name: (error as Error).name }),
   );
 
+/** A contract test: an exception (Bond unreachable, an answer our client cannot read) is a difference too. */
+function contract(name: string, body: () => Promise<void>, skip = false): void {
+  it.skipIf(skip)(name, async () => {
+    try {
+      await body();
+    } catch (error) {
+      differences.push(`${name}\n      threw: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+      throw error;
+    }
+  });
+}
+
 async function waitFor<T>(read: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -115,18 +127,18 @@ async function waitFor<T>(read: () => T | undefined, timeoutMs: number): Promise
 describe("Bond contract", () => {
   let customerId: string;
 
-  it("POST /customers creates a customer and returns its customer_id", async () => {
+  contract("POST /customers creates a customer and returns its customer_id", async () => {
     const created = await bond.createCustomer(customer());
     customerId = created.customerId;
     check("customer_id is a UUID", customerId, "a UUID", (id) => /^[0-9a-f-]{36}$/i.test(id));
     check("date_created is a date", created.dateCreated?.toISOString() ?? null, "an ISO date", (date) => typeof date === "string");
   });
 
-  it("POST …/verification-kyc accepts a well-formed request (2xx)", async () => {
+  contract("POST …/verification-kyc accepts a well-formed request (2xx)", async () => {
     check("KYC happy path", await outcomeOf(bond.submitKyc(customerId, submission(customerId), `contract-${randomUUID()}`)), { ok: true });
   });
 
-  it("answers a reused Idempotency-Key with 409 idempotency_key_exists (Bond refuses, it does not replay)", async () => {
+  contract("answers a reused Idempotency-Key with 409 idempotency_key_exists (Bond refuses, it does not replay)", async () => {
     const other = (await bond.createCustomer(customer())).customerId;
     const key = `contract-${randomUUID()}`;
     check("first use of a key", await outcomeOf(bond.submitKyc(other, submission(other), key)), { ok: true });
@@ -134,7 +146,7 @@ describe("Bond contract", () => {
     check("second use of the key", second, { ok: false, status: 409, code: "idempotency_key_exists" }, (value) => value.status === 409 && value.code === "idempotency_key_exists");
   });
 
-  it("answers a missing field with 400 kyc_post_schema and per-field messages", async () => {
+  contract("answers a missing field with 400 kyc_post_schema and per-field messages", async () => {
     const other = (await bond.createCustomer(customer())).customerId;
     const { ssn: _ssn, ...withoutSsn } = submission(other);
     const refused = await outcomeOf(bond.submitKyc(other, withoutSsn as KycSubmission, `contract-${randomUUID()}`));
@@ -143,7 +155,7 @@ describe("Bond contract", () => {
     );
   });
 
-  it("GET …/verification-kyc reads the KYC status (path and body are our guess)", async () => {
+  contract("GET …/verification-kyc reads the KYC status (path and body are our guess)", async () => {
     const read = await bond.getKycStatus(customerId).then(
       (report) => ({ ok: true, kycStatus: report.kycStatus }),
       (error: unknown) => ({ ok: false, status: (error as BondRequestError).status, code: (error as BondRequestError).code }),
@@ -151,7 +163,7 @@ describe("Bond contract", () => {
     check("status read", read, { ok: true, kycStatus: "one of submitted, under_review, passed, …" }, (value) => value.ok && typeof value.kycStatus === "string");
   });
 
-  it("/webhooks: create, list, get, disable, delete a subscription", async () => {
+  contract("/webhooks: create, list, get, disable, delete a subscription", async () => {
     const url = `${receiverPublicUrl ?? "https://kyc-graphql-contract.invalid"}/contract-registration-${randomUUID()}`;
     const created = await webhooks.create({ url, events: KYC_WEBHOOK_EVENTS, description: "kyc-graphql contract suite", version: WEBHOOK_ENVELOPE_VERSION, status: "STATUS_DISABLED" });
     try {
@@ -169,7 +181,7 @@ describe("Bond contract", () => {
     }
   });
 
-  it.skipIf(REAL && !env.CONTRACT_PUBLIC_URL)("delivers signed KYC webhooks to a subscribed URL, which our verifier and parser accept", async () => {
+  contract("delivers signed KYC webhooks to a subscribed URL, which our verifier and parser accept", async () => {
     const url = `${receiverPublicUrl!}/contract-delivery-${randomUUID()}`;
     const created = await webhooks.create({ url, events: KYC_WEBHOOK_EVENTS, description: "kyc-graphql contract suite", version: WEBHOOK_ENVELOPE_VERSION, status: "STATUS_ENABLED" });
     const secrets = [created.secret, ...(env.BOND_WEBHOOK_SECRET ?? "").split(",")].filter((secret): secret is string => Boolean(secret));
@@ -196,5 +208,5 @@ describe("Bond contract", () => {
     } finally {
       await webhooks.delete(created.id).catch(() => undefined);
     }
-  });
+  }, REAL && !env.CONTRACT_PUBLIC_URL);
 });
