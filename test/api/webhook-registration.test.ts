@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startStandaloneBondSandbox, type StandaloneBondSandbox } from "../../src/bond-sandbox/standalone.js";
+import { createBondWebhookApi, ensureWebhookSubscription } from "../../src/bond/bond-webhooks.js";
 import { verifyBondSignature } from "../../src/bond/webhook-signature.js";
 import { eventually, PASSING_SSN, PROGRAM_ID } from "../support/fixtures.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
@@ -71,6 +72,18 @@ describe("the service registers its webhook with Bond", () => {
     await Promise.all([start(bondEnv(publicUrl)), start(bondEnv(publicUrl))]);
     expect(await subscriptionsFor(`${publicUrl}/webhooks/bond`)).toHaveLength(1);
   }, 120_000);
+
+  it("converges on one subscription when many callers race (each lists, finds none and creates)", async () => {
+    const url = "https://race.kyc.example/webhooks/bond";
+    const api = createBondWebhookApi({ baseUrl: bond.apiUrl, identity: IDENTITY, authorization: AUTHORIZATION, timeoutMs: 10_000 });
+    const results = await Promise.all(Array.from({ length: 5 }, () => ensureWebhookSubscription(api, url)));
+    const left = await subscriptionsFor(url);
+    expect(left).toHaveLength(1);
+    // Several may have created one; what is left is one of theirs, the smallest id of them (never deleted by anyone).
+    const createdIds = results.filter((result) => result.created).map((result) => result.subscription.id);
+    expect(createdIds.length).toBeGreaterThanOrEqual(1);
+    expect(left[0].id).toBe([...createdIds].sort()[0]);
+  });
 
   it("removes duplicates someone made by hand, keeps the smallest id, re-enables it, and leaves other URLs alone", async () => {
     const publicUrl = "https://duplicates.kyc.example";

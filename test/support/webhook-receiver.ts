@@ -16,7 +16,7 @@ export interface WebhookReceiver {
 }
 
 /** A plain HTTP server that records every POST it gets and answers 200: a stand-in for someone's webhook endpoint. */
-export async function startWebhookReceiver(): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -33,7 +33,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       response.writeHead(200, { "content-type": "application/json" }).end("{}");
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(port, port === 0 ? "127.0.0.1" : "0.0.0.0", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     received,
