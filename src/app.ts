@@ -100,8 +100,9 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   if (devServiceToken) logger.warn("AUTH_DEV_MODE: no AUTH_JWT_SECRET/AUTH_JWKS_URL configured; a development service token was issued (see the start-up banner)");
   const rateLimits = createRateLimits(config.limits);
 
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const httpServer: Server = createServer();
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, bounds: config.database });
+  // Slow or idle clients are cut off rather than holding a socket (Node's defaults allow minutes).
+  const httpServer: Server = createServer({ headersTimeout: config.http.headersTimeoutMs, requestTimeout: config.http.requestTimeoutMs, keepAliveTimeout: config.http.keepAliveTimeoutMs });
   const localBase = () => {
     const address = httpServer.address() as AddressInfo | null;
     return `http://127.0.0.1:${address?.port ?? config.port}`;
@@ -144,6 +145,9 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
           databaseUrl: config.databaseUrl!,
           loadCurrent: async (ids) => (await repository.findKycStatuses(ids)).map(currentKycStatus),
           logger: logger.child({ component: "kyc-status-bus" }),
+          retryDelayMs: config.database.listenRetryDelayMs,
+          maxRetryDelayMs: config.database.listenRetryMaxDelayMs,
+          connectTimeoutMs: config.database.connectTimeoutMs,
           applicationName: `kyc-graphql listen pid=${process.pid}`,
         })
       : createInProcessKycStatusBus();

@@ -52,6 +52,14 @@ const environmentSchema = z
         .optional(),
     ),
     DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default(".data")),
+    DATABASE_CONNECT_TIMEOUT_MS: count(5_000, 100),
+    DATABASE_QUERY_TIMEOUT_MS: count(5_000, 100),
+    DATABASE_RECONNECT_MAX_DELAY_MS: count(2_000, 0),
+    LISTEN_RETRY_DELAY_MS: count(100, 10),
+    LISTEN_RETRY_MAX_DELAY_MS: count(2_000, 10),
+    HTTP_HEADERS_TIMEOUT_MS: count(10_000, 100),
+    HTTP_REQUEST_TIMEOUT_MS: count(30_000, 100),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: count(5_000, 100),
     BOND_API_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
     BOND_IDENTITY: optionalString,
     BOND_AUTHORIZATION: optionalString,
@@ -132,6 +140,20 @@ export interface AppConfig {
   databaseUrl?: string;
   /** Where PGlite keeps its files and where development keys are kept. `null` = in memory (tests). */
   dataDir: string | null;
+  /** Bounds on waiting for Postgres, so a request during an outage answers SERVICE_UNAVAILABLE in time instead of hanging. */
+  database: {
+    /** Opening one connection (TCP and handshake). */
+    connectTimeoutMs: number;
+    /** One query, or a transaction's wait for a connection / its commit; past it the request fails SERVICE_UNAVAILABLE. */
+    queryTimeoutMs: number;
+    /** Cap on the driver's back-off between reconnect attempts. */
+    reconnectMaxDelayMs: number;
+    /** Re-establishing the LISTEN connection: first delay, doubled per failure up to the max. */
+    listenRetryDelayMs: number;
+    listenRetryMaxDelayMs: number;
+  };
+  /** Node's HTTP server timeouts: slow or idle clients are cut off instead of holding sockets. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
   bond: {
     /** Base URL up to and including `/api/v0.1`; absent = the embedded Bond sandbox. */
     apiUrl?: string;
@@ -210,6 +232,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
+    database: {
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS,
+      reconnectMaxDelayMs: env.DATABASE_RECONNECT_MAX_DELAY_MS,
+      listenRetryDelayMs: env.LISTEN_RETRY_DELAY_MS,
+      listenRetryMaxDelayMs: Math.max(env.LISTEN_RETRY_MAX_DELAY_MS, env.LISTEN_RETRY_DELAY_MS),
+    },
+    http: { headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS },
     bond: {
       apiUrl: env.BOND_API_URL?.replace(/\/+$/, ""),
       identity: env.BOND_IDENTITY ?? "sandbox-identity",

@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
+import { withQueryDeadline } from "./database-deadline.js";
 import * as schema from "./schema.js";
 
 export type Schema = typeof schema;
@@ -49,7 +50,21 @@ function redactUrl(url: string): string {
  * Opens the database and applies migrations: real Postgres through postgres.js when `databaseUrl` is
  * given, else an embedded PGlite kept in `dataDir` (or in memory when `dataDir` is null).
  */
-export async function openDatabase(options: { databaseUrl?: string; dataDir: string | null; maxConnections?: number }): Promise<OpenDatabase> {
+export interface DatabaseBounds {
+  connectTimeoutMs: number;
+  queryTimeoutMs: number;
+  reconnectMaxDelayMs: number;
+}
+
+const DEFAULT_BOUNDS: DatabaseBounds = { connectTimeoutMs: 5_000, queryTimeoutMs: 5_000, reconnectMaxDelayMs: 2_000 };
+
+/** postgres.js's own reconnect back-off (seconds, by failures in a row), capped. */
+function cappedBackoff(maxDelayMs: number) {
+  return (retries: number) => Math.min((0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 20), maxDelayMs / 1000);
+}
+
+export async function openDatabase(options: { databaseUrl?: string; dataDir: string | null; maxConnections?: number; bounds?: DatabaseBounds }): Promise<OpenDatabase> {
+  const bounds = options.bounds ?? DEFAULT_BOUNDS;
   const migrations = migrationsFolder();
   if (options.databaseUrl) {
     // Migrations run on their own single connection, as Drizzle recommends.
@@ -59,9 +74,14 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     } finally {
       await migrationClient.end();
     }
-    const client = postgres(options.databaseUrl, { max: options.maxConnections ?? 10, onnotice: () => {} });
+    const client = postgres(options.databaseUrl, {
+      max: options.maxConnections ?? 10,
+      onnotice: () => {},
+      connect_timeout: Math.max(bounds.connectTimeoutMs / 1000, 0.1),
+      backoff: cappedBackoff(bounds.reconnectMaxDelayMs),
+    });
     return {
-      db: drizzlePostgres(client, { schema }) as unknown as Database,
+      db: drizzlePostgres(withQueryDeadline(client, bounds.queryTimeoutMs), { schema }) as unknown as Database,
       kind: "postgres",
       description: `Postgres at ${redactUrl(options.databaseUrl)}`,
       close: () => client.end({ timeout: 5 }),
