@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { isDatabaseUnavailable } from "./db/database-errors.js";
 import { loadEnvFile } from "./env-file.js";
 
 /** Reads the configuration, starts the app, prints where it is, and stops cleanly on SIGINT/SIGTERM. */
@@ -21,6 +22,17 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await createApp(config);
+  // A lost database connection rejects promises inside postgres.js that no request awaits any more (the request
+  // already answered SERVICE_UNAVAILABLE). Such a rejection is not a reason to stop every request: log it and live.
+  // Anything else unhandled is a bug: log it and exit, as Node would.
+  process.on("unhandledRejection", (reason) => {
+    if (isDatabaseUnavailable(reason)) {
+      app.logger.warn({ err: reason instanceof Error ? reason.message : String(reason) }, "database connection error nobody awaited (ignored)");
+      return;
+    }
+    app.logger.fatal({ err: reason instanceof Error ? { name: reason.name, message: reason.message, stack: reason.stack } : String(reason) }, "unhandled rejection");
+    process.exit(1);
+  });
   const upstream = app.bondSandbox ? `embedded Bond sandbox at ${app.bondApiUrl}` : `Bond at ${app.bondApiUrl}`;
   console.log(
     [
