@@ -102,7 +102,14 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, bounds: config.database });
   // Slow or idle clients are cut off rather than holding a socket (Node's defaults allow minutes).
-  const httpServer: Server = createServer({ headersTimeout: config.http.headersTimeoutMs, requestTimeout: config.http.requestTimeoutMs, keepAliveTimeout: config.http.keepAliveTimeoutMs });
+  const httpServer: Server = createServer({
+    headersTimeout: config.http.headersTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    // Node checks those two timeouts on this interval (30 s by default), so it bounds how late a slow client is cut.
+    connectionsCheckingInterval: Math.min(1_000, config.http.headersTimeoutMs),
+  });
+  httpServer.keepAliveTimeout = config.http.keepAliveTimeoutMs; // not every Node 20 reads it from the options
   const localBase = () => {
     const address = httpServer.address() as AddressInfo | null;
     return `http://127.0.0.1:${address?.port ?? config.port}`;
