@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
+import { lockDataDir, type DataDirLock } from "./data-dir-lock.js";
 import { withQueryDeadline } from "./database-deadline.js";
 import * as schema from "./schema.js";
 
@@ -88,17 +89,28 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     };
   }
   let dataDir: string | undefined;
+  let lock: DataDirLock | undefined;
   if (options.dataDir !== null) {
     dataDir = resolve(options.dataDir, "pglite");
     mkdirSync(dataDir, { recursive: true });
+    // One process per embedded database: PGlite opening the same files twice corrupts them.
+    lock = lockDataDir(resolve(options.dataDir));
   }
-  const client = await PGlite.create(dataDir ? { dataDir } : {});
-  const db = drizzlePglite(client, { schema });
-  await migratePglite(db, { migrationsFolder: migrations });
-  return {
-    db: db as unknown as Database,
-    kind: "pglite",
-    description: dataDir ? `embedded PGlite in ${dataDir}` : "embedded PGlite in memory",
-    close: () => client.close(),
-  };
+  try {
+    const client = await PGlite.create(dataDir ? { dataDir } : {});
+    const db = drizzlePglite(client, { schema });
+    await migratePglite(db, { migrationsFolder: migrations });
+    return {
+      db: db as unknown as Database,
+      kind: "pglite",
+      description: dataDir ? `embedded PGlite in ${dataDir}` : "embedded PGlite in memory",
+      async close() {
+        await client.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
 }
