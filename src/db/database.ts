@@ -51,6 +51,9 @@ function redactUrl(url: string): string {
  * Opens the database and applies migrations: real Postgres through postgres.js when `databaseUrl` is
  * given, else an embedded PGlite kept in `dataDir` (or in memory when `dataDir` is null).
  */
+/** The advisory lock migrations run under (any fixed bigint; this one spells "kycmigr"). */
+export const MIGRATION_LOCK_KEY = "30251290452387698";
+
 export interface DatabaseBounds {
   connectTimeoutMs: number;
   queryTimeoutMs: number;
@@ -68,10 +71,13 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
   const bounds = options.bounds ?? DEFAULT_BOUNDS;
   const migrations = migrationsFolder();
   if (options.databaseUrl) {
-    // Migrations run on their own single connection, as Drizzle recommends.
-    const migrationClient = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
+    // Migrations run on their own single connection, as Drizzle recommends, holding a session advisory lock: several
+    // instances starting together take turns, and the later ones find every migration applied.
+    const migrationClient = postgres(options.databaseUrl, { max: 1, onnotice: () => {}, connect_timeout: Math.max(bounds.connectTimeoutMs / 1000, 0.1) });
     try {
+      await migrationClient`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
       await migratePostgres(drizzlePostgres(migrationClient), { migrationsFolder: migrations });
+      await migrationClient`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
     } finally {
       await migrationClient.end();
     }
