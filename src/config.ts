@@ -71,6 +71,8 @@ const environmentSchema = z
     RECONCILE_INTERVAL_MS: positiveMs(30_000),
     RECONCILE_PENDING_AFTER_MS: positiveMs(120_000),
     RECONCILE_SUBMITTED_AFTER_MS: positiveMs(15 * 60_000),
+    RECONCILE_BACKOFF_BASE_MS: count(60_000, 1),
+    RECONCILE_BACKOFF_MAX_MS: count(60 * 60_000, 1),
     KYC_FAULT_CRASH_AFTER_BOND_ACCEPT: flag,
     BOND_WEBHOOK_SECRET: optionalString,
     WEBHOOK_TOLERANCE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(300)),
@@ -200,6 +202,8 @@ export interface AppConfig {
     pendingAfterMs: number;
     /** A customer SUBMITTED for longer than this is looked up at Bond. */
     submittedAfterMs: number;
+    /** Per customer Bond keeps reporting as submitted: the wait before asking again, doubling from base up to max. */
+    backoff: { baseMs: number; maxMs: number };
   };
   /** Fault injection for tests only (refused in production). */
   faults: { crashAfterBondAccept: boolean };
@@ -274,7 +278,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       wsMaxSubscriptionsPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     },
     sandbox: { webhookDelayMs: env.SANDBOX_WEBHOOK_DELAY_MS },
-    reconcile: { intervalMs: env.RECONCILE_INTERVAL_MS, pendingAfterMs: env.RECONCILE_PENDING_AFTER_MS, submittedAfterMs: env.RECONCILE_SUBMITTED_AFTER_MS },
+    reconcile: {
+      intervalMs: env.RECONCILE_INTERVAL_MS,
+      pendingAfterMs: env.RECONCILE_PENDING_AFTER_MS,
+      submittedAfterMs: env.RECONCILE_SUBMITTED_AFTER_MS,
+      backoff: { baseMs: env.RECONCILE_BACKOFF_BASE_MS, maxMs: Math.max(env.RECONCILE_BACKOFF_MAX_MS, env.RECONCILE_BACKOFF_BASE_MS) },
+    },
     faults: { crashAfterBondAccept: env.KYC_FAULT_CRASH_AFTER_BOND_ACCEPT === true },
     kycDocuments: { maxBytes: env.KYC_DOCUMENT_MAX_BYTES },
     piiKey: env.PII_KEY ? Buffer.from(env.PII_KEY, "base64") : undefined,
