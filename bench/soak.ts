@@ -143,6 +143,7 @@ async function main() {
     sandbox.faults.setWebhookFaults({ duplicates: DUPLICATES, reorderWindowMs: REORDER_WINDOW_MS });
 
     let clientRetries = 0;
+    let serviceUnavailable = 0;
     const submitMutation = "mutation($input: SubmitKycInput!) { submitKyc(input: $input) { id status } }";
     async function submit(customerId: string, index: number) {
       const input = {
@@ -155,14 +156,16 @@ async function main() {
         ip: "127.1.1.1",
         idempotencyKey: `soak-${customerId}`,
       };
-      // A well-behaved client: on UPSTREAM_UNAVAILABLE, a key still in flight, or no answer at all, it retries with the same key.
+      // A well-behaved client: on UPSTREAM_UNAVAILABLE, SERVICE_UNAVAILABLE (a database wait past its bound under
+      // load), a key still in flight, or no answer at all, it retries with the same key.
       for (let attempt = 1; ; attempt++) {
         let code: string | undefined;
         try {
           const result = await graphql(submitMutation, { input });
           if (result.data?.submitKyc) return;
           code = result.errors?.[0]?.extensions?.code;
-          if (code !== "UPSTREAM_UNAVAILABLE" && code !== "IDEMPOTENCY_KEY_IN_FLIGHT") throw new Error(`submitKyc failed for ${customerId}: ${JSON.stringify(result.errors)}`);
+          if (code === "SERVICE_UNAVAILABLE") serviceUnavailable++;
+          if (code !== "UPSTREAM_UNAVAILABLE" && code !== "IDEMPOTENCY_KEY_IN_FLIGHT" && code !== "SERVICE_UNAVAILABLE") throw new Error(`submitKyc failed for ${customerId}: ${JSON.stringify(result.errors)}`);
         } catch (error) {
           if (!(error instanceof TypeError)) throw error; // fetch's network failure
           code = "NETWORK";
@@ -227,6 +230,7 @@ async function main() {
       faultsByKind: Object.fromEntries(["status", "reset", "accept-then-fail"].map((kind) => [kind, faulted.filter((post) => post.fault === kind).length])),
       conflictsReconciled: kycPosts.filter((post) => post.status === 409).length,
       clientRetries,
+      serviceUnavailable,
       idempotencyKeysChecked: acceptedByKey.size,
       webhookDeliveries: deliveries.length,
       duplicateDeliveries: deliveries.filter((delivery) => delivery.duplicate).length,

@@ -132,10 +132,18 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     : null;
   if (devServiceToken) logger.warn({ keySource: devSigningKey?.source }, "AUTH_DEV_MODE: no AUTH_JWT_SECRET/AUTH_JWKS_URL configured; tokens are signed with a development key (npm run token prints one; a service token is in the start-up banner)");
 
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, bounds: config.database });
   const rateLimits = createRateLimits(config.limits, database.kind === "postgres" ? database.db : null);
   traceTransactions(database.db, tracer, database.kind === "postgres" ? "postgresql" : "pglite");
-  const httpServer: Server = createServer();
+  // Slow or idle clients are cut off rather than holding a socket (Node's defaults allow minutes).
+  const httpServer: Server = createServer({
+    headersTimeout: config.http.headersTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    // Node checks those two timeouts on this interval (30 s by default), so it bounds how late a slow client is cut.
+    connectionsCheckingInterval: Math.min(1_000, config.http.headersTimeoutMs),
+  });
+  httpServer.keepAliveTimeout = config.http.keepAliveTimeoutMs; // not every Node 20 reads it from the options
   const localBase = () => {
     const address = httpServer.address() as AddressInfo | null;
     return `http://127.0.0.1:${address?.port ?? config.port}`;
@@ -182,6 +190,9 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
           databaseUrl: config.databaseUrl!,
           loadCurrent: async (ids) => (await repository.findKycStatuses(ids)).map(currentKycStatus),
           logger: logger.child({ component: "kyc-status-bus" }),
+          retryDelayMs: config.database.listenRetryDelayMs,
+          maxRetryDelayMs: config.database.listenRetryMaxDelayMs,
+          connectTimeoutMs: config.database.connectTimeoutMs,
           applicationName: `kyc-graphql listen pid=${process.pid}`,
         })
       : createInProcessKycStatusBus();

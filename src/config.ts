@@ -65,6 +65,14 @@ const environmentSchema = z
         .optional(),
     ),
     DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default(".data")),
+    DATABASE_CONNECT_TIMEOUT_MS: count(5_000, 100),
+    DATABASE_QUERY_TIMEOUT_MS: count(5_000, 100),
+    DATABASE_RECONNECT_MAX_DELAY_MS: count(2_000, 0),
+    LISTEN_RETRY_DELAY_MS: count(100, 10),
+    LISTEN_RETRY_MAX_DELAY_MS: count(2_000, 10),
+    HTTP_HEADERS_TIMEOUT_MS: count(10_000, 100),
+    HTTP_REQUEST_TIMEOUT_MS: count(30_000, 100),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: count(5_000, 100),
     BOND_API_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
     BOND_SANDBOX: z.preprocess(emptyAsUndefined, z.enum(["embedded"], "must be `embedded` (or unset)").optional()),
     PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
@@ -78,6 +86,8 @@ const environmentSchema = z
     RECONCILE_INTERVAL_MS: positiveMs(30_000),
     RECONCILE_PENDING_AFTER_MS: positiveMs(120_000),
     RECONCILE_SUBMITTED_AFTER_MS: positiveMs(15 * 60_000),
+    RECONCILE_BACKOFF_BASE_MS: count(60_000, 1),
+    RECONCILE_BACKOFF_MAX_MS: count(60 * 60_000, 1),
     KYC_FAULT_CRASH_AFTER_BOND_ACCEPT: flag,
     BOND_WEBHOOK_SECRET: optionalString,
     WEBHOOK_TOLERANCE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(300)),
@@ -162,6 +172,20 @@ export interface AppConfig {
   databaseUrl?: string;
   /** Where PGlite keeps its files and where development keys are kept. `null` = in memory (tests). */
   dataDir: string | null;
+  /** Bounds on waiting for Postgres, so a request during an outage answers SERVICE_UNAVAILABLE in time instead of hanging. */
+  database: {
+    /** Opening one connection (TCP and handshake). */
+    connectTimeoutMs: number;
+    /** One query, or a transaction's wait for a connection / its commit; past it the request fails SERVICE_UNAVAILABLE. */
+    queryTimeoutMs: number;
+    /** Cap on the driver's back-off between reconnect attempts. */
+    reconnectMaxDelayMs: number;
+    /** Re-establishing the LISTEN connection: first delay, doubled per failure up to the max. */
+    listenRetryDelayMs: number;
+    listenRetryMaxDelayMs: number;
+  };
+  /** Node's HTTP server timeouts: slow or idle clients are cut off instead of holding sockets. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
   bond: {
     /** Base URL up to and including `/api/v0.1`; absent = the embedded Bond sandbox. */
     apiUrl?: string;
@@ -222,6 +246,8 @@ export interface AppConfig {
     pendingAfterMs: number;
     /** A customer SUBMITTED for longer than this is looked up at Bond. */
     submittedAfterMs: number;
+    /** Per customer Bond keeps reporting as submitted: the wait before asking again, doubling from base up to max. */
+    backoff: { baseMs: number; maxMs: number };
   };
   /** Fault injection for tests only (refused in production). */
   faults: { crashAfterBondAccept: boolean };
@@ -269,6 +295,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
+    database: {
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS,
+      reconnectMaxDelayMs: env.DATABASE_RECONNECT_MAX_DELAY_MS,
+      listenRetryDelayMs: env.LISTEN_RETRY_DELAY_MS,
+      listenRetryMaxDelayMs: Math.max(env.LISTEN_RETRY_MAX_DELAY_MS, env.LISTEN_RETRY_DELAY_MS),
+    },
+    http: { headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS },
     bond: {
       apiUrl: env.BOND_API_URL?.replace(/\/+$/, ""),
       embeddedSandbox: !env.BOND_API_URL,
@@ -306,7 +340,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     sandbox: { webhookDelayMs: env.SANDBOX_WEBHOOK_DELAY_MS, clockOffsetMs: env.SANDBOX_CLOCK_OFFSET_MS },
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ""),
-    reconcile: { intervalMs: env.RECONCILE_INTERVAL_MS, pendingAfterMs: env.RECONCILE_PENDING_AFTER_MS, submittedAfterMs: env.RECONCILE_SUBMITTED_AFTER_MS },
+    reconcile: {
+      intervalMs: env.RECONCILE_INTERVAL_MS,
+      pendingAfterMs: env.RECONCILE_PENDING_AFTER_MS,
+      submittedAfterMs: env.RECONCILE_SUBMITTED_AFTER_MS,
+      backoff: { baseMs: env.RECONCILE_BACKOFF_BASE_MS, maxMs: Math.max(env.RECONCILE_BACKOFF_MAX_MS, env.RECONCILE_BACKOFF_BASE_MS) },
+    },
     faults: { crashAfterBondAccept: env.KYC_FAULT_CRASH_AFTER_BOND_ACCEPT === true },
     kycDocuments: { maxBytes: env.KYC_DOCUMENT_MAX_BYTES },
     piiKey: env.PII_KEY ? Buffer.from(env.PII_KEY, "base64") : undefined,

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { isDatabaseUnavailable } from "./db/database-errors.js";
 import { loadEnvFile } from "./env-file.js";
 import { describeStartupError } from "./startup-errors.js";
 
@@ -28,6 +29,17 @@ async function main(): Promise<void> {
     console.error(`kyc-graphql failed to start: ${describeStartupError(error, config)}`);
     process.exit(1);
   }
+  // A lost database connection rejects promises inside postgres.js that no request awaits any more (the request
+  // already answered SERVICE_UNAVAILABLE). Such a rejection is not a reason to stop every request: log it and live.
+  // Anything else unhandled is a bug: log it and exit, as Node would.
+  process.on("unhandledRejection", (reason) => {
+    if (isDatabaseUnavailable(reason)) {
+      app.logger.warn({ err: reason instanceof Error ? reason.message : String(reason) }, "database connection error nobody awaited (ignored)");
+      return;
+    }
+    app.logger.fatal({ err: reason instanceof Error ? { name: reason.name, message: reason.message, stack: reason.stack } : String(reason) }, "unhandled rejection");
+    process.exit(1);
+  });
   const upstream = app.bondSandbox ? `embedded Bond sandbox at ${app.bondApiUrl}` : `Bond at ${app.bondApiUrl}`;
   // The banner is for people and goes to stderr: stdout carries only JSON log lines (for log shippers).
   console.error(

@@ -31,7 +31,7 @@ describe("loadConfig", () => {
   it("reads the reliability settings, and refuses the test-only crash fault in production", () => {
     const config = loadConfig({ AUTH_DEV_MODE: "true", BOND_RETRY_BUDGET_MS: "9000", RECONCILE_INTERVAL_MS: "0", KYC_FAULT_CRASH_AFTER_BOND_ACCEPT: "1" });
     expect(config.bond.retry).toEqual({ budgetMs: 9000, baseDelayMs: 200, maxDelayMs: 5000, maxAttempts: 6 });
-    expect(config.reconcile).toEqual({ intervalMs: 0, pendingAfterMs: 120_000, submittedAfterMs: 900_000 });
+    expect(config.reconcile).toEqual({ intervalMs: 0, pendingAfterMs: 120_000, submittedAfterMs: 900_000, backoff: { baseMs: 60_000, maxMs: 3_600_000 } });
     expect(config.faults.crashAfterBondAccept).toBe(true);
     expect(loadConfig({ AUTH_DEV_MODE: "true" }).faults.crashAfterBondAccept).toBe(false);
     expect(() => loadConfig({ AUTH_DEV_MODE: "true", BOND_RETRY_MAX_ATTEMPTS: "0" })).toThrow(/BOND_RETRY_MAX_ATTEMPTS/);
@@ -114,6 +114,16 @@ describe("a bad value stops the start with a message naming the variable", () =>
     NODE_ENV: "staging",
     PORT: "70000",
     DATABASE_URL: "mysql://db",
+    DATABASE_CONNECT_TIMEOUT_MS: "50",
+    RECONCILE_BACKOFF_BASE_MS: "0",
+    RECONCILE_BACKOFF_MAX_MS: "soon",
+    DATABASE_QUERY_TIMEOUT_MS: "soon",
+    DATABASE_RECONNECT_MAX_DELAY_MS: "-1",
+    LISTEN_RETRY_DELAY_MS: "5",
+    LISTEN_RETRY_MAX_DELAY_MS: "x",
+    HTTP_HEADERS_TIMEOUT_MS: "0",
+    HTTP_REQUEST_TIMEOUT_MS: "1.5",
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: "never",
     BOND_API_URL: "ftp://bond",
     BOND_SANDBOX: "yes",
     PUBLIC_URL: "kyc.example.com",

@@ -142,3 +142,31 @@ describe("graceful shutdown of the real process on SIGTERM", () => {
     }
   });
 });
+
+describe.skipIf(!process.env.DATABASE_URL)("three instances starting at once on an empty Postgres database (migrations under an advisory lock)", () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  const servers: ServerProcess[] = [];
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => server.stop()));
+    await database?.drop();
+  });
+
+  it("all three start, the migrations are applied once, and each serves", async () => {
+    const shared = { DATABASE_URL: database.url!, BOND_WEBHOOK_SECRET: randomBytes(16).toString("hex"), PII_KEY: randomBytes(32).toString("base64") };
+    const started = await Promise.allSettled([startServerProcess(shared), startServerProcess(shared), startServerProcess(shared)]);
+    for (const result of started) if (result.status === "fulfilled") servers.push(result.value);
+    expect(started.map((result) => (result.status === "rejected" ? String(result.reason).slice(0, 400) : "started"))).toEqual(["started", "started", "started"]);
+    const admin = postgres(database.url!, { max: 1, onnotice: () => {} });
+    try {
+      const applied = await admin`select hash, count(*)::int as times from drizzle.__drizzle_migrations group by hash`;
+      expect(applied.length).toBeGreaterThan(0);
+      expect(applied.every((row) => row.times === 1)).toBe(true);
+    } finally {
+      await admin.end();
+    }
+    for (const server of servers) expect(await createCustomerOn(server)).toBeTruthy();
+  }, 120_000);
+});

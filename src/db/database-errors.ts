@@ -4,6 +4,7 @@ const CONNECTION_CODES = new Set([
   "CONNECTION_ENDED",
   "CONNECTION_DESTROYED",
   "CONNECT_TIMEOUT",
+  "DATABASE_DEADLINE_EXCEEDED", // our own bound on a database wait (database-deadline.ts)
   "ECONNREFUSED",
   "ECONNRESET",
   "ETIMEDOUT",

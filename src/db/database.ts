@@ -9,6 +9,8 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
+import { lockDataDir, type DataDirLock } from "./data-dir-lock.js";
+import { withQueryDeadline } from "./database-deadline.js";
 import { pgliteSnapshotFile, readPgliteSnapshot, writePgliteSnapshot } from "./pglite-snapshot.js";
 import * as schema from "./schema.js";
 
@@ -50,60 +52,96 @@ function redactUrl(url: string): string {
  * Opens the database and applies migrations: real Postgres through postgres.js when `databaseUrl` is
  * given, else an embedded PGlite kept in `dataDir` (or in memory when `dataDir` is null).
  */
-export async function openDatabase(options: { databaseUrl?: string; dataDir: string | null; maxConnections?: number }): Promise<OpenDatabase> {
+/** The advisory lock migrations run under (any fixed bigint; this one spells "kycmigr"). */
+export const MIGRATION_LOCK_KEY = "30251290452387698";
+
+export interface DatabaseBounds {
+  connectTimeoutMs: number;
+  queryTimeoutMs: number;
+  reconnectMaxDelayMs: number;
+}
+
+const DEFAULT_BOUNDS: DatabaseBounds = { connectTimeoutMs: 5_000, queryTimeoutMs: 5_000, reconnectMaxDelayMs: 2_000 };
+
+/** postgres.js's own reconnect back-off (seconds, by failures in a row), capped. */
+function cappedBackoff(maxDelayMs: number) {
+  return (retries: number) => Math.min((0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 20), maxDelayMs / 1000);
+}
+
+export async function openDatabase(options: { databaseUrl?: string; dataDir: string | null; maxConnections?: number; bounds?: DatabaseBounds }): Promise<OpenDatabase> {
+  const bounds = options.bounds ?? DEFAULT_BOUNDS;
   const migrations = migrationsFolder();
   if (options.databaseUrl) {
-    // Migrations run on their own single connection, as Drizzle recommends.
-    const migrationClient = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
+    // Migrations run on their own single connection, as Drizzle recommends, holding a session advisory lock: several
+    // instances starting together take turns, and the later ones find every migration applied.
+    const migrationClient = postgres(options.databaseUrl, { max: 1, onnotice: () => {}, connect_timeout: Math.max(bounds.connectTimeoutMs / 1000, 0.1) });
     try {
+      await migrationClient`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
       await migratePostgres(drizzlePostgres(migrationClient), { migrationsFolder: migrations });
+      await migrationClient`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
     } finally {
       await migrationClient.end();
     }
-    const client = postgres(options.databaseUrl, { max: options.maxConnections ?? 10, onnotice: () => {} });
+    const client = postgres(options.databaseUrl, {
+      max: options.maxConnections ?? 10,
+      onnotice: () => {},
+      connect_timeout: Math.max(bounds.connectTimeoutMs / 1000, 0.1),
+      backoff: cappedBackoff(bounds.reconnectMaxDelayMs),
+    });
     return {
-      db: drizzlePostgres(client, { schema }) as unknown as Database,
+      db: drizzlePostgres(withQueryDeadline(client, bounds.queryTimeoutMs), { schema }) as unknown as Database,
       kind: "postgres",
       description: `Postgres at ${redactUrl(options.databaseUrl)}`,
       close: () => client.end({ timeout: 5 }),
     };
   }
   let dataDir: string | undefined;
+  let lock: DataDirLock | undefined;
   if (options.dataDir !== null) {
     dataDir = resolve(options.dataDir, "pglite");
     mkdirSync(dataDir, { recursive: true });
+    // One process per embedded database: PGlite opening the same files twice corrupts them.
+    lock = lockDataDir(resolve(options.dataDir));
   }
-  const fresh = !dataDir || !existsSync(join(dataDir, "PG_VERSION"));
-  const snapshotFile = pgliteSnapshotFile(migrations);
-  let snapshot = fresh ? readPgliteSnapshot(snapshotFile) : null;
-  let client: PGlite;
   try {
-    client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(snapshot ? { loadDataDir: snapshot } : {}) });
-  } catch (error) {
-    if (!snapshot) throw error;
-    // A damaged snapshot must not stop a start: forget it and build the database the long way. The data
-    // folder was empty before this attempt (no PG_VERSION), so what the failed load left there can go.
-    rmSync(snapshotFile, { force: true });
-    if (dataDir) {
-      rmSync(dataDir, { recursive: true, force: true });
-      mkdirSync(dataDir, { recursive: true });
+    const fresh = !dataDir || !existsSync(join(dataDir, "PG_VERSION"));
+    const snapshotFile = pgliteSnapshotFile(migrations);
+    let snapshot = fresh ? readPgliteSnapshot(snapshotFile) : null;
+    let client: PGlite;
+    try {
+      client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(snapshot ? { loadDataDir: snapshot } : {}) });
+    } catch (error) {
+      if (!snapshot) throw error;
+      // A damaged snapshot must not stop a start: forget it and build the database the long way. The data
+      // folder was empty before this attempt (no PG_VERSION), so what the failed load left there can go.
+      rmSync(snapshotFile, { force: true });
+      if (dataDir) {
+        rmSync(dataDir, { recursive: true, force: true });
+        mkdirSync(dataDir, { recursive: true });
+      }
+      snapshot = null;
+      client = await PGlite.create(dataDir ? { dataDir } : {});
     }
-    snapshot = null;
-    client = await PGlite.create(dataDir ? { dataDir } : {});
+    const db = drizzlePglite(client, { schema });
+    await migratePglite(db, { migrationsFolder: migrations });
+    if (fresh && !snapshot) {
+      // Nothing but the migrated schema is in it yet: keep it for the next fresh database (best effort).
+      await client
+        .dumpDataDir("gzip")
+        .then((dump) => writePgliteSnapshot(snapshotFile, dump))
+        .catch(() => {});
+    }
+    return {
+      db: db as unknown as Database,
+      kind: "pglite",
+      description: dataDir ? `embedded PGlite in ${dataDir}` : "embedded PGlite in memory",
+      async close() {
+        await client.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
   }
-  const db = drizzlePglite(client, { schema });
-  await migratePglite(db, { migrationsFolder: migrations });
-  if (fresh && !snapshot) {
-    // Nothing but the migrated schema is in it yet: keep it for the next fresh database (best effort).
-    await client
-      .dumpDataDir("gzip")
-      .then((dump) => writePgliteSnapshot(snapshotFile, dump))
-      .catch(() => {});
-  }
-  return {
-    db: db as unknown as Database,
-    kind: "pglite",
-    description: dataDir ? `embedded PGlite in ${dataDir}` : "embedded PGlite in memory",
-    close: () => client.close(),
-  };
 }

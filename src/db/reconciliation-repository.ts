@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt, or } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, or, lte } from "drizzle-orm";
 import { KycAttemptStatus } from "../domain/kyc-attempt.js";
 import { KycStatus } from "../domain/kyc-status.js";
 import type { Database } from "./database.js";
@@ -31,20 +31,26 @@ export class ReconciliationRepository {
     });
   }
 
-  /** Customers SUBMITTED since before `cutoff`: their outcome webhook is overdue. */
-  async customersSubmittedBefore(cutoff: Date, limit: number): Promise<string[]> {
+  /** Customers SUBMITTED since before `cutoff`: their outcome webhook is overdue. Those backed off past `now` wait. */
+  async customersSubmittedBefore(cutoff: Date, limit: number, now: Date = new Date()): Promise<Array<{ id: string; lookups: number }>> {
     const rows = await this.db
-      .select({ id: customers.id })
+      .select({ id: customers.id, lookups: customers.reconcileLookups })
       .from(customers)
       // Compared column by column (not through coalesce) so the driver maps the Date as the column's type.
       .where(
         and(
           eq(customers.kycStatus, KycStatus.SUBMITTED),
           or(lt(customers.kycStatusAt, cutoff), and(isNull(customers.kycStatusAt), lt(customers.updatedAt, cutoff))),
+          or(isNull(customers.reconcileNextAt), lte(customers.reconcileNextAt, now)),
         ),
       )
       .orderBy(asc(customers.updatedAt))
       .limit(limit);
-    return rows.map((row) => row.id);
+    return rows;
+  }
+
+  /** Records a lookup's back-off: `nextAt` null (and lookups 0) once it changed the status. */
+  async recordReconcileLookup(customerId: string, lookups: number, nextAt: Date | null): Promise<void> {
+    await this.db.update(customers).set({ reconcileLookups: lookups, reconcileNextAt: nextAt }).where(eq(customers.id, customerId));
   }
 }

@@ -44,6 +44,10 @@ export const customers = pgTable(
     /** Bumped on every status change, so subscribers can drop anything not newer than what they have. */
     kycVersion: integer("kyc_version").notNull().default(0),
     bondCreatedAt: timestamp("bond_created_at", { withTimezone: true, mode: "date" }),
+    /** Reconciler lookups at Bond that found the customer still submitted (reset when a lookup changes the status). */
+    reconcileLookups: integer("reconcile_lookups").notNull().default(0),
+    /** The reconciler does not ask Bond about this customer again before this (per-customer back-off). */
+    reconcileNextAt: timestamp("reconcile_next_at", { withTimezone: true, mode: "date" }),
     ...timestamps,
   },
   // Operators' keyset pagination: newest first by (created_at, id), optionally within one status.

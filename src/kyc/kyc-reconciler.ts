@@ -1,5 +1,7 @@
 import type { Logger } from "pino";
 import type { ReconciliationRepository } from "../db/reconciliation-repository.js";
+import { KycStatus } from "../domain/kyc-status.js";
+import { nextReconcileAt, type ReconcileBackoff } from "../domain/reconcile-backoff.js";
 import type { Clock, KycService } from "./kyc-service.js";
 
 export interface KycReconcilerOptions {
@@ -11,6 +13,8 @@ export interface KycReconcilerOptions {
   intervalMs: number;
   pendingAfterMs: number;
   submittedAfterMs: number;
+  /** Per customer: a lookup that finds it still submitted delays the next one (doubling, capped). */
+  backoff?: ReconcileBackoff;
   /** Most rows of each kind handled per run. */
   batchSize?: number;
 }
@@ -58,16 +62,26 @@ export function startKycReconciler(options: KycReconcilerOptions): KycReconciler
           logger.warn({ attemptId: attempt.id, err: errorSummary(error) }, "could not resend an abandoned KYC attempt");
         }
       }
-      const overdue = await repository.customersSubmittedBefore(new Date(now.getTime() - options.submittedAfterMs), batchSize);
-      for (const customerId of overdue) {
+      const overdue = await repository.customersSubmittedBefore(new Date(now.getTime() - options.submittedAfterMs), batchSize, now);
+      for (const { id: customerId, lookups } of overdue) {
+        let stillSubmitted = true;
         try {
           const outcome = await kyc.reconcileKycStatus(customerId);
           report.looked += 1;
           if (outcome?.result === "changed") report.changed += 1;
           if (outcome) logger.info({ customerId, result: outcome.result, kycStatus: outcome.kycStatus }, "KYC status reconciled from Bond");
+          stillSubmitted = !outcome || outcome.kycStatus === KycStatus.SUBMITTED;
         } catch (error) {
           report.failed += 1;
           logger.warn({ customerId, err: errorSummary(error) }, "could not reconcile a KYC status");
+          continue; // Bond did not answer: not a reason to wait longer on this customer (its retries pace that)
+        }
+        if (!options.backoff) continue;
+        try {
+          if (stillSubmitted) await repository.recordReconcileLookup(customerId, lookups + 1, nextReconcileAt(lookups + 1, clock(), options.backoff));
+          else if (lookups > 0) await repository.recordReconcileLookup(customerId, 0, null);
+        } catch (error) {
+          logger.warn({ customerId, err: errorSummary(error) }, "could not record the reconcile back-off");
         }
       }
     } catch (error) {

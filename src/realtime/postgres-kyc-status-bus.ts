@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import postgres from "postgres";
+import { withinDeadline } from "../db/database-deadline.js";
 import type { KycStatus } from "../domain/kyc-status.js";
 import { LocalSubscribers, type KycStatusBus, type KycStatusChange } from "./kyc-status-bus.js";
 
@@ -17,6 +18,8 @@ export interface PostgresKycStatusBusOptions {
   /** Delay before re-establishing a lost LISTEN connection, doubled per failure up to `maxRetryDelayMs`. */
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
+  /** Bound on opening the LISTEN connection (and on one LISTEN attempt), so a retry never waits on a dead handshake. */
+  connectTimeoutMs?: number;
 }
 
 export interface PostgresKycStatusBus extends KycStatusBus {
@@ -49,7 +52,8 @@ export async function createPostgresKycStatusBus(options: PostgresKycStatusBusOp
   const { logger } = options;
   const local = new LocalSubscribers();
   const minDelay = options.retryDelayMs ?? 100;
-  const maxDelay = options.maxRetryDelayMs ?? 5_000;
+  const maxDelay = Math.max(options.maxRetryDelayMs ?? 5_000, minDelay);
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
   let listening = false;
   let closing = false;
   let reconnecting: Promise<void> | null = null;
@@ -62,6 +66,9 @@ export async function createPostgresKycStatusBus(options: PostgresKycStatusBusOp
     idle_timeout: 0,
     max_lifetime: null,
     fetch_types: false,
+    connect_timeout: Math.max(connectTimeoutMs / 1000, 0.1),
+    // Retries are paced by reestablish() below, not by the driver's own back-off.
+    backoff: () => 0,
     onnotice: () => {},
     connection: { application_name: (options.applicationName ?? "kyc-graphql listen").slice(0, 63) },
     // postgres.js's own option (the one its sql.listen uses), missing from its type declarations.
@@ -83,7 +90,7 @@ export async function createPostgresKycStatusBus(options: PostgresKycStatusBusOp
   const listener = postgres(options.databaseUrl, listenerOptions as postgres.Options<{}>);
 
   async function listen(): Promise<void> {
-    await listener.unsafe(`listen ${KYC_STATUS_CHANNEL}`);
+    await withinDeadline(listener.unsafe(`listen ${KYC_STATUS_CHANNEL}`), connectTimeoutMs + 1_000, "LISTEN");
     listening = true;
   }
 

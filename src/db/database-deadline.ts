@@ -1,0 +1,93 @@
+import type postgres from "postgres";
+
+/** A database wait took longer than its bound: the database is taken as unavailable for this request. */
+export class DatabaseDeadlineExceeded extends Error {
+  /** Read by isDatabaseUnavailable (database-errors.ts), like the driver's own connection codes. */
+  readonly code = "DATABASE_DEADLINE_EXCEEDED";
+  constructor(what: string, ms: number) {
+    super(`${what} did not finish within ${ms} ms`);
+    this.name = "DatabaseDeadlineExceeded";
+  }
+}
+
+/** Settles like `promise`, or rejects with DatabaseDeadlineExceeded after `ms` (the promise keeps its own handlers). */
+export function withinDeadline<T>(promise: PromiseLike<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new DatabaseDeadlineExceeded(what, ms)), ms);
+    timer.unref();
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
+}
+
+type Sql = postgres.Sql<{}>;
+type Callback = (sql: Sql) => unknown;
+
+/**
+ * Wraps a postgres.js client so no wait on it is unbounded: each query (what drizzle runs through `unsafe`), a
+ * transaction's wait for a connection, and its commit or rollback, each get `ms`. postgres.js has no per-query
+ * timeout, and a connection closed cleanly during its handshake makes it reconnect silently while the query waits
+ * (porsager/postgres#1208): without this a request during an outage could hang until the client gives up.
+ */
+export function withQueryDeadline(sql: Sql, ms: number): Sql {
+  return wrap(sql, ms);
+}
+
+function wrap(sql: Sql, ms: number): Sql {
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      if (property === "unsafe") {
+        return (query: string, parameters?: unknown[], options?: postgres.UnsafeQueryOptions) => boundedQuery(target.unsafe(query, parameters as never, options), ms);
+      }
+      if (property === "begin") return (...args: unknown[]) => boundedTransaction(target, "begin", args, ms);
+      if (property === "savepoint") return (...args: unknown[]) => boundedTransaction(target, "savepoint", args, ms);
+      const value = Reflect.get(target, property, receiver) as unknown;
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** A postgres.js query is lazy (it runs when awaited); drizzle awaits it directly or through `.values()`. */
+function boundedQuery(query: postgres.PendingQuery<postgres.Row[]>, ms: number) {
+  const run = (pending: PromiseLike<unknown>) => withinDeadline(pending, ms, "database query");
+  return {
+    values: () => run(query.values()),
+    then: (onFulfilled?: (value: unknown) => unknown, onRejected?: (error: unknown) => unknown) => run(query).then(onFulfilled, onRejected),
+    catch: (onRejected?: (error: unknown) => unknown) => run(query).catch(onRejected),
+    cancel: () => query.cancel(),
+  };
+}
+
+/**
+ * `begin`/`savepoint` with the callback's client wrapped too. Bounded: the wait for a connection (the callback
+ * must start within `ms`; if it starts later it throws, so the transaction rolls back) and the commit or rollback
+ * after the callback settled. The callback's own time is bounded by its queries.
+ */
+function boundedTransaction(target: Sql, method: "begin" | "savepoint", args: unknown[], ms: number): Promise<unknown> {
+  const callback = args.pop() as Callback;
+  return new Promise((resolve, reject) => {
+    let abandoned = false;
+    let timer = setTimeout(() => ((abandoned = true), reject(new DatabaseDeadlineExceeded(method === "begin" ? "starting a transaction" : "a savepoint", ms))), ms);
+    timer.unref();
+    const finishing = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => reject(new DatabaseDeadlineExceeded("finishing a transaction", ms)), ms);
+      timer.unref();
+    };
+    const run = ((target as unknown as Record<string, (...all: unknown[]) => Promise<unknown>>)[method])(...args, async (inner: Sql) => {
+      clearTimeout(timer);
+      if (abandoned) throw new DatabaseDeadlineExceeded("starting a transaction", ms);
+      try {
+        return await callback(wrap(inner, ms));
+      } finally {
+        finishing();
+      }
+    });
+    run.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
+}
