@@ -91,7 +91,7 @@ describe("TRUSTED_DOCUMENTS_MODE=allow-unknown (the default outside production)"
   });
 
   it("defaults to enforce in production and stops the start on a bad manifest", async () => {
-    const production = { NODE_ENV: "production", PII_KEY: Buffer.alloc(32, 1).toString("base64"), AUTH_JWT_SECRET: "x".repeat(32) };
+    const production = { NODE_ENV: "production", BOND_SANDBOX: "embedded", PII_KEY: Buffer.alloc(32, 1).toString("base64"), AUTH_JWT_SECRET: "x".repeat(32) };
     expect(loadConfig({ ...production, TRUSTED_DOCUMENTS: MANIFEST }).trustedDocuments).toEqual({ manifestPath: MANIFEST, mode: "enforce" });
     expect(loadConfig({ AUTH_DEV_MODE: "true", TRUSTED_DOCUMENTS: MANIFEST }).trustedDocuments).toEqual({ manifestPath: MANIFEST, mode: "allow-unknown" });
     expect(loadConfig({ AUTH_DEV_MODE: "true" }).trustedDocuments).toBeNull();
