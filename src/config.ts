@@ -61,6 +61,7 @@ const environmentSchema = z
     BOND_RETRY_MAX_DELAY_MS: positiveMs(5_000),
     BOND_RETRY_MAX_ATTEMPTS: count(6, 1),
     RECONCILE_INTERVAL_MS: positiveMs(30_000),
+    IDEMPOTENCY_PURGE_INTERVAL_MS: positiveMs(60 * 60_000),
     RECONCILE_PENDING_AFTER_MS: positiveMs(120_000),
     RECONCILE_SUBMITTED_AFTER_MS: positiveMs(15 * 60_000),
     KYC_FAULT_CRASH_AFTER_BOND_ACCEPT: flag,
@@ -184,6 +185,8 @@ export interface AppConfig {
     /** A customer SUBMITTED for longer than this is looked up at Bond. */
     submittedAfterMs: number;
   };
+  /** How often idempotency keys past their 24 hours are deleted (0 = never). */
+  idempotencyPurgeIntervalMs: number;
   /** Fault injection for tests only (refused in production). */
   faults: { crashAfterBondAccept: boolean };
   /** Supporting documents: the cap on one decoded file (the GraphQL body limit for uploads follows from it). */
@@ -250,6 +253,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     sandbox: { webhookDelayMs: env.SANDBOX_WEBHOOK_DELAY_MS, clockOffsetMs: env.SANDBOX_CLOCK_OFFSET_MS },
     reconcile: { intervalMs: env.RECONCILE_INTERVAL_MS, pendingAfterMs: env.RECONCILE_PENDING_AFTER_MS, submittedAfterMs: env.RECONCILE_SUBMITTED_AFTER_MS },
+    idempotencyPurgeIntervalMs: env.IDEMPOTENCY_PURGE_INTERVAL_MS,
     faults: { crashAfterBondAccept: env.KYC_FAULT_CRASH_AFTER_BOND_ACCEPT === true },
     kycDocuments: { maxBytes: env.KYC_DOCUMENT_MAX_BYTES },
     piiKey: env.PII_KEY ? Buffer.from(env.PII_KEY, "base64") : undefined,

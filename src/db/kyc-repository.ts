@@ -1,4 +1,4 @@
-import { and, desc, eq, exists, gt, gte, inArray, ne, notInArray, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, exists, gt, gte, inArray, lte, ne, notInArray, sql, type SQL } from "drizzle-orm";
 import type { KycFailureReasons } from "../domain/bond-webhook.js";
 import type { CustomerListQuery } from "../domain/customer-list.js";
 import type { CustomerChanges, CustomerDetails } from "../domain/customer.js";
@@ -227,7 +227,7 @@ export class KycRepository {
 
   async updateAttempt(
     id: string,
-    changes: Partial<Pick<KycAttemptRow, "status" | "sealedSubmission" | "rejectionCode" | "sentAt" | "fingerprint">>,
+    changes: Partial<Pick<KycAttemptRow, "status" | "sealedSubmission" | "rejectionCode" | "sentAt">>,
     now: Date,
     executor: Executor = this.db,
   ): Promise<KycAttemptRow> {
@@ -277,6 +277,12 @@ export class KycRepository {
         target: [idempotencyKeys.customerId, idempotencyKeys.key],
         set: { fingerprint: record.fingerprint, attemptId: record.attemptId, expiresAt: record.expiresAt, createdAt: record.createdAt },
       });
+  }
+
+  /** Deletes idempotency keys whose 24 hours are over (the periodic purge); returns how many. */
+  async purgeIdempotencyKeysExpiredBy(now: Date): Promise<number> {
+    const deleted = await this.db.delete(idempotencyKeys).where(lte(idempotencyKeys.expiresAt, now)).returning({ key: idempotencyKeys.key });
+    return deleted.length;
   }
 
   /** Stores a webhook event unless the same event was stored before; returns false for a duplicate. */

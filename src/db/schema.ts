@@ -63,8 +63,6 @@ export const kycAttempts = pgTable(
     ssnLastFour: text("ssn_last_four").notNull(),
     /** The submission encrypted (AES-256-GCM) while it may still have to be sent; erased once Bond answers. */
     sealedSubmission: text("sealed_submission"),
-    /** Keyed hash of the input (HMAC-SHA256): compares requests without being able to recover an SSN. */
-    fingerprint: text("fingerprint").notNull(),
     idempotencyKey: text("idempotency_key"),
     /** Bond's error code when Bond refused the attempt. */
     rejectionCode: text("rejection_code"),
@@ -76,7 +74,11 @@ export const kycAttempts = pgTable(
   (table) => [index("kyc_attempts_customer_idx").on(table.customerId, table.createdAt), index("kyc_attempts_program_idx").on(table.programId, table.customerId)],
 );
 
-/** Client idempotency keys, scoped to the customer, kept 24 hours like Bond's. */
+/**
+ * Client idempotency keys, scoped to the customer, honoured 24 hours like Bond's and then purged by a
+ * periodic job (IDEMPOTENCY_PURGE_INTERVAL_MS). `fingerprint` is a keyed hash of the input (HMAC-SHA256):
+ * it compares requests without being able to recover an SSN, and is the only copy of one.
+ */
 export const idempotencyKeys = pgTable(
   "idempotency_keys",
   {
@@ -91,7 +93,7 @@ export const idempotencyKeys = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
-  (table) => [primaryKey({ columns: [table.customerId, table.key] })],
+  (table) => [primaryKey({ columns: [table.customerId, table.key] }), index("idempotency_keys_expires_idx").on(table.expiresAt)],
 );
 
 /** Every distinct webhook Bond delivered, without personal data. */

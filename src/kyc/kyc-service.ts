@@ -205,7 +205,6 @@ export class KycService {
         status: KycAttemptStatus.PENDING,
         ssnLastFour: ssnLastFour(submission.ssn),
         sealedSubmission: vault.seal(submission),
-        fingerprint,
         idempotencyKey: key,
         createdAt: startedAt,
         updatedAt: startedAt,

@@ -1,0 +1,2 @@
+CREATE INDEX "idempotency_keys_expires_idx" ON "idempotency_keys" USING btree ("expires_at");--> statement-breakpoint
+ALTER TABLE "kyc_attempts" DROP COLUMN "fingerprint";
