@@ -241,17 +241,22 @@ export class KycRepository {
 
   /**
    * Sets the status of the attempt Bond accepted most recently (the one a webhook's outcome belongs to),
-   * in one statement (this runs under the customer's lock on every status change); false if there is none.
+   * in one statement (this runs under the customer's lock on every status change); null if there is none.
    */
-  async updateLatestAcceptedAttempt(tx: Transaction, customerId: string, status: KycAttemptStatus, now: Date): Promise<boolean> {
+  async updateLatestAcceptedAttempt(tx: Transaction, customerId: string, status: KycAttemptStatus, now: Date): Promise<{ programId: string } | null> {
     const latest = tx
       .select({ id: kycAttempts.id })
       .from(kycAttempts)
       .where(and(eq(kycAttempts.customerId, customerId), inArray(kycAttempts.status, [...ACCEPTED_ATTEMPT_STATUSES])))
       .orderBy(sql`${kycAttempts.sentAt} desc nulls last`)
       .limit(1);
-    const updated = await tx.update(kycAttempts).set({ status, updatedAt: now }).where(inArray(kycAttempts.id, latest)).returning({ id: kycAttempts.id });
-    return updated.length > 0;
+    const [updated] = await tx.update(kycAttempts).set({ status, updatedAt: now }).where(inArray(kycAttempts.id, latest)).returning({ programId: kycAttempts.programId });
+    return updated ?? null;
+  }
+
+  /** Records which program the customer's pass came through. */
+  async savePassedProgram(tx: Transaction, customerId: string, programId: string): Promise<void> {
+    await tx.update(customers).set({ kycPassedProgramId: programId }).where(eq(customers.id, customerId));
   }
 
   async findIdempotencyKey(tx: Transaction, customerId: string, key: string) {

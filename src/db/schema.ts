@@ -30,6 +30,11 @@ export const customers = pgTable(
     /** The Bond event that set `kyc_status` (null before any). */
     kycStatusEvent: text("kyc_status_event"),
     kycPassedAt: timestamp("kyc_passed_at", { withTimezone: true, mode: "date" }),
+    /**
+     * The bank program (program_id) of the attempt the pass belongs to. Bond's webhooks carry no program_id,
+     * so the status is per customer: a pass counts for the customer, this says which program it came through.
+     */
+    kycPassedProgramId: uuid("kyc_passed_program_id"),
     kycDocumentsRequired: jsonb("kyc_documents_required").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     /** Bond's `reasons` while the status is FAILED (null otherwise, or when Bond gave none). */
     kycFailureReasons: jsonb("kyc_failure_reasons").$type<KycFailureReasons>(),

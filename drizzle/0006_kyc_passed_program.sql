@@ -1,0 +1,1 @@
+ALTER TABLE "customers" ADD COLUMN "kyc_passed_program_id" uuid;
