@@ -251,7 +251,8 @@ export class KycService {
 
   /**
    * `sending` says whether an earlier send of this attempt may have reached Bond (a resend): then a pass
-   * Bond reports may be this attempt's own outcome. A first send cannot have passed already.
+   * Bond reports may be this attempt's own outcome, as it may when Bond's refusal answers a retried request
+   * of this send. Bond's answer to the very first request of a first send cannot be (no clocks compared).
    */
   private async sendAttempt(
     attempt: KycAttemptRow,
@@ -275,7 +276,7 @@ export class KycService {
         // Bond already has this very attempt (an earlier send got through): it counts as submitted.
         logger.info({ attemptId: attempt.id }, "Bond already had this attempt; treating it as submitted");
         roundStartedAt = attempt.createdAt;
-      } else if (error instanceof BondKycAlreadyPassedError && sending === "may-have-reached-bond") {
+      } else if (error instanceof BondKycAlreadyPassedError && (sending === "may-have-reached-bond" || error.repeatedRequest)) {
         // An earlier send of this very attempt got through and has already passed (Bond checks for a pass
         // before the idempotency key): it was accepted, and the pass is its outcome.
         logger.info({ attemptId: attempt.id }, "Bond reports a pass since this attempt began; treating it as submitted and passed");
