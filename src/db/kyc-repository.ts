@@ -240,14 +240,16 @@ export class KycRepository {
   }
 
   /**
-   * Sets the status of the attempt Bond accepted most recently (the one a webhook's outcome belongs to),
-   * in one statement (this runs under the customer's lock on every status change); null if there is none.
+   * Sets the status of the accepted attempt of `round` (the round the status belongs to), in one statement
+   * (this runs under the customer's lock on every status change); null if there is none — e.g. the round's
+   * attempt is still PENDING because Bond's webhook beat our commit (the send then catches up), so an
+   * earlier round's attempt is never given a later round's status.
    */
-  async updateLatestAcceptedAttempt(tx: Transaction, customerId: string, status: KycAttemptStatus, now: Date): Promise<{ programId: string } | null> {
+  async updateLatestAcceptedAttempt(tx: Transaction, customerId: string, round: number, status: KycAttemptStatus, now: Date): Promise<{ programId: string } | null> {
     const latest = tx
       .select({ id: kycAttempts.id })
       .from(kycAttempts)
-      .where(and(eq(kycAttempts.customerId, customerId), inArray(kycAttempts.status, [...ACCEPTED_ATTEMPT_STATUSES])))
+      .where(and(eq(kycAttempts.customerId, customerId), eq(kycAttempts.round, round), inArray(kycAttempts.status, [...ACCEPTED_ATTEMPT_STATUSES])))
       .orderBy(sql`${kycAttempts.sentAt} desc nulls last`)
       .limit(1);
     const [updated] = await tx.update(kycAttempts).set({ status, updatedAt: now }).where(inArray(kycAttempts.id, latest)).returning({ programId: kycAttempts.programId });

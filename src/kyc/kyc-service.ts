@@ -435,7 +435,7 @@ export class KycService {
       event: signal.event,
       ...kycDetailsFor(transition.to, event),
     });
-    const attempt = await repository.updateLatestAcceptedAttempt(tx, customer.id, attemptStatusFor(transition.to), clock());
+    const attempt = await repository.updateLatestAcceptedAttempt(tx, customer.id, transition.state.statusRound, attemptStatusFor(transition.to), clock());
     const attemptStatus = attempt ? attemptStatusFor(transition.to) : null;
     // The pass is the customer's (Bond's webhooks name no program); the attempt it belongs to says which program.
     if (attempt && transition.to === KycStatus.PASSED) await repository.savePassedProgram(tx, customer.id, attempt.programId);
