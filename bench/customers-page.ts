@@ -37,8 +37,8 @@ try {
            now() - (n || ' seconds')::interval, now()
     from generate_series(1, ${total}) as n`);
   await raw.unsafe(`
-    insert into kyc_attempts (id, customer_id, program_id, status, ssn_last_four, fingerprint)
-    select gen_random_uuid(), id, case when random() < 0.1 then '72585109-8222-4221-b15b-48e87ffed790'::uuid else '${PROGRAM}'::uuid end, 'SUBMITTED', '0000', 'x'
+    insert into kyc_attempts (id, customer_id, program_id, status, ssn_last_four)
+    select gen_random_uuid(), id, case when random() < 0.1 then '72585109-8222-4221-b15b-48e87ffed790'::uuid else '${PROGRAM}'::uuid end, 'SUBMITTED', '0000'
     from customers`);
   await raw.unsafe("analyze");
 

@@ -202,6 +202,17 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     receipts.purgeBefore(new Date(clock().getTime() - 2 * config.bond.webhookToleranceSeconds * 1000)).catch((error: unknown) => logger.warn({ err: String(error) }, "could not purge webhook receipts"));
   }, 60_000);
   purgeReceipts.unref();
+  // Idempotency keys are honoured 24 hours (like Bond's); after that they and their fingerprints go.
+  const purgeIdempotencyKeys =
+    config.idempotencyPurgeIntervalMs > 0
+      ? setInterval(() => {
+          repository
+            .purgeIdempotencyKeysExpiredBy(clock())
+            .then((purged) => (purged > 0 ? logger.info({ purged }, "expired idempotency keys purged") : undefined))
+            .catch((error: unknown) => logger.warn({ err: String(error) }, "could not purge expired idempotency keys"));
+        }, config.idempotencyPurgeIntervalMs)
+      : null;
+  purgeIdempotencyKeys?.unref();
   const kyc = new KycService({
     repository,
     receipts,
@@ -440,6 +451,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       closing ??= (async () => {
         clearInterval(purgeReceipts);
         if (registration) clearInterval(registration);
+        if (purgeIdempotencyKeys) clearInterval(purgeIdempotencyKeys);
         await reconciler.close();
         await bondSandbox?.close();
         // WebSockets first, so each client gets 1001 (going away) rather than a socket the HTTP drain cut.

@@ -84,6 +84,7 @@ const environmentSchema = z
     BOND_RETRY_MAX_DELAY_MS: positiveMs(5_000),
     BOND_RETRY_MAX_ATTEMPTS: count(6, 1),
     RECONCILE_INTERVAL_MS: positiveMs(30_000),
+    IDEMPOTENCY_PURGE_INTERVAL_MS: positiveMs(60 * 60_000),
     RECONCILE_PENDING_AFTER_MS: positiveMs(120_000),
     RECONCILE_SUBMITTED_AFTER_MS: positiveMs(15 * 60_000),
     RECONCILE_BACKOFF_BASE_MS: count(60_000, 1),
@@ -249,6 +250,8 @@ export interface AppConfig {
     /** Per customer Bond keeps reporting as submitted: the wait before asking again, doubling from base up to max. */
     backoff: { baseMs: number; maxMs: number };
   };
+  /** How often idempotency keys past their 24 hours are deleted (0 = never). */
+  idempotencyPurgeIntervalMs: number;
   /** Fault injection for tests only (refused in production). */
   faults: { crashAfterBondAccept: boolean };
   /** Supporting documents: the cap on one decoded file (the GraphQL body limit for uploads follows from it). */
@@ -346,6 +349,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       submittedAfterMs: env.RECONCILE_SUBMITTED_AFTER_MS,
       backoff: { baseMs: env.RECONCILE_BACKOFF_BASE_MS, maxMs: Math.max(env.RECONCILE_BACKOFF_MAX_MS, env.RECONCILE_BACKOFF_BASE_MS) },
     },
+    idempotencyPurgeIntervalMs: env.IDEMPOTENCY_PURGE_INTERVAL_MS,
     faults: { crashAfterBondAccept: env.KYC_FAULT_CRASH_AFTER_BOND_ACCEPT === true },
     kycDocuments: { maxBytes: env.KYC_DOCUMENT_MAX_BYTES },
     piiKey: env.PII_KEY ? Buffer.from(env.PII_KEY, "base64") : undefined,

@@ -133,6 +133,7 @@ describe("a bad value stops the start with a message naming the variable", () =>
     BOND_RETRY_MAX_DELAY_MS: "-1",
     BOND_RETRY_MAX_ATTEMPTS: "0",
     RECONCILE_INTERVAL_MS: "often",
+    IDEMPOTENCY_PURGE_INTERVAL_MS: "hourly",
     KYC_DOCUMENT_MAX_BYTES: "lots",
     RECONCILE_PENDING_AFTER_MS: "-1",
     RECONCILE_SUBMITTED_AFTER_MS: "1.5",

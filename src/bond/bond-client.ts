@@ -77,6 +77,11 @@ export class BondRequestError extends Error {
 
 /** Bond refused KYC because the customer already passed; carries the earlier success's time. */
 export class BondKycAlreadyPassedError extends BondRequestError {
+  /**
+   * Whether this answered a repeat (a retry after a timeout, 5xx or 429) of a request Bond may already have
+   * received: then the pass may be that request's own outcome. An answer to the first request cannot be.
+   */
+  repeatedRequest = false;
   constructor(readonly passedAt: Date) {
     super(409, "kyc_already_passed", "KYC has already passed for this customer.");
   }
@@ -240,7 +245,16 @@ export function createBondClient(options: BondClientOptions): BondApi {
         ip: submission.ip,
       };
       const path = `/customers/${encodeURIComponent(customerId)}/verification-kyc`;
-      await retried("submitKyc", (timeoutMs) => call("POST", path, body, { "Idempotency-Key": idempotencyKey }, timeoutMs));
+      let requests = 0;
+      await retried("submitKyc", async (timeoutMs) => {
+        requests += 1;
+        try {
+          return await call("POST", path, body, { "Idempotency-Key": idempotencyKey }, timeoutMs);
+        } catch (error) {
+          if (error instanceof BondKycAlreadyPassedError) error.repeatedRequest = requests > 1;
+          throw error;
+        }
+      });
     },
     async getKycStatus(customerId) {
       const path = `/customers/${encodeURIComponent(customerId)}/verification-kyc`;

@@ -1,4 +1,4 @@
-import { and, desc, eq, exists, gt, gte, inArray, ne, notInArray, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, exists, gt, gte, inArray, lte, ne, notInArray, sql, type SQL } from "drizzle-orm";
 import type { KycFailureReasons } from "../domain/bond-webhook.js";
 import type { CustomerListQuery } from "../domain/customer-list.js";
 import type { CustomerChanges, CustomerDetails } from "../domain/customer.js";
@@ -227,7 +227,7 @@ export class KycRepository {
 
   async updateAttempt(
     id: string,
-    changes: Partial<Pick<KycAttemptRow, "status" | "sealedSubmission" | "rejectionCode" | "sentAt" | "fingerprint">>,
+    changes: Partial<Pick<KycAttemptRow, "status" | "sealedSubmission" | "rejectionCode" | "sentAt">>,
     now: Date,
     executor: Executor = this.db,
   ): Promise<KycAttemptRow> {
@@ -240,18 +240,25 @@ export class KycRepository {
   }
 
   /**
-   * Sets the status of the attempt Bond accepted most recently (the one a webhook's outcome belongs to),
-   * in one statement (this runs under the customer's lock on every status change); false if there is none.
+   * Sets the status of the accepted attempt of `round` (the round the status belongs to), in one statement
+   * (this runs under the customer's lock on every status change); null if there is none — e.g. the round's
+   * attempt is still PENDING because Bond's webhook beat our commit (the send then catches up), so an
+   * earlier round's attempt is never given a later round's status.
    */
-  async updateLatestAcceptedAttempt(tx: Transaction, customerId: string, status: KycAttemptStatus, now: Date): Promise<boolean> {
+  async updateLatestAcceptedAttempt(tx: Transaction, customerId: string, round: number, status: KycAttemptStatus, now: Date): Promise<{ programId: string } | null> {
     const latest = tx
       .select({ id: kycAttempts.id })
       .from(kycAttempts)
-      .where(and(eq(kycAttempts.customerId, customerId), inArray(kycAttempts.status, [...ACCEPTED_ATTEMPT_STATUSES])))
+      .where(and(eq(kycAttempts.customerId, customerId), eq(kycAttempts.round, round), inArray(kycAttempts.status, [...ACCEPTED_ATTEMPT_STATUSES])))
       .orderBy(sql`${kycAttempts.sentAt} desc nulls last`)
       .limit(1);
-    const updated = await tx.update(kycAttempts).set({ status, updatedAt: now }).where(inArray(kycAttempts.id, latest)).returning({ id: kycAttempts.id });
-    return updated.length > 0;
+    const [updated] = await tx.update(kycAttempts).set({ status, updatedAt: now }).where(inArray(kycAttempts.id, latest)).returning({ programId: kycAttempts.programId });
+    return updated ?? null;
+  }
+
+  /** Records which program the customer's pass came through. */
+  async savePassedProgram(tx: Transaction, customerId: string, programId: string): Promise<void> {
+    await tx.update(customers).set({ kycPassedProgramId: programId }).where(eq(customers.id, customerId));
   }
 
   async findIdempotencyKey(tx: Transaction, customerId: string, key: string) {
@@ -277,6 +284,12 @@ export class KycRepository {
         target: [idempotencyKeys.customerId, idempotencyKeys.key],
         set: { fingerprint: record.fingerprint, attemptId: record.attemptId, expiresAt: record.expiresAt, createdAt: record.createdAt },
       });
+  }
+
+  /** Deletes idempotency keys whose 24 hours are over (the periodic purge); returns how many. */
+  async purgeIdempotencyKeysExpiredBy(now: Date): Promise<number> {
+    const deleted = await this.db.delete(idempotencyKeys).where(lte(idempotencyKeys.expiresAt, now)).returning({ key: idempotencyKeys.key });
+    return deleted.length;
   }
 
   /** Stores a webhook event unless the same event was stored before; returns false for a duplicate. */

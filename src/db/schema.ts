@@ -30,6 +30,11 @@ export const customers = pgTable(
     /** The Bond event that set `kyc_status` (null before any). */
     kycStatusEvent: text("kyc_status_event"),
     kycPassedAt: timestamp("kyc_passed_at", { withTimezone: true, mode: "date" }),
+    /**
+     * The bank program (program_id) of the attempt the pass belongs to. Bond's webhooks carry no program_id,
+     * so the status is per customer: a pass counts for the customer, this says which program it came through.
+     */
+    kycPassedProgramId: uuid("kyc_passed_program_id"),
     kycDocumentsRequired: jsonb("kyc_documents_required").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     /** Bond's `reasons` while the status is FAILED (null otherwise, or when Bond gave none). */
     kycFailureReasons: jsonb("kyc_failure_reasons").$type<KycFailureReasons>(),
@@ -67,8 +72,6 @@ export const kycAttempts = pgTable(
     ssnLastFour: text("ssn_last_four").notNull(),
     /** The submission encrypted (AES-256-GCM) while it may still have to be sent; erased once Bond answers. */
     sealedSubmission: text("sealed_submission"),
-    /** Keyed hash of the input (HMAC-SHA256): compares requests without being able to recover an SSN. */
-    fingerprint: text("fingerprint").notNull(),
     idempotencyKey: text("idempotency_key"),
     /** Bond's error code when Bond refused the attempt. */
     rejectionCode: text("rejection_code"),
@@ -80,7 +83,11 @@ export const kycAttempts = pgTable(
   (table) => [index("kyc_attempts_customer_idx").on(table.customerId, table.createdAt), index("kyc_attempts_program_idx").on(table.programId, table.customerId)],
 );
 
-/** Client idempotency keys, scoped to the customer, kept 24 hours like Bond's. */
+/**
+ * Client idempotency keys, scoped to the customer, honoured 24 hours like Bond's and then purged by a
+ * periodic job (IDEMPOTENCY_PURGE_INTERVAL_MS). `fingerprint` is a keyed hash of the input (HMAC-SHA256):
+ * it compares requests without being able to recover an SSN, and is the only copy of one.
+ */
 export const idempotencyKeys = pgTable(
   "idempotency_keys",
   {
@@ -95,7 +102,7 @@ export const idempotencyKeys = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
-  (table) => [primaryKey({ columns: [table.customerId, table.key] })],
+  (table) => [primaryKey({ columns: [table.customerId, table.key] }), index("idempotency_keys_expires_idx").on(table.expiresAt)],
 );
 
 /** Every distinct webhook Bond delivered, without personal data. */

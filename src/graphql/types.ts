@@ -146,6 +146,13 @@ export class Customer {
   @Field(() => Date, { nullable: true, description: "When KYC passed (after which no KYC attempt or detail update is allowed)." })
   kycPassedAt?: Date | null;
 
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "The bank program (programId) of the KYC attempt that passed. A pass is per customer (Bond's webhooks carry no program_id): Bond refuses any further KYC for this customer, whatever the program.",
+  })
+  kycPassedProgramId?: string | null;
+
   @Field(() => [KycDocumentType], { description: "Documents Bond still needs when kycStatus is DOCUMENT_REQUIRED." })
   kycDocumentsRequired!: KycDocumentType[];
 

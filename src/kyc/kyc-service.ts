@@ -205,7 +205,6 @@ export class KycService {
         status: KycAttemptStatus.PENDING,
         ssnLastFour: ssnLastFour(submission.ssn),
         sealedSubmission: vault.seal(submission),
-        fingerprint,
         idempotencyKey: key,
         createdAt: startedAt,
         updatedAt: startedAt,
@@ -252,7 +251,8 @@ export class KycService {
 
   /**
    * `sending` says whether an earlier send of this attempt may have reached Bond (a resend): then a pass
-   * Bond reports may be this attempt's own outcome. A first send cannot have passed already.
+   * Bond reports may be this attempt's own outcome, as it may when Bond's refusal answers a retried request
+   * of this send. Bond's answer to the very first request of a first send cannot be (no clocks compared).
    */
   private async sendAttempt(
     attempt: KycAttemptRow,
@@ -276,7 +276,7 @@ export class KycService {
         // Bond already has this very attempt (an earlier send got through): it counts as submitted.
         logger.info({ attemptId: attempt.id }, "Bond already had this attempt; treating it as submitted");
         roundStartedAt = attempt.createdAt;
-      } else if (error instanceof BondKycAlreadyPassedError && sending === "may-have-reached-bond") {
+      } else if (error instanceof BondKycAlreadyPassedError && (sending === "may-have-reached-bond" || error.repeatedRequest)) {
         // An earlier send of this very attempt got through and has already passed (Bond checks for a pass
         // before the idempotency key): it was accepted, and the pass is its outcome.
         logger.info({ attemptId: attempt.id }, "Bond reports a pass since this attempt began; treating it as submitted and passed");
@@ -435,7 +435,10 @@ export class KycService {
       event: signal.event,
       ...kycDetailsFor(transition.to, event),
     });
-    const attemptStatus = (await repository.updateLatestAcceptedAttempt(tx, customer.id, attemptStatusFor(transition.to), clock())) ? attemptStatusFor(transition.to) : null;
+    const attempt = await repository.updateLatestAcceptedAttempt(tx, customer.id, transition.state.statusRound, attemptStatusFor(transition.to), clock());
+    const attemptStatus = attempt ? attemptStatusFor(transition.to) : null;
+    // The pass is the customer's (Bond's webhooks name no program); the attempt it belongs to says which program.
+    if (attempt && transition.to === KycStatus.PASSED) await repository.savePassedProgram(tx, customer.id, attempt.programId);
     const change: KycStatusChange = {
       customerId: customer.id,
       status: transition.to,
