@@ -297,7 +297,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const app = express();
   app.disable("x-powered-by");
   const quietPaths = new Set(["/healthz", "/readyz", METRICS_PATH]);
-  app.use(requestContextMiddleware(logger, { quietPath: (path) => quietPaths.has(path) || path.startsWith(`${GRAPHIQL_ASSETS_PATH}/`) }));
+  // The embedded Bond sandbox's own traffic is the upstream talking to itself, not a client: debug too.
+  app.use(requestContextMiddleware(logger, { quietPath: (path) => quietPaths.has(path) || path.startsWith(`${GRAPHIQL_ASSETS_PATH}/`) || path.startsWith(`${SANDBOX_PATH}/`) }));
   // Express would hash every response body for an ETag; API responses are never revalidated by it.
   app.set("etag", false);
   if (config.limits.trustProxy) app.set("trust proxy", config.limits.trustProxy);
