@@ -67,6 +67,9 @@ async function main() {
     BOND_RETRY_BUDGET_MS: "8000",
     BOND_RETRY_BASE_DELAY_MS: "50",
     BOND_RETRY_MAX_DELAY_MS: "500",
+    // Everything (client, server, sandbox) shares one process here: at N ≥ 1000 a transaction can wait longer than
+    // the 5 s production bound for one of the 10 pool connections; this soak checks convergence, not shedding.
+    DATABASE_QUERY_TIMEOUT_MS: process.env.DATABASE_QUERY_TIMEOUT_MS ?? "30000",
     ...(database.url ? { DATABASE_URL: database.url } : {}),
   });
   config.dataDir = null;
