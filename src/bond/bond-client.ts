@@ -194,12 +194,7 @@ export function createBondClient(options: BondClientOptions): BondApi {
       const reason = error instanceof Error && error.name === "TimeoutError" ? `no complete answer within ${timeoutMs} ms` : "connection lost while reading the answer";
       throw new BondUnavailableError(reason);
     }
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = null;
-    }
+    const parsed = parseBondBody(text);
     if (response.ok) return parsed;
     if (response.status >= 500 || response.status === 429) {
       throw new BondUnavailableError(`HTTP ${response.status}`, parseRetryAfter(response.headers.get("retry-after"), new Date()));
@@ -277,4 +272,13 @@ export function createBondClient(options: BondClientOptions): BondApi {
       return { numDocumentsSubmitted: typeof answer.num_documents_submitted === "number" ? answer.num_documents_submitted : null };
     },
   };
+}
+
+/** Bond's answer body as JSON, or null when it is empty or not JSON (the status code then speaks alone). */
+export function parseBondBody(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
 }

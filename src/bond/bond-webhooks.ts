@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { BondRequestError, BondUnavailableError } from "./bond-client.js";
+import { BondRequestError, BondUnavailableError, parseBondBody } from "./bond-client.js";
 
 /**
  * Bond's webhook subscriptions (`/webhooks`). Documented by Bond: `POST /webhooks` with `url`, `events`
@@ -75,12 +75,7 @@ export function createBondWebhookApi(options: { baseUrl: string | (() => string)
       throw new BondUnavailableError("connection failed");
     }
     const text = await response.text().catch(() => "");
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = null;
-    }
+    const parsed = parseBondBody(text);
     if (response.ok) return parsed;
     if (response.status >= 500 || response.status === 429) throw new BondUnavailableError(`HTTP ${response.status}`);
     const error = (parsed && typeof parsed === "object" ? parsed : {}) as Record<string, unknown>;
