@@ -50,7 +50,8 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 const DATA_URL_PREFIX = /^data:[a-z0-9.+/-]{1,100};base64,/i;
 const FILE_NAME = /^[^/\\\u0000-\u001f\u007f]{1,255}$/;
 
-export interface KycFileInput {
+/** A file as the client sent it, before checkKycFile (which gives a CheckedKycFile or field errors). */
+export interface UncheckedKycFile {
   fileName?: unknown;
   contentBase64?: unknown;
 }
@@ -68,7 +69,7 @@ export interface CheckedKycFile {
  * at most `maxBytes` once decoded (checked before decoding), and first bytes that match the extension.
  * Adds messages under `field` to `errors` and returns null on any problem.
  */
-export function checkKycFile(input: KycFileInput | null | undefined, field: string, maxBytes: number, errors: FieldErrors): CheckedKycFile | null {
+export function checkKycFile(input: UncheckedKycFile | null | undefined, field: string, maxBytes: number, errors: FieldErrors): CheckedKycFile | null {
   const fail = (message: string) => {
     (errors[field] ??= []).push(message);
     return null;
@@ -102,9 +103,9 @@ export type KycDocumentUpload =
 
 export interface KycDocumentUploadInput {
   customerId?: unknown;
-  governmentId?: { type?: unknown; country?: unknown; frontImage?: KycFileInput | null; backImage?: KycFileInput | null } | null;
-  proofOfAddress?: { type?: unknown; file?: KycFileInput | null } | null;
-  socialSecurityCard?: { file?: KycFileInput | null } | null;
+  governmentId?: { type?: unknown; country?: unknown; frontImage?: UncheckedKycFile | null; backImage?: UncheckedKycFile | null } | null;
+  proofOfAddress?: { type?: unknown; file?: UncheckedKycFile | null } | null;
+  socialSecurityCard?: { file?: UncheckedKycFile | null } | null;
 }
 
 /**

@@ -3,8 +3,9 @@ import type { CustomerRow } from "../db/schema.js";
 import { assertCanAccessCustomer, assertService } from "../domain/access.js";
 import type { GraphQLContext } from "./context.js";
 import { domainErrorsToGraphQL } from "./errors.js";
-import { CreateCustomerInput, UpdateCustomerInput } from "./inputs.js";
-import { Customer, KycAttempt } from "./types.js";
+import { CreateCustomerInput, UpdateCustomerInput } from "./customer.input.js";
+import { Customer } from "./customer.type.js";
+import { KycAttempt } from "./kyc-attempt.type.js";
 
 // On the operations only, not globally: a global middleware turns every field of every result into an
 // async middleware chain (measured in bench/fanout.mjs: each subscription message resolves six fields).

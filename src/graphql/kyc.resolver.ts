@@ -5,8 +5,10 @@ import { CustomerNotFound, DomainError } from "../domain/errors.js";
 import type { KycStatusChange } from "../realtime/kyc-status-bus.js";
 import type { GraphQLContext } from "./context.js";
 import { domainErrorsToGraphQL, toGraphQLError } from "./errors.js";
-import { SubmitKycInput } from "./inputs.js";
-import { Customer, KycAttempt, KycStatusEvent } from "./types.js";
+import { Customer } from "./customer.type.js";
+import { KycAttempt } from "./kyc-attempt.type.js";
+import { KycStatusEvent } from "./kyc-status-event.type.js";
+import { SubmitKycInput } from "./kyc.input.js";
 
 /** graphql-ws reports a thrown subscribe error to the client; give it the same public code as elsewhere. */
 async function kycStatusStream({ args, context }: SubscribeResolverData<unknown, { customerId: string }, GraphQLContext>) {

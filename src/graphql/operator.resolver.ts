@@ -1,75 +1,15 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root, UseMiddleware } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, UseMiddleware } from "type-graphql";
 import { domainErrorsToGraphQL } from "./errors.js";
-import type { CustomerRow, KycEventRow } from "../db/schema.js";
+import type { KycEventRow } from "../db/schema.js";
 import { assertService } from "../domain/access.js";
 import { publicEventDetails } from "../domain/bond-webhook.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../domain/customer-list.js";
-import { KycStatus } from "../domain/kyc-status.js";
 import type { GraphQLContext } from "./context.js";
-import { Customer, KycDocumentType, KycFailureReasons } from "./types.js";
-
-@InputType({ description: "All given conditions must hold." })
-export class CustomerFilter {
-  @Field(() => KycStatus, { nullable: true })
-  kycStatus?: KycStatus | null;
-
-  @Field(() => ID, { nullable: true, description: "Customers with at least one KYC attempt for this Bond program." })
-  programId?: string | null;
-
-  @Field(() => Date, { nullable: true, description: "Customers created strictly after this instant." })
-  createdAfter?: Date | null;
-}
-
-@ObjectType()
-export class CustomerEdge {
-  @Field({ description: "Opaque; pass it as `after` to continue after this customer." })
-  cursor!: string;
-
-  @Field(() => Customer)
-  node!: CustomerRow;
-}
-
-@ObjectType()
-export class PageInfo {
-  @Field()
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true, description: "The last edge's cursor (null on an empty page)." })
-  endCursor?: string | null;
-}
-
-@ObjectType({ description: "A page of customers (Relay connection), newest first." })
-export class CustomerConnection {
-  @Field(() => [CustomerEdge])
-  edges!: CustomerEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
-
-@ObjectType({ description: "One webhook Bond delivered for a customer, as stored (duplicates once), without personal data." })
-export class KycEvent {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => ID)
-  customerId!: string;
-
-  @Field({ description: "Bond's event (kyc.verification.success, …; kyc.submitted for the {kyc_status: submitted} webhook)." })
-  event!: string;
-
-  @Field(() => Date, { nullable: true, description: "Bond's occurred_at, to the millisecond (null for the submitted webhook and for a status read that gave no time)." })
-  occurredAt?: Date | null;
-
-  @Field({ description: "When we received it." })
-  receivedAt!: Date;
-
-  @Field({ description: "What it did: changed, or why it did not (stale, already-passed, unchanged)." })
-  outcome!: string;
-
-  @Field(() => KycStatus, { description: "The customer's status right after this event." })
-  statusAfter!: KycStatus;
-}
+import { CustomerFilter } from "./customer-list.input.js";
+import { CustomerConnection } from "./customer-list.type.js";
+import { KycDocumentType } from "./kyc-document-type.enum.js";
+import { KycEvent } from "./kyc-event.type.js";
+import { KycFailureReasonsOutput } from "./kyc-failure-reasons.type.js";
 
 @Resolver(() => KycEvent)
 @UseMiddleware(domainErrorsToGraphQL())
@@ -79,7 +19,7 @@ export class KycEventResolver {
     return publicEventDetails(event.payload).documents;
   }
 
-  @FieldResolver(() => KycFailureReasons, { nullable: true, description: "Checks reported with a failure." })
+  @FieldResolver(() => KycFailureReasonsOutput, { nullable: true, description: "Checks reported with a failure." })
   failureReasons(@Root() event: KycEventRow) {
     return publicEventDetails(event.payload).failureReasons;
   }
