@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, registerEnumType, Resolver, UseMiddleware } from "type-graphql";
 import { domainErrorsToGraphQL } from "./errors.js";
-import type { CustomerRow } from "../db/schema.js";
+import type { Customer as CustomerRecord } from "../domain/kyc-records.js";
 import { assertCanAccessCustomer } from "../domain/access.js";
 import { GOVERNMENT_ID_TYPES, PROOF_OF_ADDRESS_TYPES } from "../domain/kyc-document.js";
 import type { GraphQLContext } from "./context.js";
@@ -78,7 +78,7 @@ export class KycDocumentUpload {
   numDocumentsSubmitted?: number | null;
 
   @Field(() => Customer, { description: "The customer after the upload: kycDocumentsRequired no longer lists this document." })
-  customer!: CustomerRow;
+  customer!: CustomerRecord;
 }
 
 @Resolver()
@@ -93,6 +93,6 @@ export class KycDocumentResolver {
   })
   uploadKycDocument(@Arg("input", () => UploadKycDocumentInput) input: UploadKycDocumentInput, @Ctx() { kyc, viewer }: GraphQLContext) {
     assertCanAccessCustomer(viewer, String(input.customerId ?? ""));
-    return kyc.uploadKycDocument(input);
+    return kyc.documents.uploadKycDocument(input);
   }
 }
