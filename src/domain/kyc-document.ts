@@ -1,4 +1,5 @@
-import { ValidationFailed, type FieldErrors } from "./errors.js";
+import { KycDocumentNotRequired, ValidationFailed, type FieldErrors } from "./errors.js";
+import { KycStatus } from "./kyc-status.js";
 import { isUuid } from "./validation.js";
 
 /**
@@ -143,6 +144,22 @@ export function validateKycDocumentUpload(input: KycDocumentUploadInput, maxByte
   }
   if (Object.keys(errors).length > 0 || !upload) throw new ValidationFailed(errors, "The document upload is missing fields or has ill-formed ones.");
   return { customerId, upload };
+}
+
+/** Only a document Bond asked for, and still needs, is sent: otherwise KYC_DOCUMENT_NOT_REQUIRED (with what is still required). */
+export function assertDocumentRequired(customer: { kycStatus: KycStatus; kycDocumentsRequired: readonly string[] }, document: KycDocumentName): void {
+  const asking = customer.kycStatus === KycStatus.DOCUMENT_REQUIRED;
+  if (!asking || !customer.kycDocumentsRequired.includes(document)) {
+    throw new KycDocumentNotRequired(document, customer.kycStatus, asking ? [...customer.kycDocumentsRequired] : []);
+  }
+}
+
+/**
+ * What is still required once Bond accepted `uploaded`, or null when there is nothing to shrink: Bond may
+ * already have moved on (under_review arrives once everything is in).
+ */
+export function documentsAfterUpload(customer: { kycStatus: KycStatus; kycDocumentsRequired: readonly string[] }, uploaded: KycDocumentName): string[] | null {
+  return customer.kycStatus === KycStatus.DOCUMENT_REQUIRED ? documentsStillRequired(customer.kycDocumentsRequired, uploaded) : null;
 }
 
 /** What is still required once Bond has accepted `uploaded`: the list shrinks, order kept. */

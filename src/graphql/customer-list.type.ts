@@ -1,5 +1,5 @@
 import { Field, ObjectType } from "type-graphql";
-import type { CustomerRow } from "../db/schema.js";
+import type { CustomerRecord } from "../domain/kyc-records.js";
 import { Customer } from "./customer.type.js";
 
 @ObjectType()
@@ -8,7 +8,7 @@ export class CustomerEdge {
   cursor!: string;
 
   @Field(() => Customer)
-  node!: CustomerRow;
+  node!: CustomerRecord;
 }
 
 @ObjectType()

@@ -17,6 +17,6 @@ export class KycDocumentResolver {
   })
   uploadKycDocument(@Arg("input", () => UploadKycDocumentInput) input: UploadKycDocumentInput, @Ctx() { kyc, viewer }: GraphQLContext) {
     assertCanAccessCustomer(viewer, String(input.customerId ?? ""));
-    return kyc.uploadKycDocument(input);
+    return kyc.documents.uploadKycDocument(input);
   }
 }

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
-import type { CustomerRow } from "../db/schema.js";
+import type { CustomerRecord } from "../domain/kyc-records.js";
 import { Customer } from "./customer.type.js";
 import { KycDocumentType } from "./kyc-document-type.enum.js";
 
@@ -16,5 +16,5 @@ export class KycDocumentUploadOutput {
   numDocumentsSubmitted?: number | null;
 
   @Field(() => Customer, { description: "The customer after the upload: kycDocumentsRequired no longer lists this document." })
-  customer!: CustomerRow;
+  customer!: CustomerRecord;
 }

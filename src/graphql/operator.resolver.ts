@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, UseMiddleware } from "type-graphql";
 import { domainErrorsToGraphQL } from "./errors.js";
-import type { KycEventRow } from "../db/schema.js";
+import type { KycEventRecord } from "../domain/kyc-records.js";
 import { assertService } from "../domain/access.js";
 import { publicEventDetails } from "../domain/bond-webhook.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../domain/customer-list.js";
@@ -15,17 +15,17 @@ import { KycFailureReasonsOutput } from "./kyc-failure-reasons.type.js";
 @UseMiddleware(domainErrorsToGraphQL())
 export class KycEventResolver {
   @FieldResolver(() => [KycDocumentType], { description: "Documents asked for (document_required)." })
-  documents(@Root() event: KycEventRow): string[] {
+  documents(@Root() event: KycEventRecord): string[] {
     return publicEventDetails(event.payload).documents;
   }
 
   @FieldResolver(() => KycFailureReasonsOutput, { nullable: true, description: "Checks reported with a failure." })
-  failureReasons(@Root() event: KycEventRow) {
+  failureReasons(@Root() event: KycEventRecord) {
     return publicEventDetails(event.payload).failureReasons;
   }
 
   @FieldResolver(() => [String], { description: "Fields Bond found wrong (reenter_information)." })
-  incorrectInformation(@Root() event: KycEventRow): string[] {
+  incorrectInformation(@Root() event: KycEventRecord): string[] {
     return publicEventDetails(event.payload).incorrectInformation;
   }
 }
@@ -48,15 +48,15 @@ export class OperatorResolver {
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ) {
     assertService(viewer);
-    return kyc.listCustomers({ filter, first, after });
+    return kyc.customers.listCustomers({ filter, first, after });
   }
 
   @Query(() => [KycEvent], {
     description: "The KYC webhooks stored for a customer, oldest first, without personal data. Service tokens only. Errors: CUSTOMER_NOT_FOUND, UNAUTHENTICATED, FORBIDDEN.",
     complexity: 20,
   })
-  kycEvents(@Arg("customerId", () => ID) customerId: string, @Ctx() { kyc, viewer }: GraphQLContext): Promise<KycEventRow[]> {
+  kycEvents(@Arg("customerId", () => ID) customerId: string, @Ctx() { kyc, viewer }: GraphQLContext): Promise<KycEventRecord[]> {
     assertService(viewer);
-    return kyc.listKycEvents(customerId);
+    return kyc.customers.listKycEvents(customerId);
   }
 }
