@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { startAppProcess, type AppProcess } from "./support/app-process.js";
+import { startAppProcess, type AppProcess } from "../support/app-process.js";
 
-const ROOT = resolve(import.meta.dirname, "..");
+const ROOT = resolve(import.meta.dirname, "../..");
 const dataDir = mkdtempSync(join(tmpdir(), "kyc-token-"));
 /** What `npm start` runs with, less anything of the test run's own that would change auth. */
 const env = { AUTH_DEV_MODE: "true", AUTH_JWT_SECRET: "", AUTH_JWKS_URL: "", NODE_ENV: "development", DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn", ENV_FILE: "" };

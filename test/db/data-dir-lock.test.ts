@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startAppProcess, type AppProcess } from "./support/app-process.js";
-import { TEST_JWT_SECRET } from "./support/test-app.js";
+import { startAppProcess, type AppProcess } from "../support/app-process.js";
+import { TEST_JWT_SECRET } from "../support/test-app.js";
 
 /** Two `npm start`s on one .data/: the embedded database (PGlite) must not be opened by two processes. */
 describe("one process per embedded data directory (DATA_DIR)", () => {
