@@ -4,7 +4,7 @@ import { print } from "graphql";
 import { CustomerDocument, KycStatusChangedDocument, SubmitKycDocument, type KycStatusChangedSubscription } from "../gql/graphql.js";
 import { kycEvents } from "../../src/db/schema.js";
 import { collect, startTestApp, type TestApp } from "../support/test-app.js";
-import { createCustomer, eventually, kycInput } from "../support/fixtures.js";
+import { createCustomer, kycInput, waitForKycStatus } from "../support/fixtures.js";
 
 /** Webhook storms: the same events many times, concurrently and out of order, converge with one publish per change. */
 let app: TestApp;
@@ -101,7 +101,7 @@ describe("the sandbox delivering like Bond: duplicated and reordered webhooks", 
       expect(sandbox.deliveries.filter((delivery) => delivery.duplicate && delivery.status === 200).length).toBeGreaterThan(0);
       for (const [index, customerId] of customers.entries()) {
         const expected = cases[index][1];
-        await eventually(async () => (await app.graphql(CustomerDocument, { id: customerId })).data?.customer?.kycStatus === expected);
+        await waitForKycStatus(app, customerId, expected);
         const stored = await eventsOf(customerId);
         // One row per distinct event, however many copies came.
         expect(stored.length).toBe(new Set(stored.map((event) => event.identity)).size);

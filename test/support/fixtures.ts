@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { CreateCustomerDocument, type CreateCustomerInput, type SubmitKycInput } from "../gql/graphql.js";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import type { ExecutionResult } from "graphql";
+import { CreateCustomerDocument, CustomerDocument, type CreateCustomerInput, type SubmitKycInput } from "../gql/graphql.js";
 import type { TestApp } from "./test-app.js";
 
 export const PROGRAM_ID = "b50063df-0b39-43f7-9458-25b08a75d42a";
@@ -55,4 +57,22 @@ export async function bondSimulate(app: TestApp, path: string, body: Record<stri
     body: JSON.stringify(body),
   });
   if (response.status !== 200) throw new Error(`simulate/${path} answered ${response.status}: ${await response.text()}`);
+}
+
+/** Anything the tests send GraphQL through with a service token: an in-process app or a server process. */
+export interface GraphqlClient {
+  graphql<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables?: TVariables): Promise<ExecutionResult<TResult>>;
+}
+
+/** The customer as the `Customer` query reads it (undefined if the query found none or failed). */
+export async function customerOf(client: GraphqlClient, customerId: string) {
+  return (await client.graphql(CustomerDocument, { id: customerId })).data?.customer ?? undefined;
+}
+
+/** Polls the `Customer` query until the customer's kycStatus is `status`; resolves with the customer as then read. */
+export async function waitForKycStatus(client: GraphqlClient, customerId: string, status: string, timeoutMs?: number) {
+  return eventually(async () => {
+    const customer = await customerOf(client, customerId);
+    return customer?.kycStatus === status && customer;
+  }, timeoutMs);
 }
