@@ -12,7 +12,7 @@ import { bondSignatureHeader } from "../../src/bond/webhook-signature.js";
 import { CreateCustomerDocument, CustomerDocument, KycStatusChangedDocument, SubmitKycDocument } from "../gql/graphql.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
 import { eventually, kycInput, newCustomerInput } from "../support/fixtures.js";
-import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
+import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.mjs";
 import { createTestDatabase } from "../support/test-database.js";
 import { TEST_JWT_SECRET } from "../support/test-app.js";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CustomerDocument, SubmitKycDocument } from "../gql/graphql.js";
-import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
+import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.mjs";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 import { createCustomer, eventually, kycInput, waitForKycStatus } from "../support/fixtures.js";
 
