@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import type { ExecutionResult } from "graphql";
+import { customers, kycEvents } from "../../src/db/schema.js";
 import { CreateCustomerDocument, CustomerDocument, type CreateCustomerInput, type SubmitKycInput } from "../gql/graphql.js";
 import type { TestApp } from "./test-app.js";
 
@@ -76,3 +78,18 @@ export async function waitForKycStatus(client: GraphqlClient, customerId: string
     return customer?.kycStatus === status && customer;
   }, timeoutMs);
 }
+
+/** The customer's row as stored. */
+export async function customerRow(app: TestApp, customerId: string) {
+  return (await app.database.db.select().from(customers).where(eq(customers.id, customerId)))[0];
+}
+
+/** The customer's stored KYC events. */
+export const kycEventsOf = (app: TestApp, customerId: string) => app.database.db.select().from(kycEvents).where(eq(kycEvents.customerId, customerId));
+
+/** The app's reads of the customer's KYC status at the embedded Bond sandbox (`GET …/verification-kyc`). */
+export const bondStatusReads = (app: TestApp, customerId: string) =>
+  app.bondSandbox!.requests.filter((request) => request.method === "GET" && request.customerId === customerId && request.path.endsWith("/verification-kyc"));
+
+/** An event time `seconds` after 2026-01-01T00:00:00Z, for webhooks sent in a known order. */
+export const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds)).toISOString();
