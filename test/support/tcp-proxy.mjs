@@ -1,26 +1,23 @@
-import { createConnection, createServer, type AddressInfo, type Server, type Socket } from "node:net";
+// Plain JavaScript (types in tcp-proxy.d.mts) so that both the tests and child scripts run by plain `node`
+// (driver-cut-under-load.mjs) use this one proxy.
+import { createConnection, createServer } from "node:net";
 
 /**
  * A TCP proxy a test controls: `cut()` drops every open connection and refuses new ones (each is closed
  * as soon as it is accepted), `restore()` lets connections through again. Put between the app and its
  * Postgres, it makes "the database went away" without touching the real server.
+ *
+ * @param {{ host: string; port: number }} target
+ * @returns {Promise<import("./tcp-proxy.d.mts").TcpProxy>}
  */
-export interface TcpProxy {
-  port: number;
-  /**
-   * "reset" (default): RST every socket and every new one. "close-cleanly": FIN instead, and new connections are
-   * accepted then closed at once, so postgres.js sees a connection closed during its handshake (it reconnects).
-   */
-  cut(mode?: "reset" | "close-cleanly"): void;
-  restore(): void;
-  close(): Promise<void>;
-}
-
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
-  const open = new Set<Socket>();
-  let cut: false | "reset" | "close-cleanly" = false;
-  const everything = new Set<Socket>(); // for close(): also the half-closed ones
-  const server: Server = createServer((client) => {
+export async function startTcpProxy(target) {
+  /** @type {Set<import("node:net").Socket>} */
+  const open = new Set();
+  /** @type {false | "reset" | "close-cleanly"} */
+  let cut = false;
+  /** @type {Set<import("node:net").Socket>} for close(): also the half-closed ones */
+  const everything = new Set();
+  const server = createServer((client) => {
     everything.add(client);
     client.once("close", () => everything.delete(client));
     // A reset (RST), as from a host whose Postgres is gone: postgres.js fails the query at once on it, while a
@@ -41,14 +38,15 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     client.pipe(upstream);
     upstream.pipe(client);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const cutAll = (mode: "reset" | "close-cleanly" = "reset") => {
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
+  /** @param {"reset" | "close-cleanly"} [mode] */
+  const cutAll = (mode = "reset") => {
     cut = mode;
-    for (const socket of [...open]) (mode === "reset" ? socket.resetAndDestroy() : socket.end());
+    for (const socket of [...open]) mode === "reset" ? socket.resetAndDestroy() : socket.end();
     open.clear();
   };
   return {
-    port: (server.address() as AddressInfo).port,
+    port: /** @type {import("node:net").AddressInfo} */ (server.address()).port,
     cut: cutAll,
     restore() {
       cut = false;

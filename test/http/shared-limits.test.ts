@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase, type OpenDatabase } from "../src/db/database.js";
-import { RateLimited } from "../src/domain/errors.js";
-import { createRateLimits } from "../src/http/rate-limits.js";
-import { startServerProcess, type ServerProcess } from "./support/server-process.js";
-import { createTestDatabase } from "./support/test-database.js";
+import { openDatabase, type OpenDatabase } from "../../src/db/database.js";
+import { RateLimited } from "../../src/domain/errors.js";
+import { createRateLimits } from "../../src/http/rate-limits.js";
+import { startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { createTestDatabase } from "../support/test-database.js";
 
 // Issue 14: rate limits are one budget for the whole fleet, counted in the database the instances share.
 async function spend(consume: () => Promise<void>): Promise<"ok" | "limited"> {

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 // `npm start` builds with `scripts/build.mjs --if-stale` (issue 13: answer within seconds when nothing
 // changed). Run on a copy of the project so the real dist/ is not rebuilt under other tests.
-const project = resolve(import.meta.dirname, "..");
+const project = resolve(import.meta.dirname, "../..");
 const copy = mkdtempSync(join(tmpdir(), "kyc-build-"));
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 

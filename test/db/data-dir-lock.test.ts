@@ -3,23 +3,23 @@ import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startAppProcess, type AppProcess } from "./support/app-process.js";
-import { TEST_JWT_SECRET } from "./support/test-app.js";
+import { startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { TEST_JWT_SECRET } from "../support/test-app.js";
 
 /** Two `npm start`s on one .data/: the embedded database (PGlite) must not be opened by two processes. */
 describe("one process per embedded data directory (DATA_DIR)", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "kyc-lock-"));
   const env = { NODE_ENV: "test", PORT: "0", LOG_LEVEL: "warn", AUTH_JWT_SECRET: TEST_JWT_SECRET, DATA_DIR: dataDir };
-  const running: AppProcess[] = [];
+  const running: ServerProcess[] = [];
   afterAll(async () => {
     await Promise.all(running.map((app) => app.stop()));
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("refuses a second process clearly while the first runs, and the first keeps serving", async () => {
-    const first = await startAppProcess(env, TEST_JWT_SECRET);
+    const first = await startServerProcess(env, { entry: "source" });
     running.push(first);
-    const second = startAppProcess(env, TEST_JWT_SECRET);
+    const second = startServerProcess(env, { entry: "source" });
     const failure = await second.then(
       () => null,
       (error: Error) => error.message,
@@ -33,7 +33,7 @@ describe("one process per embedded data directory (DATA_DIR)", () => {
     await Promise.all(running.splice(0).map((app) => app.stop()));
     const dead = spawnSync(process.execPath, ["-e", "0"]).pid!; // a pid that no longer runs
     writeFileSync(join(dataDir, "kyc-graphql.pid"), String(dead));
-    const app = await startAppProcess(env, TEST_JWT_SECRET);
+    const app = await startServerProcess(env, { entry: "source" });
     running.push(app);
     expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
     await app.stop();

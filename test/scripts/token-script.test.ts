@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { startAppProcess, type AppProcess } from "./support/app-process.js";
+import { startServerProcess, type ServerProcess } from "../support/server-process.js";
 
-const ROOT = resolve(import.meta.dirname, "..");
+const ROOT = resolve(import.meta.dirname, "../..");
 const dataDir = mkdtempSync(join(tmpdir(), "kyc-token-"));
 /** What `npm start` runs with, less anything of the test run's own that would change auth. */
 const env = { AUTH_DEV_MODE: "true", AUTH_JWT_SECRET: "", AUTH_JWKS_URL: "", NODE_ENV: "development", DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn", ENV_FILE: "" };
@@ -17,12 +17,12 @@ async function tokenScript(...args: string[]): Promise<{ token: string; stderr: 
   return { token: stdout.trim(), stderr };
 }
 
-async function post(server: AppProcess, token: string, query: string, variables: Record<string, unknown> = {}) {
+async function post(server: ServerProcess, token: string, query: string, variables: Record<string, unknown> = {}) {
   const response = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
   return { status: response.status, body: (await response.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> } };
 }
 
-const servers: AppProcess[] = [];
+const servers: ServerProcess[] = [];
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.stop()));
   rmSync(dataDir, { recursive: true, force: true });
@@ -36,7 +36,7 @@ describe("npm run token", () => {
     expect(stderr).toMatch(/service token/);
     expect(statSync(join(dataDir, "dev-jwt.key")).mode & 0o777).toBe(0o600);
 
-    const first = await startAppProcess(env, "unused");
+    const first = await startServerProcess(env, { entry: "source" });
     servers.push(first);
     const created = await post(
       first,
@@ -55,7 +55,7 @@ describe("npm run token", () => {
     expect(other.body.errors?.[0].extensions?.code).toBe("FORBIDDEN");
 
     await first.stop();
-    const second = await startAppProcess(env, "unused");
+    const second = await startServerProcess(env, { entry: "source" });
     servers.push(second);
     const again = await post(second, customerToken, `query($id: ID!) { customer(id: $id) { id kycStatus } }`, { id: customerId });
     expect(again).toEqual({ status: 200, body: { data: { customer: { id: customerId, kycStatus: "NOT_STARTED" } } } });

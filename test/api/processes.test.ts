@@ -3,17 +3,15 @@ import { randomBytes } from "node:crypto";
 import { print } from "graphql";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bondSignatureHeader } from "../src/bond/webhook-signature.js";
-import { CreateCustomerDocument, KycStatusChangedDocument, type KycStatusChangedSubscription } from "./gql/graphql.js";
-import { eventually, newCustomerInput } from "./support/fixtures.js";
-import { buildServer, startServerProcess, type ServerProcess } from "./support/server-process.js";
-import { collect } from "./support/test-app.js";
-import { createTestDatabase } from "./support/test-database.js";
+import { bondSignatureHeader } from "../../src/bond/webhook-signature.js";
+import { CreateCustomerDocument, KycStatusChangedDocument, type KycStatusChangedSubscription } from "../gql/graphql.js";
+import { at, eventually, newCustomerInput } from "../support/fixtures.js";
+import { buildServer, startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { collect } from "../support/test-app.js";
+import { createTestDatabase } from "../support/test-database.js";
 
 // These run the built server as real child processes (as production does), so they build it first.
 beforeAll(() => buildServer(), 120_000);
-
-const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds)).toISOString();
 
 async function createCustomerOn(server: ServerProcess): Promise<string> {
   const result = await server.graphql(CreateCustomerDocument, { input: newCustomerInput() });

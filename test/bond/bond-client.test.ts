@@ -2,10 +2,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BondKycAlreadyPassedError, BondRequestError, BondUnavailableError, createBondClient, kycDocumentBody, parseAlreadyPassed, type BondApi } from "../src/bond/bond-client.js";
-import { createBondSandbox, type BondSandbox } from "../src/bond-sandbox/bond-sandbox.js";
-import { validateKycSubmission, type KycSubmission } from "../src/domain/kyc-submission.js";
-import { validateKycDocumentUpload } from "../src/domain/kyc-document.js";
+import { BondKycAlreadyPassedError, BondRequestError, BondUnavailableError, createBondClient, kycDocumentBody, parseAlreadyPassed, type BondApi } from "../../src/bond/bond-client.js";
+import { createBondSandbox, type BondSandbox } from "../../src/bond-sandbox/bond-sandbox.js";
+import { validateKycSubmission, type KycSubmission } from "../../src/domain/kyc-submission.js";
+import { validateKycDocumentUpload } from "../../src/domain/kyc-document.js";
 
 /** The Bond client against the embedded sandbox over real HTTP: the contract both sides share. */
 let server: Server;
