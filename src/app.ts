@@ -20,7 +20,7 @@ import type { AppConfig } from "./config.js";
 import { openDatabase, type OpenDatabase } from "./db/database.js";
 import { KycRepository } from "./db/kyc-repository.js";
 import { WebhookReceiptRepository } from "./db/webhook-receipts.js";
-import { isDatabaseUnavailable } from "./db/database-errors.js";
+import { isDatabaseUnavailable } from "./errors/database-unavailable.js";
 import { checkReadiness } from "./db/readiness.js";
 import { ReconciliationRepository } from "./db/reconciliation-repository.js";
 import { startKycReconciler, type KycReconciler } from "./kyc/kyc-reconciler.js";
@@ -188,7 +188,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     database.kind === "postgres"
       ? await createPostgresKycStatusBus({
           databaseUrl: config.databaseUrl!,
-          loadCurrent: async (ids) => (await repository.findKycStatuses(ids)).map(currentKycStatus),
+          loadCurrent: async (ids) => (await repository.customers.findKycStatuses(ids)).map(currentKycStatus),
           logger: logger.child({ component: "kyc-status-bus" }),
           retryDelayMs: config.database.listenRetryDelayMs,
           maxRetryDelayMs: config.database.listenRetryMaxDelayMs,
@@ -206,7 +206,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const purgeIdempotencyKeys =
     config.idempotencyPurgeIntervalMs > 0
       ? setInterval(() => {
-          repository
+          repository.attempts
             .purgeIdempotencyKeysExpiredBy(clock())
             .then((purged) => (purged > 0 ? logger.info({ purged }, "expired idempotency keys purged") : undefined))
             .catch((error: unknown) => logger.warn({ err: String(error) }, "could not purge expired idempotency keys"));

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { isDatabaseUnavailable } from "./db/database-errors.js";
+import { isDatabaseUnavailable } from "./errors/database-unavailable.js";
 import { loadEnvFile } from "./env-file.js";
 import { describeStartupError } from "./startup-errors.js";
 

@@ -22,7 +22,7 @@ import {
   simulatePassSchema,
   newWebhookSchema,
   webhookChangesSchema,
-  type AddressInput,
+  type BondAddressInput,
 } from "./schemas.js";
 import { createFaultInjector, type BondFault, type SandboxFaults } from "./faults.js";
 import { createWebhookSender } from "./webhooks.js";
@@ -126,7 +126,7 @@ type BondFieldErrors = Record<string, string[]>;
 /** A request to `/customers/:id…`. */
 type CustomerRequest = Request<{ id: string }>;
 
-interface Address {
+interface BondAddress {
   address_type: "MAILING" | "PHYSICAL";
   street: string;
   street2: string | null;
@@ -148,10 +148,10 @@ interface CustomerBody {
   phone: string | null;
   phone_country_code: string | null;
   email: string | null;
-  addresses: Address[];
+  addresses: BondAddress[];
 }
 
-interface KycState {
+interface BondKycState {
   status: KycStatusName;
   passedAt: Date | null;
   /** When the status last changed. */
@@ -164,7 +164,7 @@ interface KycState {
 
 interface CustomerRecord {
   body: CustomerBody;
-  kyc: KycState;
+  kyc: BondKycState;
   acceptedKycSubmissions: number;
 }
 
@@ -180,7 +180,7 @@ function sameSecret(given: string | undefined, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-function toAddresses(input: AddressInput[]): Address[] {
+function toAddresses(input: BondAddressInput[]): BondAddress[] {
   return input.map((address) => ({ ...address, street2: address.street2 ?? null }));
 }
 

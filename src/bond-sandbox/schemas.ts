@@ -78,7 +78,7 @@ const address = z.object(
   missingOr("Not a valid address."),
 );
 
-export type AddressInput = z.output<typeof address>;
+export type BondAddressInput = z.output<typeof address>;
 
 const addresses = z
   .array(address, missingOr("Not a valid list of addresses."))

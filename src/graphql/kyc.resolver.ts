@@ -1,19 +1,21 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription, type SubscribeResolverData, UseMiddleware } from "type-graphql";
-import type { CustomerRow } from "../db/schema.js";
+import type { CustomerRecord } from "../domain/kyc-records.js";
 import { assertCanAccessCustomer, rateLimitKey } from "../domain/access.js";
 import { CustomerNotFound, DomainError } from "../domain/errors.js";
 import type { KycStatusChange } from "../realtime/kyc-status-bus.js";
 import type { GraphQLContext } from "./context.js";
 import { domainErrorsToGraphQL, toGraphQLError } from "./errors.js";
-import { SubmitKycInput } from "./inputs.js";
-import { Customer, KycAttempt, KycStatusEvent } from "./types.js";
+import { Customer } from "./customer.type.js";
+import { KycAttempt } from "./kyc-attempt.type.js";
+import { KycStatusEvent } from "./kyc-status-event.type.js";
+import { SubmitKycInput } from "./kyc.input.js";
 
 /** graphql-ws reports a thrown subscribe error to the client; give it the same public code as elsewhere. */
 async function kycStatusStream({ args, context }: SubscribeResolverData<unknown, { customerId: string }, GraphQLContext>) {
   try {
     // Checked at every subscribe, with the connection's token as it stands now (an expired one fails).
     assertCanAccessCustomer(context.viewer, args.customerId);
-    return await context.kyc.watchKycStatus(args.customerId);
+    return await context.kyc.statusChanges.watchKycStatus(args.customerId);
   } catch (error) {
     if (error instanceof DomainError) throw toGraphQLError(error);
     throw error;
@@ -35,7 +37,7 @@ export class KycResolver {
   async submitKyc(@Arg("input", () => SubmitKycInput) input: SubmitKycInput, @Ctx() { kyc, viewer, rateLimits }: GraphQLContext) {
     assertCanAccessCustomer(viewer, String(input.customerId ?? ""));
     await rateLimits.consumeSubmitKyc(rateLimitKey(viewer));
-    return kyc.submitKyc(input);
+    return kyc.submissions.submitKyc(input);
   }
 
   @Subscription(() => KycStatusEvent, {
@@ -56,8 +58,8 @@ export class KycStatusEventResolver {
     description:
       "The customer as stored when this message is sent (select `id`, `kycStatus`, `kycStatusAt`, … so a normalized cache such as Apollo's InMemoryCache updates its Customer by itself).",
   })
-  async customer(@Root() change: KycStatusChange, @Ctx() { kyc }: GraphQLContext): Promise<CustomerRow> {
-    const customer = await kyc.getCustomer(change.customerId);
+  async customer(@Root() change: KycStatusChange, @Ctx() { kyc }: GraphQLContext): Promise<CustomerRecord> {
+    const customer = await kyc.customers.getCustomer(change.customerId);
     if (!customer) throw new CustomerNotFound(change.customerId);
     return customer;
   }

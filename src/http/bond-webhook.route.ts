@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { verifyBondSignature } from "../bond/webhook-signature.js";
 import { parseBondWebhook, UnsupportedBondEvent } from "../domain/bond-webhook.js";
 import { CustomerNotFound, ValidationFailed } from "../domain/errors.js";
-import { isDatabaseUnavailable } from "../db/database-errors.js";
+import { isDatabaseUnavailable } from "../errors/database-unavailable.js";
 import type { KycService } from "../kyc/kyc-service.js";
 import { WEBHOOK_EVENT_LOCAL, type Metrics } from "../observability/metrics.js";
 import { ipAllowed, type RateLimits } from "./rate-limits.js";
@@ -82,7 +82,7 @@ export function bondWebhookRouter(options: BondWebhookRouteOptions): Router {
     try {
       const event = parseBondWebhook(body);
       response.locals[WEBHOOK_EVENT_LOCAL] = event.event; // the metrics' label
-      const outcome = await options.kyc.ingestBondEvent(event, delivery);
+      const outcome = await options.kyc.statusChanges.ingestBondEvent(event, delivery);
       options.logger.info({ customerId: event.customerId, event: event.event, result: outcome.result, kycStatus: outcome.kycStatus }, "webhook stored");
       return response.status(200).json({ received: true, ...outcome });
     } catch (error) {
@@ -97,7 +97,7 @@ export function bondWebhookRouter(options: BondWebhookRouteOptions): Router {
     response.locals[WEBHOOK_EVENT_LOCAL] = "(not handled)"; // a fixed label: event names are Bond's to choose
     try {
       const bodyHash = createHash("sha256").update(rawBody).digest("hex");
-      const { result } = await options.kyc.recordIgnoredWebhook(unsupported, bodyHash, delivery);
+      const { result } = await options.kyc.statusChanges.recordIgnoredWebhook(unsupported, bodyHash, delivery);
       if (result === "ignored") {
         options.metrics.ignoredWebhooks.inc({ reason: unsupported.reason });
         options.logger.warn({ event: unsupported.event, reason: unsupported.reason, customerId: unsupported.customerId }, "webhook ignored: an event this API does not act on");
