@@ -41,10 +41,11 @@ describe("kycStatusChanged(customerId, afterVersion): resume without a gap or a 
     await first.messages.waitFor(1);
     const lastSeen = first.data()[0];
     expect(lastSeen.status).toBe("SUBMITTED");
+    first.messages.done.catch(() => undefined); // the dropped socket ends its stream with an error
     first.client.terminate();
 
     // Three transitions while it is away.
-    await webhook({ event: "kyc.verification.document_required", customer_id: customerId, occurred_at: at(1) });
+    await webhook({ event: "kyc.verification.document_required", customer_id: customerId, occurred_at: at(1), documents: ["government_id"] });
     await webhook({ event: "kyc.verification.under_review", customer_id: customerId, occurred_at: at(2) });
     await webhook({ event: "kyc.verification.failure", customer_id: customerId, occurred_at: at(3), reasons: { ofac: "failed" } });
 
@@ -71,9 +72,9 @@ describe("kycStatusChanged(customerId, afterVersion): resume without a gap or a 
     const customerId = await createCustomer(app);
     const events = [
       { customer_id: customerId, kyc_status: "submitted" },
-      { event: "kyc.verification.document_required", customer_id: customerId, occurred_at: at(1) },
+      { event: "kyc.verification.document_required", customer_id: customerId, occurred_at: at(1), documents: ["government_id"] },
       { event: "kyc.verification.under_review", customer_id: customerId, occurred_at: at(2) },
-      { event: "kyc.verification.document_required", customer_id: customerId, occurred_at: at(3) },
+      { event: "kyc.verification.document_required", customer_id: customerId, occurred_at: at(3), documents: ["government_id"] },
       { event: "kyc.verification.under_review", customer_id: customerId, occurred_at: at(4) },
       { event: "kyc.verification.success", customer_id: customerId, occurred_at: at(5) },
     ];
