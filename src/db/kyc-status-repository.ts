@@ -1,10 +1,11 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import { ACCEPTED_ATTEMPT_STATUSES, type KycAttemptStatus } from "../domain/kyc-attempt.js";
 import type { CustomerRecord, CustomerKycState, KycEventRecord } from "../domain/kyc-records.js";
 import type { KycState } from "../domain/kyc-status.js";
 import type { KycDetails, KycSave } from "../domain/kyc-status-change.js";
+import type { KycStatusChange } from "../realtime/kyc-status-bus.js";
 import type { Database, Transaction } from "./database.js";
-import { customers, kycAttempts, kycEvents } from "./schema.js";
+import { customers, kycAttempts, kycEvents, kycStatusChanges } from "./schema.js";
 
 /** The status core's storage: a customer's KYC status, the round's attempt that follows it, and Bond's stored events. */
 export class KycStatusRepository {
@@ -109,5 +110,33 @@ export class KycStatusRepository {
 
   async listEvents(customerId: string): Promise<KycEventRecord[]> {
     return this.db.select().from(kycEvents).where(eq(kycEvents.customerId, customerId)).orderBy(kycEvents.receivedAt, kycEvents.id);
+  }
+
+  /** Keeps a status change in the customer's history (same transaction as the change: both commit or neither). */
+  async recordStatusChange(tx: Transaction, change: KycStatusChange): Promise<void> {
+    await tx.insert(kycStatusChanges).values({
+      customerId: change.customerId,
+      version: change.version,
+      status: change.status,
+      previousStatus: change.previousStatus,
+      occurredAt: change.occurredAt,
+      event: change.event,
+    });
+  }
+
+  /** The customer's status changes after `version`, oldest first. */
+  async listStatusChangesAfter(customerId: string, version: number): Promise<KycStatusChange[]> {
+    return this.db
+      .select({
+        customerId: kycStatusChanges.customerId,
+        version: kycStatusChanges.version,
+        status: kycStatusChanges.status,
+        previousStatus: kycStatusChanges.previousStatus,
+        occurredAt: kycStatusChanges.occurredAt,
+        event: kycStatusChanges.event,
+      })
+      .from(kycStatusChanges)
+      .where(and(eq(kycStatusChanges.customerId, customerId), gt(kycStatusChanges.version, version)))
+      .orderBy(asc(kycStatusChanges.version));
   }
 }

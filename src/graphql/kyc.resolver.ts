@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription, type SubscribeResolverData, UseMiddleware } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root, Subscription, type SubscribeResolverData, UseMiddleware } from "type-graphql";
 import type { CustomerRecord } from "../domain/kyc-records.js";
 import { assertCanAccessCustomer, rateLimitKey } from "../domain/access.js";
 import { CustomerNotFound, DomainError } from "../domain/errors.js";
@@ -11,11 +11,11 @@ import { KycStatusEvent } from "./kyc-status-event.type.js";
 import { SubmitKycInput } from "./kyc.input.js";
 
 /** graphql-ws reports a thrown subscribe error to the client; give it the same public code as elsewhere. */
-async function kycStatusStream({ args, context }: SubscribeResolverData<unknown, { customerId: string }, GraphQLContext>) {
+async function kycStatusStream({ args, context }: SubscribeResolverData<unknown, { customerId: string; afterVersion?: number | null }, GraphQLContext>) {
   try {
     // Checked at every subscribe, with the connection's token as it stands now (an expired one fails).
     assertCanAccessCustomer(context.viewer, args.customerId);
-    return await context.kyc.statusChanges.watchKycStatus(args.customerId);
+    return await context.kyc.statusChanges.watchKycStatus(args.customerId, args.afterVersion);
   } catch (error) {
     if (error instanceof DomainError) throw toGraphQLError(error);
     throw error;
@@ -42,9 +42,19 @@ export class KycResolver {
 
   @Subscription(() => KycStatusEvent, {
     subscribe: kycStatusStream,
-    description: "The customer's current KYC status, then one message per change. A customer token may watch only its own id.",
+    description: "The customer's current KYC status, then one message per change (with afterVersion: the changes missed since that version, then the live ones). A customer token may watch only its own id.",
   })
-  kycStatusChanged(@Arg("customerId", () => ID) _customerId: string, @Root() change: KycStatusChange): KycStatusChange {
+  kycStatusChanged(
+    @Arg("customerId", () => ID) _customerId: string,
+    @Arg("afterVersion", () => Int, {
+      nullable: true,
+      description:
+        "Resume after a reconnect: the last version this client saw. Instead of the current status, every change after it is sent first " +
+        "(oldest first, each once), then the live ones. BAD_USER_INPUT if the customer has not reached it.",
+    })
+    _afterVersion: number | null | undefined,
+    @Root() change: KycStatusChange,
+  ): KycStatusChange {
     return change;
   }
 }

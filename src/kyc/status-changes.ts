@@ -4,7 +4,7 @@ import type { KycRepository } from "../db/kyc-repository.js";
 import type { WebhookReceiptRepository } from "../db/webhook-receipts.js";
 import { bondEventIdentity, type BondKycEvent, type UnsupportedBondEvent } from "../domain/bond-webhook.js";
 import type { Clock } from "../domain/clock.js";
-import { CustomerNotFound } from "../domain/errors.js";
+import { CustomerNotFound, ValidationFailed } from "../domain/errors.js";
 import type { KycAttemptStatus } from "../domain/kyc-attempt.js";
 import { kycStateOf, type CustomerKycState, type CustomerKycStatus } from "../domain/kyc-records.js";
 import { decideKycChange, type KycEventDetails, type KycStatusDecision } from "../domain/kyc-status-change.js";
@@ -152,6 +152,7 @@ export class KycStatusChanges {
       event: signal.event,
       version: saved.kycVersion,
     };
+    await repository.statuses.recordStatusChange(tx, change);
     await this.deps.bus.publishInTransaction(tx, change);
     return { change, attemptStatus: saved.attemptUpdated ? decision.attemptStatus : null };
   }
@@ -160,18 +161,32 @@ export class KycStatusChanges {
    * The customer's current status, then every later change. Listening starts before the current status
    * is read, and anything not newer (by version) than what was already yielded is dropped, so a watcher
    * never misses a change and never sees its view move backwards.
+   *
+   * With `afterVersion` (the last version a reconnecting client saw), it yields instead every stored change
+   * after that version, oldest first, then the live ones: listening starts before the history is read, so
+   * a change committed meanwhile is in one or the other (or both, and then yielded once).
    */
-  async watchKycStatus(customerId: string): Promise<AsyncGenerator<KycStatusChange>> {
+  async watchKycStatus(customerId: string, afterVersion?: number | null): Promise<AsyncGenerator<KycStatusChange>> {
+    if (afterVersion != null) assertResumableVersion(afterVersion);
     const changes = this.deps.bus.subscribe(customerId);
-    const customer = isUuid(customerId) ? await this.deps.repository.customers.findCustomer(customerId) : null;
-    if (!customer) {
+    const { repository } = this.deps;
+    let first: KycStatusChange[];
+    try {
+      const customer = isUuid(customerId) ? await repository.customers.findCustomer(customerId) : null;
+      if (!customer) throw new CustomerNotFound(customerId);
+      first = afterVersion == null ? [currentKycStatus(customer)] : await this.missedChanges(customer, afterVersion);
+    } catch (error) {
       await changes.return?.();
-      throw new CustomerNotFound(customerId);
+      throw error;
     }
-    async function* stream(current: CustomerKycStatus): AsyncGenerator<KycStatusChange> {
-      let version = current.kycVersion;
+    async function* stream(): AsyncGenerator<KycStatusChange> {
+      let version = afterVersion ?? -1;
       try {
-        yield currentKycStatus(current);
+        for (const change of first) {
+          if (change.version <= version) continue;
+          version = change.version;
+          yield change;
+        }
         for await (const change of changes) {
           if (change.version <= version) continue;
           version = change.version;
@@ -181,7 +196,7 @@ export class KycStatusChanges {
         await changes.return?.();
       }
     }
-    const generator = stream(customer);
+    const generator = stream();
     // A generator closed before its first read never runs its `finally`: stop listening here too.
     const closeGenerator = generator.return.bind(generator);
     generator.return = async (value) => {
@@ -190,4 +205,16 @@ export class KycStatusChanges {
     };
     return generator;
   }
+
+  /** What a client that saw `afterVersion` missed: the stored changes since, or the current status where the history starts later (changes from before it was kept). */
+  private async missedChanges(customer: CustomerKycStatus, afterVersion: number): Promise<KycStatusChange[]> {
+    if (afterVersion > customer.kycVersion) throw new ValidationFailed({ afterVersion: [`is ahead of this customer's current version (${customer.kycVersion})`] });
+    if (afterVersion === customer.kycVersion) return [];
+    const history = await this.deps.repository.statuses.listStatusChangesAfter(customer.id, afterVersion);
+    return history[0]?.version === afterVersion + 1 ? history : [currentKycStatus(customer)];
+  }
+}
+
+function assertResumableVersion(afterVersion: number): void {
+  if (!Number.isSafeInteger(afterVersion) || afterVersion < 0) throw new ValidationFailed({ afterVersion: ["must be a version this API sent (an integer, 0 or more)"] });
 }
