@@ -55,7 +55,7 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<GraphQL
     // Automatic persisted queries off on purpose: any client could register any document by its hash, which
     // defeats a trusted-documents list; documents are persisted at build time instead (TRUSTED_DOCUMENTS).
     persistedQueries: false,
-    // main.ts owns SIGINT/SIGTERM and calls close(); Apollo's own handlers would race it and hang stop().
+    // app/process-handlers.ts (run by main.ts) owns SIGINT/SIGTERM and calls close(); Apollo's own handlers would race it and hang stop().
     stopOnTerminationSignals: false,
     plugins: [
       // Waits for in-flight requests (a webhook's transaction included) for up to HTTP_DRAIN_GRACE_MS, well inside
