@@ -26,7 +26,7 @@ function causeChain(error: unknown): ErrorFields[] {
   const chain: ErrorFields[] = [];
   let current: unknown = error;
   while (current && typeof current === "object" && chain.length < 10) {
-    chain.push(current as ErrorFields);
+    chain.push(current);
     current = (current as ErrorFields).cause;
   }
   return chain;
@@ -77,6 +77,6 @@ export function describeStartupError(error: unknown, target: StartupTarget): str
     if (target.databaseUrl && POSTGRES_CONNECT_CODES.has(code) && typeof link.message === "string") return `Postgres at ${postgresAddress(target.databaseUrl)}: ${link.message}`;
   }
   const first = chain[0];
-  if (first && typeof first.message === "string") return first.message.split("\n")[0]!;
+  if (first && typeof first.message === "string") return first.message.split("\n")[0];
   return String(error);
 }

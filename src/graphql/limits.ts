@@ -184,8 +184,8 @@ export function limitRules(limits: QueryLimits): ValidationRule[] {
   const report = { propagateOnRejection: false, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)] };
   const rules: ValidationRule[] = [
     fragmentShapeRule(limits),
-    afterShapeCheck(maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...report }) as unknown as ValidationRule, limits),
-    afterShapeCheck(maxAliasesRule({ n: limits.maxAliases, allowList: [], ...report }) as unknown as ValidationRule, limits),
+    afterShapeCheck(maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...report }), limits),
+    afterShapeCheck(maxAliasesRule({ n: limits.maxAliases, allowList: [], ...report }), limits),
   ];
   if (!limits.introspection) rules.push(NoSchemaIntrospectionCustomRule);
   return rules;

@@ -56,7 +56,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.post(
     BOND_WEBHOOK_PATH,
     serverSpanMiddleware(tracer, "bond webhook", (span, response) => {
-      if (typeof response.locals[WEBHOOK_EVENT_LOCAL] === "string") span.setAttribute("bond.webhook.event", response.locals[WEBHOOK_EVENT_LOCAL] as string);
+      if (typeof response.locals[WEBHOOK_EVENT_LOCAL] === "string") span.setAttribute("bond.webhook.event", response.locals[WEBHOOK_EVENT_LOCAL]);
     }),
   );
   app.use(bondWebhookRouter(options.webhook));

@@ -73,7 +73,7 @@ export async function inSpan<T>(tracer: Tracer, name: string, attributes: Attrib
  */
 export function serverSpanMiddleware(tracer: Tracer, name: string, onFinish?: (span: Span, response: Response) => void): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
-    const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes: { "http.request.method": request.method, "url.path": request.originalUrl.split("?")[0]! } });
+    const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes: { "http.request.method": request.method, "url.path": request.originalUrl.split("?")[0] } });
     response.on("finish", () => {
       span.setAttribute("http.response.status_code", response.statusCode);
       onFinish?.(span, response);

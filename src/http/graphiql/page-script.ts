@@ -53,7 +53,7 @@ export function graphiqlPageScript(): void {
   const CLOSE_NORMAL = 1000;
 
   const root = document.getElementById("graphiql")!;
-  const config = JSON.parse(document.getElementById("graphiql-config")!.textContent!) as GraphiQLPageConfig;
+  const config = JSON.parse(document.getElementById("graphiql-config")!.textContent) as GraphiQLPageConfig;
 
   function fail(message: string): never {
     root.textContent = message;
@@ -131,7 +131,7 @@ export function graphiqlPageScript(): void {
   }
 
   let latestHeaders: Record<string, unknown> = Object.assign({}, config.headers);
-  const client = graphqlWs!.createClient({
+  const client = graphqlWs.createClient({
     url: wsUrl.href,
     lazy: true,
     // The headers (from the headers editor: typically Authorization) go along as connection params,
@@ -211,7 +211,7 @@ export function graphiqlPageScript(): void {
     const operations = ast.definitions.filter((definition): definition is GraphQLModule.OperationDefinitionNode => (definition.kind as string) === "OperationDefinition");
     const named = operations.some((operation) => operation.name && operation.name.value === params.operationName);
     if (named || operations.length !== 1) return params;
-    return Object.assign({}, params, { operationName: operations[0]!.name ? operations[0]!.name.value : undefined });
+    return Object.assign({}, params, { operationName: operations[0].name ? operations[0].name.value : undefined });
   }
 
   function fetcher(graphiqlParams: FetcherParams, opts?: FetcherOpts) {
@@ -230,5 +230,5 @@ export function graphiqlPageScript(): void {
   if (search.has("query")) props.query = search.get("query")!;
   if (search.has("variables")) props.variables = search.get("variables")!;
 
-  ReactDOM!.createRoot(root).render(React!.createElement(GraphiQL!, props));
+  ReactDOM.createRoot(root).render(React.createElement(GraphiQL, props));
 }
