@@ -58,7 +58,8 @@ async function request<TResult, TVariables>(document: TypedDocumentNode<TResult,
   const result = (await response.json()) as ExecutionResult<TResult>;
   if (result.errors?.length || !result.data) {
     const [first] = result.errors ?? [];
-    throw new ApiError(`${first?.extensions?.code ?? `HTTP ${response.status}`}: ${first?.message ?? "no data"}`);
+    const code = typeof first?.extensions?.code === "string" ? first.extensions.code : `HTTP ${response.status}`;
+    throw new ApiError(`${code}: ${first?.message ?? "no data"}`);
   }
   return result.data;
 }

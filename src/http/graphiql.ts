@@ -55,7 +55,7 @@ const versions = new Map<string, string>();
 function packageVersion(name: string): string {
   let version = versions.get(name);
   if (version === undefined) {
-    version = String((require(`${name}/package.json`) as { version?: unknown }).version ?? "0");
+    version = (require(`${name}/package.json`) as { version?: string }).version ?? "0";
     versions.set(name, version);
   }
   return version;

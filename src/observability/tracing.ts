@@ -99,7 +99,7 @@ export function graphqlTracingPlugin(): ApolloServerPlugin {
         async willSendResponse({ response, errors }) {
           if (!span) return;
           const body = response.body.kind === "single" ? response.body.singleResult : response.body.initialResult;
-          const codes = [...(errors ?? []), ...(body.errors ?? [])].map((error) => String(error.extensions?.code ?? "INTERNAL_SERVER_ERROR"));
+          const codes = [...(errors ?? []), ...(body.errors ?? [])].map((error) => (typeof error.extensions?.code === "string" ? error.extensions.code : "INTERNAL_SERVER_ERROR"));
           if (codes.length > 0) span.setAttributes({ "graphql.error.codes": [...new Set(codes)] });
         },
       };

@@ -136,7 +136,7 @@ export async function startServerProcess(env: Record<string, string>, options: S
       const started = Date.now();
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const ended = await exited;
-      await Promise.all(clients.map((client) => client.dispose()));
+      await Promise.all(clients.map(async (client) => client.dispose()));
       return { ...ended, ms: Date.now() - started };
     },
   };

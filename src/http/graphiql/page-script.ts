@@ -86,6 +86,7 @@ export function graphiqlPageScript(): void {
     }
     // Null when the operation cannot be told (several operations and no name): HTTP reports that too.
     const operation = GraphQL.getOperationAST(ast, params.operationName || undefined);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-comparison -- the page's GraphQL is the browser bundle's global, typed only: its enum values are these strings
     return Boolean(operation && operation.operation === "subscription");
   }
 
