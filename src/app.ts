@@ -45,6 +45,7 @@ import { requestContextMiddleware, requestLogFields } from "./observability/requ
 import { bondRetryEvent, createTracing, graphqlTracingPlugin, serverSpanMiddleware, traceTransactions } from "./observability/tracing.js";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { createInProcessKycStatusBus, type KycStatusBus } from "./realtime/kyc-status-bus.js";
+import { createRedisKycStatusBus } from "./realtime/redis-kyc-status-bus.js";
 import { createPostgresKycStatusBus } from "./realtime/postgres-kyc-status-bus.js";
 import { createPiiVault, developmentPiiKey } from "./security/pii-vault.js";
 
@@ -183,17 +184,32 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   );
 
   const repository = new KycRepository(database.db);
-  // On real Postgres every instance hears every change (pg_notify/LISTEN); PGlite has one process.
+  // On real Postgres every instance hears every change (outbox relayed with pg_notify/LISTEN, or through
+  // Redis when EVENT_BUS_URL is set); PGlite has one process.
+  const loadCurrentStatuses = async (ids: string[]) => (await repository.findKycStatuses(ids)).map(currentKycStatus);
   const bus =
-    database.kind === "postgres"
+    database.kind === "postgres" && config.eventBus.redisUrl
+      ? await createRedisKycStatusBus({
+          redisUrl: config.eventBus.redisUrl,
+          databaseUrl: config.databaseUrl!,
+          loadCurrent: loadCurrentStatuses,
+          logger: logger.child({ component: "kyc-status-bus" }),
+          retryDelayMs: config.database.listenRetryDelayMs,
+          maxRetryDelayMs: config.database.listenRetryMaxDelayMs,
+          connectTimeoutMs: config.database.connectTimeoutMs,
+          outboxPollIntervalMs: config.eventBus.outboxPollIntervalMs,
+          connectionName: `kyc-graphql pid=${process.pid}`,
+        })
+      : database.kind === "postgres"
       ? await createPostgresKycStatusBus({
           databaseUrl: config.databaseUrl!,
-          loadCurrent: async (ids) => (await repository.findKycStatuses(ids)).map(currentKycStatus),
+          loadCurrent: loadCurrentStatuses,
           logger: logger.child({ component: "kyc-status-bus" }),
           retryDelayMs: config.database.listenRetryDelayMs,
           maxRetryDelayMs: config.database.listenRetryMaxDelayMs,
           connectTimeoutMs: config.database.connectTimeoutMs,
           applicationName: `kyc-graphql listen pid=${process.pid}`,
+          outboxPollIntervalMs: config.eventBus.outboxPollIntervalMs,
         })
       : createInProcessKycStatusBus();
   const receipts = new WebhookReceiptRepository(database.db);

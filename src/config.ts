@@ -70,6 +70,14 @@ const environmentSchema = z
     DATABASE_RECONNECT_MAX_DELAY_MS: count(2_000, 0),
     LISTEN_RETRY_DELAY_MS: count(100, 10),
     LISTEN_RETRY_MAX_DELAY_MS: count(2_000, 10),
+    EVENT_BUS_URL: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .refine((value) => /^rediss?:\/\//.test(value), "must be a redis:// or rediss:// URL (or unset: the bus runs over Postgres)")
+        .optional(),
+    ),
+    EVENT_BUS_OUTBOX_POLL_MS: count(2_000, 50),
     HTTP_HEADERS_TIMEOUT_MS: count(10_000, 100),
     HTTP_REQUEST_TIMEOUT_MS: count(30_000, 100),
     HTTP_KEEP_ALIVE_TIMEOUT_MS: count(5_000, 100),
@@ -135,6 +143,7 @@ const environmentSchema = z
 function crossVariableProblems(source: Record<string, string | undefined>): string[] {
   const set = (name: string) => (source[name] ?? "") !== "";
   const problems: string[] = [];
+  if (set("EVENT_BUS_URL") && !set("DATABASE_URL")) problems.push("EVENT_BUS_URL needs DATABASE_URL: the embedded database serves one process, which needs no bus");
   if (set("BOND_API_URL") && set("BOND_SANDBOX")) problems.push("BOND_SANDBOX=embedded and BOND_API_URL are exclusive: set one");
   if (source.NODE_ENV === "production" && !set("BOND_API_URL") && !set("BOND_SANDBOX")) {
     problems.push(
@@ -184,6 +193,13 @@ export interface AppConfig {
     /** Re-establishing the LISTEN connection: first delay, doubled per failure up to the max. */
     listenRetryDelayMs: number;
     listenRetryMaxDelayMs: number;
+  };
+  /** Status changes across instances: the Postgres outbox, relayed with pg_notify (default) or to Redis. */
+  eventBus: {
+    /** redis:// URL: publish and subscribe through Redis; absent = LISTEN/NOTIFY on DATABASE_URL. */
+    redisUrl?: string;
+    /** How often each instance relays outbox rows another one left behind (and how old they must be). */
+    outboxPollIntervalMs: number;
   };
   /** Node's HTTP server timeouts: slow or idle clients are cut off instead of holding sockets. */
   http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
@@ -305,6 +321,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       listenRetryDelayMs: env.LISTEN_RETRY_DELAY_MS,
       listenRetryMaxDelayMs: Math.max(env.LISTEN_RETRY_MAX_DELAY_MS, env.LISTEN_RETRY_DELAY_MS),
     },
+    eventBus: { redisUrl: env.EVENT_BUS_URL, outboxPollIntervalMs: env.EVENT_BUS_OUTBOX_POLL_MS },
     http: { headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS },
     bond: {
       apiUrl: env.BOND_API_URL?.replace(/\/+$/, ""),
