@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import postgres from "postgres";
+import { DatabaseDeadlineExceeded, withinDeadline } from "../db/database-deadline.js";
 import type { Transaction } from "../db/database.js";
 import { kycStatusOutbox } from "../db/schema.js";
 import type { KycStatus } from "../domain/kyc-status.js";
@@ -66,14 +67,20 @@ const BATCH = 500;
 export function createStatusOutbox(options: StatusOutboxOptions): StatusOutbox {
   const { logger, publisher } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 2_000;
-  const db = postgres(options.databaseUrl, {
-    max: 1,
-    idle_timeout: 60,
-    fetch_types: false,
-    onnotice: () => {},
-    connect_timeout: Math.max((options.connectTimeoutMs ?? 5_000) / 1000, 0.1),
-    connection: { application_name: (options.applicationName ?? "kyc-graphql relay").slice(0, 63) },
-  });
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
+  // One relay (or poll) at a time, on its own connection, each bounded: one stuck on a dead connection
+  // (a network cut that never closes it) is abandoned with its connection, and its rows left to the poller.
+  const relayDeadlineMs = 2 * connectTimeoutMs + 5_000;
+  const connect = () =>
+    postgres(options.databaseUrl, {
+      max: 1,
+      idle_timeout: 60,
+      fetch_types: false,
+      onnotice: () => {},
+      connect_timeout: Math.max(connectTimeoutMs / 1000, 0.1),
+      connection: { application_name: (options.applicationName ?? "kyc-graphql relay").slice(0, 63) },
+    });
+  let db = connect();
   // The row id of each change written and not yet relayed, by the change object the service hands back.
   const written = new WeakMap<KycStatusChange, number>();
   let pending: number[] = [];
@@ -81,8 +88,21 @@ export function createStatusOutbox(options: StatusOutboxOptions): StatusOutbox {
   let polling: Promise<number> | null = null;
   let closed = false;
 
-  /** Deletes the selected rows and publishes them, in id order (per customer that is commit order). */
   async function relayRows(select: "ids" | "stale", ids: number[] = []): Promise<number> {
+    const client = db;
+    try {
+      return await withinDeadline(relayWith(client, select, ids), relayDeadlineMs, "status outbox relay");
+    } catch (error) {
+      if (error instanceof DatabaseDeadlineExceeded && db === client) {
+        db = connect();
+        void client.end({ timeout: 0 }).catch(() => {});
+      }
+      throw error;
+    }
+  }
+
+  /** Deletes the selected rows and publishes them, in id order (per customer that is commit order). */
+  async function relayWith(db: postgres.Sql, select: "ids" | "stale", ids: number[]): Promise<number> {
     const where = (sql: postgres.Sql | postgres.TransactionSql) =>
       select === "ids"
         ? sql`id = any(${`{${ids.join(",")}}`}::bigint[])`
