@@ -447,7 +447,7 @@ export class KycService {
       event: signal.event,
       version: saved.kycVersion,
     };
-    // Announced in this transaction (on Postgres: pg_notify), so it goes out exactly when the change commits.
+    // Written in this transaction (on Postgres: an outbox row), so it is announced if and only if the change commits.
     await this.deps.bus.publishInTransaction(tx, change);
     return { attemptStatus, change };
   }
