@@ -14,7 +14,7 @@
 // version bump (RETURNING the version), then the announcement. Customers are drawn at random from 10,000.
 // Tables live in a schema of their own in the target database, dropped at the end.
 //
-//   node bench/bus-designs.mjs [--seconds=5] [--rounds=3] [--writers=1,8,32] [--designs=notify,outbox,redis]
+//   node bench/bus-designs.mjs [--seconds=5] [--rounds=3] [--writers=1,8,32] [--designs=notify,outbox,redis] [--relay-commit=async|sync]
 // BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), BENCH_REDIS_URL (default redis://127.0.0.1:6379).
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -30,6 +30,7 @@ const ROUNDS = Number(arg("rounds", "3"));
 const WRITERS = arg("writers", "1,8,32").split(",").map(Number);
 const DESIGNS = arg("designs", "notify,outbox,redis").split(",");
 const CUSTOMERS = 10_000;
+const ASYNC_RELAY = arg("relay-commit", "async") === "async";
 const tag = randomBytes(4).toString("hex");
 const SCHEMA = `bus_bench_${tag}`;
 const CHANNEL = `bus_bench_${tag}`;
@@ -74,7 +75,10 @@ async function setup() {
 /** One round: `writers` loops for SECONDS, announcing through `design`; returns throughput, latencies, CPU. */
 async function runRound(design, writers, ids) {
   const pool = postgres(DATABASE_URL, options("writer", writers));
-  const relayDb = postgres(DATABASE_URL, options("relay", 1));
+  // The relay commits asynchronously (as the product's relay does): losing its commit in a crash only
+  // brings the row back for the poller (a duplicate subscribers drop by version), never loses a change.
+  const relayOptions = options("relay", 1);
+  const relayDb = postgres(DATABASE_URL, { ...relayOptions, connection: { ...relayOptions.connection, ...(ASYNC_RELAY ? { synchronous_commit: "off" } : {}) } });
   const delivered = new Map(); // seq -> started (ms)
   const started = new Map();
   const deliveredLatency = [];
@@ -232,7 +236,7 @@ async function runRound(design, writers, ids) {
 }
 
 const [{ server_version }] = await admin`show server_version`;
-const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, postgres: server_version, loadBefore: loadNow(), startedAt: new Date().toISOString() };
+const machine = { relayCommit: ASYNC_RELAY ? "async" : "sync", cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, postgres: server_version, loadBefore: loadNow(), startedAt: new Date().toISOString() };
 console.log(JSON.stringify(machine));
 const ids = await setup();
 const results = [];
