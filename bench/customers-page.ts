@@ -44,11 +44,11 @@ try {
 
   const repository = new KycRepository(database.db);
   const deepCursor = await (async () => {
-    const rows = await repository.listCustomers(validateCustomerListQuery({ first: 1 }));
+    const rows = await repository.customers.listCustomers(validateCustomerListQuery({ first: 1 }));
     // Walk to the middle of the list with the API's own cursors, 100 at a time, once.
     let after: string | null = encodeCustomerCursor({ createdAt: rows[0].cursorCreatedAt, id: rows[0].id });
     for (let page = 0; page < Math.floor(total / 2 / 100); page++) {
-      const next = await repository.listCustomers(validateCustomerListQuery({ first: 100, after }));
+      const next = await repository.customers.listCustomers(validateCustomerListQuery({ first: 100, after }));
       const last = next[99] ?? next.at(-1)!;
       after = encodeCustomerCursor({ createdAt: last.cursorCreatedAt, id: last.id });
     }
@@ -71,7 +71,7 @@ try {
     const times: number[] = [];
     for (let run = 0; run < runs; run++) {
       const started = performance.now();
-      await repository.listCustomers(query);
+      await repository.customers.listCustomers(query);
       times.push(performance.now() - started);
     }
     times.sort((a, b) => a - b);

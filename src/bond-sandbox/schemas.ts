@@ -7,7 +7,7 @@ import { KYC_EVENTS } from "./outcomes.js";
  *
  * Written from Bond's documentation (../shared/bond-api-notes.md, "Customers" and "KYC"), not from our
  * app's rules: the sandbox stands for Bond, a third party, and imports nothing from the client or the
- * domain (test/bond/sandbox-independence.test.ts walks its imports). Where the two disagree, a test
+ * domain (test/bond-sandbox/independence.test.ts walks its imports). Where the two disagree, a test
  * against the sandbox shows it, as one against Bond would.
  */
 
@@ -78,7 +78,7 @@ const address = z.object(
   missingOr("Not a valid address."),
 );
 
-export type AddressInput = z.output<typeof address>;
+export type BondAddressInput = z.output<typeof address>;
 
 const addresses = z
   .array(address, missingOr("Not a valid list of addresses."))

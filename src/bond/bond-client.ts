@@ -129,8 +129,14 @@ export function parseAlreadyPassed(body: BondErrorBody): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
+/** A JSON answer's top-level object (successful answers are read field by field); {} for anything else. */
+function jsonObject(value: unknown): Record<string, unknown> {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** An error answer's body, as parseAlreadyPassed and the error mapping read it. */
 function toBondErrorBody(value: unknown): BondErrorBody {
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as BondErrorBody) : {};
+  return jsonObject(value) as BondErrorBody;
 }
 
 function fieldMessages(message: unknown): Record<string, string[]> | null {
@@ -222,7 +228,7 @@ export function createBondClient(options: BondClientOptions): BondApi {
   return {
     // Not retried: Bond takes no idempotency key here, so a repeat after a lost answer could create a second customer.
     async createCustomer(details) {
-      const created = toBondErrorBody(await call("POST", "/customers/", customerBody(details)));
+      const created = jsonObject(await call("POST", "/customers/", customerBody(details)));
       if (typeof created.customer_id !== "string") throw new BondRequestError(502, "bad_response", "Bond did not return a customer_id.");
       const dateCreated = typeof created.date_created === "string" ? new Date(created.date_created) : null;
       return { customerId: created.customer_id, dateCreated: dateCreated && !Number.isNaN(dateCreated.getTime()) ? dateCreated : null };
@@ -253,7 +259,7 @@ export function createBondClient(options: BondClientOptions): BondApi {
     },
     async getKycStatus(customerId) {
       const path = `/customers/${encodeURIComponent(customerId)}/verification-kyc`;
-      const report = toBondErrorBody(await retried("getKycStatus", (timeoutMs) => call("GET", path, undefined, {}, timeoutMs)));
+      const report = jsonObject(await retried("getKycStatus", (timeoutMs) => call("GET", path, undefined, {}, timeoutMs)));
       if (typeof report.kyc_status !== "string") throw new BondRequestError(502, "bad_response", "Bond did not return a kyc_status.");
       const date = (value: unknown) => (typeof value === "string" ? parseBondTimestamp(value) : null);
       const micros = (value: unknown) => (typeof value === "string" ? parseBondTimeMicros(value) : null);
@@ -268,7 +274,7 @@ export function createBondClient(options: BondClientOptions): BondApi {
       };
     },
     async uploadKycDocument(customerId, upload) {
-      const answer = toBondErrorBody(await call("POST", `/customers/${encodeURIComponent(customerId)}/verification-kyc/documents`, kycDocumentBody(upload)));
+      const answer = jsonObject(await call("POST", `/customers/${encodeURIComponent(customerId)}/verification-kyc/documents`, kycDocumentBody(upload)));
       return { numDocumentsSubmitted: typeof answer.num_documents_submitted === "number" ? answer.num_documents_submitted : null };
     },
   };

@@ -2,7 +2,7 @@ import type postgres from "postgres";
 
 /** A database wait took longer than its bound: the database is taken as unavailable for this request. */
 export class DatabaseDeadlineExceeded extends Error {
-  /** Read by isDatabaseUnavailable (database-errors.ts), like the driver's own connection codes. */
+  /** Read by isDatabaseUnavailable (src/errors/database-unavailable.ts), like the driver's own connection codes. */
   readonly code = "DATABASE_DEADLINE_EXCEEDED";
   constructor(what: string, ms: number) {
     super(`${what} did not finish within ${ms} ms`);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import type { Database } from "./database.js";
 import { migrationsFolder } from "./database.js";
-import { isDatabaseUnavailable } from "./database-errors.js";
+import { isDatabaseUnavailable } from "../errors/database-unavailable.js";
 
 export type Readiness = { ready: true } | { ready: false; reason: string };
 

@@ -2,7 +2,8 @@ import { and, asc, eq, inArray, isNull, lt, or, lte } from "drizzle-orm";
 import { KycAttemptStatus } from "../domain/kyc-attempt.js";
 import { KycStatus } from "../domain/kyc-status.js";
 import type { Database } from "./database.js";
-import { customers, kycAttempts, type KycAttemptRow } from "./schema.js";
+import type { KycAttemptRecord } from "../domain/kyc-records.js";
+import { customers, kycAttempts } from "./schema.js";
 
 /** The queries of the background reconciler (kept apart from the request path's repository). */
 export class ReconciliationRepository {
@@ -13,7 +14,7 @@ export class ReconciliationRepository {
    * stamps them `now`, in one transaction with `skip locked`: two instances never take the same attempt,
    * and a taken attempt is not taken again before `cutoff` comes round once more.
    */
-  async claimAbandonedAttempts(cutoff: Date, now: Date, limit: number): Promise<KycAttemptRow[]> {
+  async claimAbandonedAttempts(cutoff: Date, now: Date, limit: number): Promise<KycAttemptRecord[]> {
     return this.db.transaction(async (tx) => {
       const rows = await tx
         .select({ id: kycAttempts.id })

@@ -131,6 +131,28 @@ export const kycEvents = pgTable(
 );
 
 /**
+ * Every change of a customer's KYC status, one row per version, written in the transaction that makes the
+ * change: a subscriber that reconnects with the last version it saw replays what it missed from here.
+ * No personal data (statuses and Bond's event names).
+ */
+export const kycStatusChanges = pgTable(
+  "kyc_status_changes",
+  {
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id),
+    /** The customer's `kyc_version` after this change. */
+    version: integer("version").notNull(),
+    status: text("status").$type<KycStatus>().notNull(),
+    previousStatus: text("previous_status").$type<KycStatus>(),
+    occurredAt: timestamp("occurred_at", { withTimezone: true, mode: "date" }).notNull(),
+    event: text("event"),
+    recordedAt: timestamp("recorded_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.customerId, table.version] })],
+);
+
+/**
  * Well-signed webhooks this API does not act on (an unknown event, `kyc.verification.status` with a value
  * it cannot map): answered 2xx so Bond stops retrying, kept here (without personal data) for operators.
  */

@@ -125,3 +125,8 @@ export class KycDocumentNotRequired extends DomainError {
     this.details.documentsRequired = documentsRequired;
   }
 }
+
+/** Bond names fields in snake_case; our clients know the GraphQL (camelCase) names. */
+export function camelCaseFields(fields: Record<string, string[]>): FieldErrors {
+  return Object.fromEntries(Object.entries(fields).map(([field, messages]) => [field.replace(/_([a-z0-9])/g, (_, char: string) => char.toUpperCase()), messages]));
+}

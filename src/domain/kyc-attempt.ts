@@ -27,3 +27,13 @@ export const ACCEPTED_ATTEMPT_STATUSES: readonly KycAttemptStatus[] = Object.val
 export function attemptStatusFor(status: KycStatus): KycAttemptStatus {
   return status === KycStatus.NOT_STARTED ? KycAttemptStatus.PENDING : KycAttemptStatus[status];
 }
+
+/**
+ * The status an attempt just accepted by Bond catches up to when Bond's outcome got here first (a fast
+ * webhook, or a resend after a crash): the customer's status, if it has one and differs; else null.
+ */
+export function caughtUpAttemptStatus(customerStatus: KycStatus, attemptStatus: KycAttemptStatus): KycAttemptStatus | null {
+  if (customerStatus === KycStatus.NOT_STARTED) return null;
+  const caughtUp = attemptStatusFor(customerStatus);
+  return caughtUp === attemptStatus ? null : caughtUp;
+}

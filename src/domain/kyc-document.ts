@@ -1,4 +1,5 @@
-import { ValidationFailed, type FieldErrors } from "./errors.js";
+import { KycDocumentNotRequired, ValidationFailed, type FieldErrors } from "./errors.js";
+import { KycStatus } from "./kyc-status.js";
 import { isUuid } from "./validation.js";
 
 /**
@@ -50,7 +51,8 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 const DATA_URL_PREFIX = /^data:[a-z0-9.+/-]{1,100};base64,/i;
 const FILE_NAME = /^[^/\\\u0000-\u001f\u007f]{1,255}$/;
 
-export interface KycFileInput {
+/** A file as the client sent it, before checkKycFile (which gives a CheckedKycFile or field errors). */
+export interface UncheckedKycFile {
   fileName?: unknown;
   contentBase64?: unknown;
 }
@@ -68,7 +70,7 @@ export interface CheckedKycFile {
  * at most `maxBytes` once decoded (checked before decoding), and first bytes that match the extension.
  * Adds messages under `field` to `errors` and returns null on any problem.
  */
-export function checkKycFile(input: KycFileInput | null | undefined, field: string, maxBytes: number, errors: FieldErrors): CheckedKycFile | null {
+export function checkKycFile(input: UncheckedKycFile | null | undefined, field: string, maxBytes: number, errors: FieldErrors): CheckedKycFile | null {
   const fail = (message: string) => {
     (errors[field] ??= []).push(message);
     return null;
@@ -102,9 +104,9 @@ export type KycDocumentUpload =
 
 export interface KycDocumentUploadInput {
   customerId?: unknown;
-  governmentId?: { type?: unknown; country?: unknown; frontImage?: KycFileInput | null; backImage?: KycFileInput | null } | null;
-  proofOfAddress?: { type?: unknown; file?: KycFileInput | null } | null;
-  socialSecurityCard?: { file?: KycFileInput | null } | null;
+  governmentId?: { type?: unknown; country?: unknown; frontImage?: UncheckedKycFile | null; backImage?: UncheckedKycFile | null } | null;
+  proofOfAddress?: { type?: unknown; file?: UncheckedKycFile | null } | null;
+  socialSecurityCard?: { file?: UncheckedKycFile | null } | null;
 }
 
 /**
@@ -142,6 +144,22 @@ export function validateKycDocumentUpload(input: KycDocumentUploadInput, maxByte
   }
   if (Object.keys(errors).length > 0 || !upload) throw new ValidationFailed(errors, "The document upload is missing fields or has ill-formed ones.");
   return { customerId, upload };
+}
+
+/** Only a document Bond asked for, and still needs, is sent: otherwise KYC_DOCUMENT_NOT_REQUIRED (with what is still required). */
+export function assertDocumentRequired(customer: { kycStatus: KycStatus; kycDocumentsRequired: readonly string[] }, document: KycDocumentName): void {
+  const asking = customer.kycStatus === KycStatus.DOCUMENT_REQUIRED;
+  if (!asking || !customer.kycDocumentsRequired.includes(document)) {
+    throw new KycDocumentNotRequired(document, customer.kycStatus, asking ? [...customer.kycDocumentsRequired] : []);
+  }
+}
+
+/**
+ * What is still required once Bond accepted `uploaded`, or null when there is nothing to shrink: Bond may
+ * already have moved on (under_review arrives once everything is in).
+ */
+export function documentsAfterUpload(customer: { kycStatus: KycStatus; kycDocumentsRequired: readonly string[] }, uploaded: KycDocumentName): string[] | null {
+  return customer.kycStatus === KycStatus.DOCUMENT_REQUIRED ? documentsStillRequired(customer.kycDocumentsRequired, uploaded) : null;
 }
 
 /** What is still required once Bond has accepted `uploaded`: the list shrinks, order kept. */

@@ -1,10 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, UseMiddleware } from "type-graphql";
-import type { CustomerRow } from "../db/schema.js";
+import type { CustomerRecord } from "../domain/kyc-records.js";
 import { assertCanAccessCustomer, assertService } from "../domain/access.js";
 import type { GraphQLContext } from "./context.js";
 import { domainErrorsToGraphQL } from "./errors.js";
-import { CreateCustomerInput, UpdateCustomerInput } from "./inputs.js";
-import { Customer, KycAttempt } from "./types.js";
+import { CreateCustomerInput, UpdateCustomerInput } from "./customer.input.js";
+import { Customer } from "./customer.type.js";
+import { KycAttempt } from "./kyc-attempt.type.js";
 
 // On the operations only, not globally: a global middleware turns every field of every result into an
 // async middleware chain (measured in bench/fanout.mjs: each subscription message resolves six fields).
@@ -15,15 +16,15 @@ export class CustomerResolver {
     nullable: true,
     description: "A customer and their KYC status, or null if there is none with this id. A customer token may read only its own id (FORBIDDEN otherwise).",
   })
-  customer(@Arg("id", () => ID) id: string, @Ctx() { kyc, viewer }: GraphQLContext): Promise<CustomerRow | null> {
+  customer(@Arg("id", () => ID) id: string, @Ctx() { kyc, viewer }: GraphQLContext): Promise<CustomerRecord | null> {
     assertCanAccessCustomer(viewer, id);
-    return kyc.getCustomer(id);
+    return kyc.customers.getCustomer(id);
   }
 
   @Mutation(() => Customer, { description: "Creates the customer at Bond and stores it; the id is Bond's customer_id. Service tokens only." })
-  createCustomer(@Arg("input", () => CreateCustomerInput) input: CreateCustomerInput, @Ctx() { kyc, viewer }: GraphQLContext): Promise<CustomerRow> {
+  createCustomer(@Arg("input", () => CreateCustomerInput) input: CreateCustomerInput, @Ctx() { kyc, viewer }: GraphQLContext): Promise<CustomerRecord> {
     assertService(viewer);
-    return kyc.createCustomer(input);
+    return kyc.customers.createCustomer(input);
   }
 
   @Mutation(() => Customer, {
@@ -33,13 +34,13 @@ export class CustomerResolver {
     @Arg("id", () => ID) id: string,
     @Arg("input", () => UpdateCustomerInput) input: UpdateCustomerInput,
     @Ctx() { kyc, viewer }: GraphQLContext,
-  ): Promise<CustomerRow> {
+  ): Promise<CustomerRecord> {
     assertCanAccessCustomer(viewer, id);
-    return kyc.updateCustomer(id, input);
+    return kyc.customers.updateCustomer(id, input);
   }
 
   @FieldResolver(() => [KycAttempt], { description: "KYC attempts, newest first.", complexity: 10 })
-  kycAttempts(@Root() customer: CustomerRow, @Ctx() { kyc }: GraphQLContext) {
-    return kyc.listAttempts(customer.id);
+  kycAttempts(@Root() customer: CustomerRecord, @Ctx() { kyc }: GraphQLContext) {
+    return kyc.customers.listAttempts(customer.id);
   }
 }

@@ -3,7 +3,7 @@ import { GraphQLError, Kind } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { Logger } from "pino";
 import type { MiddlewareFn } from "type-graphql";
-import { isDatabaseUnavailable } from "../db/database-errors.js";
+import { isDatabaseUnavailable } from "../errors/database-unavailable.js";
 import { DomainError, ServiceUnavailable } from "../domain/errors.js";
 import { MISSING } from "../domain/validation.js";
 

@@ -1,19 +1,21 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription, type SubscribeResolverData, UseMiddleware } from "type-graphql";
-import type { CustomerRow } from "../db/schema.js";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root, Subscription, type SubscribeResolverData, UseMiddleware } from "type-graphql";
+import type { CustomerRecord } from "../domain/kyc-records.js";
 import { assertCanAccessCustomer, rateLimitKey } from "../domain/access.js";
 import { CustomerNotFound, DomainError } from "../domain/errors.js";
 import type { KycStatusChange } from "../realtime/kyc-status-bus.js";
 import type { GraphQLContext } from "./context.js";
 import { domainErrorsToGraphQL, toGraphQLError } from "./errors.js";
-import { SubmitKycInput } from "./inputs.js";
-import { Customer, KycAttempt, KycStatusEvent } from "./types.js";
+import { Customer } from "./customer.type.js";
+import { KycAttempt } from "./kyc-attempt.type.js";
+import { KycStatusEvent } from "./kyc-status-event.type.js";
+import { SubmitKycInput } from "./kyc.input.js";
 
 /** graphql-ws reports a thrown subscribe error to the client; give it the same public code as elsewhere. */
-async function kycStatusStream({ args, context }: SubscribeResolverData<unknown, { customerId: string }, GraphQLContext>) {
+async function kycStatusStream({ args, context }: SubscribeResolverData<unknown, { customerId: string; afterVersion?: number | null }, GraphQLContext>) {
   try {
     // Checked at every subscribe, with the connection's token as it stands now (an expired one fails).
     assertCanAccessCustomer(context.viewer, args.customerId);
-    return await context.kyc.watchKycStatus(args.customerId);
+    return await context.kyc.statusChanges.watchKycStatus(args.customerId, args.afterVersion);
   } catch (error) {
     if (error instanceof DomainError) throw toGraphQLError(error);
     throw error;
@@ -35,14 +37,24 @@ export class KycResolver {
   async submitKyc(@Arg("input", () => SubmitKycInput) input: SubmitKycInput, @Ctx() { kyc, viewer, rateLimits }: GraphQLContext) {
     assertCanAccessCustomer(viewer, String(input.customerId ?? ""));
     await rateLimits.consumeSubmitKyc(rateLimitKey(viewer));
-    return kyc.submitKyc(input);
+    return kyc.submissions.submitKyc(input);
   }
 
   @Subscription(() => KycStatusEvent, {
     subscribe: kycStatusStream,
-    description: "The customer's current KYC status, then one message per change. A customer token may watch only its own id.",
+    description: "The customer's current KYC status, then one message per change (with afterVersion: the changes missed since that version, then the live ones). A customer token may watch only its own id.",
   })
-  kycStatusChanged(@Arg("customerId", () => ID) _customerId: string, @Root() change: KycStatusChange): KycStatusChange {
+  kycStatusChanged(
+    @Arg("customerId", () => ID) _customerId: string,
+    @Arg("afterVersion", () => Int, {
+      nullable: true,
+      description:
+        "Resume after a reconnect: the last version this client saw. Instead of the current status, every change after it is sent first " +
+        "(oldest first, each once), then the live ones. BAD_USER_INPUT if the customer has not reached it.",
+    })
+    _afterVersion: number | null | undefined,
+    @Root() change: KycStatusChange,
+  ): KycStatusChange {
     return change;
   }
 }
@@ -56,8 +68,8 @@ export class KycStatusEventResolver {
     description:
       "The customer as stored when this message is sent (select `id`, `kycStatus`, `kycStatusAt`, … so a normalized cache such as Apollo's InMemoryCache updates its Customer by itself).",
   })
-  async customer(@Root() change: KycStatusChange, @Ctx() { kyc }: GraphQLContext): Promise<CustomerRow> {
-    const customer = await kyc.getCustomer(change.customerId);
+  async customer(@Root() change: KycStatusChange, @Ctx() { kyc }: GraphQLContext): Promise<CustomerRecord> {
+    const customer = await kyc.customers.getCustomer(change.customerId);
     if (!customer) throw new CustomerNotFound(change.customerId);
     return customer;
   }

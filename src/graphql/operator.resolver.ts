@@ -1,91 +1,31 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root, UseMiddleware } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, UseMiddleware } from "type-graphql";
 import { domainErrorsToGraphQL } from "./errors.js";
-import type { CustomerRow, KycEventRow } from "../db/schema.js";
+import type { KycEventRecord } from "../domain/kyc-records.js";
 import { assertService } from "../domain/access.js";
 import { publicEventDetails } from "../domain/bond-webhook.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../domain/customer-list.js";
-import { KycStatus } from "../domain/kyc-status.js";
 import type { GraphQLContext } from "./context.js";
-import { Customer, KycDocumentType, KycFailureReasons } from "./types.js";
-
-@InputType({ description: "All given conditions must hold." })
-export class CustomerFilter {
-  @Field(() => KycStatus, { nullable: true })
-  kycStatus?: KycStatus | null;
-
-  @Field(() => ID, { nullable: true, description: "Customers with at least one KYC attempt for this Bond program." })
-  programId?: string | null;
-
-  @Field(() => Date, { nullable: true, description: "Customers created strictly after this instant." })
-  createdAfter?: Date | null;
-}
-
-@ObjectType()
-export class CustomerEdge {
-  @Field({ description: "Opaque; pass it as `after` to continue after this customer." })
-  cursor!: string;
-
-  @Field(() => Customer)
-  node!: CustomerRow;
-}
-
-@ObjectType()
-export class PageInfo {
-  @Field()
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true, description: "The last edge's cursor (null on an empty page)." })
-  endCursor?: string | null;
-}
-
-@ObjectType({ description: "A page of customers (Relay connection), newest first." })
-export class CustomerConnection {
-  @Field(() => [CustomerEdge])
-  edges!: CustomerEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
-
-@ObjectType({ description: "One webhook Bond delivered for a customer, as stored (duplicates once), without personal data." })
-export class KycEvent {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => ID)
-  customerId!: string;
-
-  @Field({ description: "Bond's event (kyc.verification.success, …; kyc.submitted for the {kyc_status: submitted} webhook)." })
-  event!: string;
-
-  @Field(() => Date, { nullable: true, description: "Bond's occurred_at, to the millisecond (null for the submitted webhook and for a status read that gave no time)." })
-  occurredAt?: Date | null;
-
-  @Field({ description: "When we received it." })
-  receivedAt!: Date;
-
-  @Field({ description: "What it did: changed, or why it did not (stale, already-passed, unchanged)." })
-  outcome!: string;
-
-  @Field(() => KycStatus, { description: "The customer's status right after this event." })
-  statusAfter!: KycStatus;
-}
+import { CustomerFilter } from "./customer-list.input.js";
+import { CustomerConnection } from "./customer-list.type.js";
+import { KycDocumentType } from "./kyc-document-type.enum.js";
+import { KycEvent } from "./kyc-event.type.js";
+import { KycFailureReasonsOutput } from "./kyc-failure-reasons.type.js";
 
 @Resolver(() => KycEvent)
 @UseMiddleware(domainErrorsToGraphQL())
 export class KycEventResolver {
   @FieldResolver(() => [KycDocumentType], { description: "Documents asked for (document_required)." })
-  documents(@Root() event: KycEventRow): string[] {
+  documents(@Root() event: KycEventRecord): string[] {
     return publicEventDetails(event.payload).documents;
   }
 
-  @FieldResolver(() => KycFailureReasons, { nullable: true, description: "Checks reported with a failure." })
-  failureReasons(@Root() event: KycEventRow) {
+  @FieldResolver(() => KycFailureReasonsOutput, { nullable: true, description: "Checks reported with a failure." })
+  failureReasons(@Root() event: KycEventRecord) {
     return publicEventDetails(event.payload).failureReasons;
   }
 
   @FieldResolver(() => [String], { description: "Fields Bond found wrong (reenter_information)." })
-  incorrectInformation(@Root() event: KycEventRow): string[] {
+  incorrectInformation(@Root() event: KycEventRecord): string[] {
     return publicEventDetails(event.payload).incorrectInformation;
   }
 }
@@ -108,15 +48,15 @@ export class OperatorResolver {
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ) {
     assertService(viewer);
-    return kyc.listCustomers({ filter, first, after });
+    return kyc.customers.listCustomers({ filter, first, after });
   }
 
   @Query(() => [KycEvent], {
     description: "The KYC webhooks stored for a customer, oldest first, without personal data. Service tokens only. Errors: CUSTOMER_NOT_FOUND, UNAUTHENTICATED, FORBIDDEN.",
     complexity: 20,
   })
-  kycEvents(@Arg("customerId", () => ID) customerId: string, @Ctx() { kyc, viewer }: GraphQLContext): Promise<KycEventRow[]> {
+  kycEvents(@Arg("customerId", () => ID) customerId: string, @Ctx() { kyc, viewer }: GraphQLContext): Promise<KycEventRecord[]> {
     assertService(viewer);
-    return kyc.listKycEvents(customerId);
+    return kyc.customers.listKycEvents(customerId);
   }
 }

@@ -4,12 +4,17 @@ import type { Logger } from "pino";
 import { verifyBondSignature } from "../bond/webhook-signature.js";
 import { parseBondWebhook, UnsupportedBondEvent } from "../domain/bond-webhook.js";
 import { CustomerNotFound, ValidationFailed } from "../domain/errors.js";
-import { isDatabaseUnavailable } from "../db/database-errors.js";
+import { isDatabaseUnavailable } from "../errors/database-unavailable.js";
 import type { KycService } from "../kyc/kyc-service.js";
 import { WEBHOOK_EVENT_LOCAL, type Metrics } from "../observability/metrics.js";
 import { ipAllowed, type RateLimits } from "./rate-limits.js";
 
 export const BOND_WEBHOOK_PATH = "/webhooks/bond";
+
+/** A Bond webhook event is small JSON: a body far bigger is not one, and is refused (413) before its signature is checked. */
+const WEBHOOK_BODY_LIMIT = "64kb";
+/** Retry-After for a spent budget when the limiter gives no wait of its own: its window, a minute. */
+const DEFAULT_RETRY_AFTER_SECONDS = 60;
 
 export interface BondWebhookRouteOptions {
   kyc: KycService;
@@ -45,7 +50,7 @@ export function bondWebhookRouter(options: BondWebhookRouteOptions): Router {
     try {
       await options.rateLimits.consumeAnonymous(request.ip ?? "unknown");
     } catch (error) {
-      const retryAfter = (error as { details?: { retryAfterSeconds?: number } }).details?.retryAfterSeconds ?? 60;
+      const retryAfter = (error as { details?: { retryAfterSeconds?: number } }).details?.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
       response.set("Retry-After", String(retryAfter));
       return reply(response, 429, "RATE_LIMITED", "Too many refused webhook requests from this address.", { retryAfterSeconds: retryAfter });
     }
@@ -56,7 +61,7 @@ export function bondWebhookRouter(options: BondWebhookRouteOptions): Router {
     options.logger.warn({ ip: request.ip }, "webhook refused: source address not allowed");
     return void refuse(request, response, 403, "FORBIDDEN_SOURCE", "Webhooks are not accepted from this address.");
   });
-  router.post(BOND_WEBHOOK_PATH, express.raw({ type: () => true, limit: "64kb" }), async (request: Request, response: Response) => {
+  router.post(BOND_WEBHOOK_PATH, express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (request: Request, response: Response) => {
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const header = request.get("Bond-Signature");
     const signature = verifyBondSignature({
@@ -82,7 +87,7 @@ export function bondWebhookRouter(options: BondWebhookRouteOptions): Router {
     try {
       const event = parseBondWebhook(body);
       response.locals[WEBHOOK_EVENT_LOCAL] = event.event; // the metrics' label
-      const outcome = await options.kyc.ingestBondEvent(event, delivery);
+      const outcome = await options.kyc.statusChanges.ingestBondEvent(event, delivery);
       options.logger.info({ customerId: event.customerId, event: event.event, result: outcome.result, kycStatus: outcome.kycStatus }, "webhook stored");
       return response.status(200).json({ received: true, ...outcome });
     } catch (error) {
@@ -97,7 +102,7 @@ export function bondWebhookRouter(options: BondWebhookRouteOptions): Router {
     response.locals[WEBHOOK_EVENT_LOCAL] = "(not handled)"; // a fixed label: event names are Bond's to choose
     try {
       const bodyHash = createHash("sha256").update(rawBody).digest("hex");
-      const { result } = await options.kyc.recordIgnoredWebhook(unsupported, bodyHash, delivery);
+      const { result } = await options.kyc.statusChanges.recordIgnoredWebhook(unsupported, bodyHash, delivery);
       if (result === "ignored") {
         options.metrics.ignoredWebhooks.inc({ reason: unsupported.reason });
         options.logger.warn({ event: unsupported.event, reason: unsupported.reason, customerId: unsupported.customerId }, "webhook ignored: an event this API does not act on");

@@ -2,7 +2,8 @@ import type { Logger } from "pino";
 import type { ReconciliationRepository } from "../db/reconciliation-repository.js";
 import { KycStatus } from "../domain/kyc-status.js";
 import { nextReconcileAt, type ReconcileBackoff } from "../domain/reconcile-backoff.js";
-import type { Clock, KycService } from "./kyc-service.js";
+import type { Clock } from "../domain/clock.js";
+import type { KycService } from "./kyc-service.js";
 
 export interface KycReconcilerOptions {
   kyc: KycService;
@@ -54,7 +55,7 @@ export function startKycReconciler(options: KycReconcilerOptions): KycReconciler
       const abandoned = await repository.claimAbandonedAttempts(new Date(now.getTime() - options.pendingAfterMs), now, batchSize);
       for (const attempt of abandoned) {
         try {
-          const sent = await kyc.resendAbandonedAttempt(attempt);
+          const sent = await kyc.submissions.resendAbandonedAttempt(attempt);
           report.resent += 1;
           logger.info({ attemptId: attempt.id, customerId: attempt.customerId, status: sent.status }, "abandoned KYC attempt resent");
         } catch (error) {
@@ -66,7 +67,7 @@ export function startKycReconciler(options: KycReconcilerOptions): KycReconciler
       for (const { id: customerId, lookups } of overdue) {
         let stillSubmitted = true;
         try {
-          const outcome = await kyc.reconcileKycStatus(customerId);
+          const outcome = await kyc.statusChanges.reconcileKycStatus(customerId);
           report.looked += 1;
           if (outcome?.result === "changed") report.changed += 1;
           if (outcome) logger.info({ customerId, result: outcome.result, kycStatus: outcome.kycStatus }, "KYC status reconciled from Bond");

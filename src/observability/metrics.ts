@@ -166,7 +166,7 @@ export function instrumentBondApi(bond: BondApi, metrics: Metrics, onCall?: (cal
       } finally {
         const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
         metrics.bondDuration.observe({ operation, outcome }, seconds);
-        onCall?.({ operation, outcome, durationMs: Math.round(seconds * 10_000) / 10 });
+        onCall?.({ operation, outcome, durationMs: Math.round(seconds * 10_000) / 10 }); // milliseconds, to a tenth
       }
     };
   return {

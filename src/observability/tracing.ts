@@ -18,6 +18,10 @@ import { operationLabel } from "./metrics.js";
  * variables itself); otherwise a no-op tracer. Attributes never carry personal data: only operation
  * names, root fields, event types, outcomes and status codes — no variables, ids of people or bodies.
  */
+
+/** Operation names are the client's choice: cut to this many characters before they go on a span. */
+const MAX_OPERATION_NAME_LENGTH = 100;
+
 export interface Tracing {
   tracer: Tracer;
   /** Flushes pending spans and stops exporting. */
@@ -90,7 +94,7 @@ export function graphqlTracingPlugin(): ApolloServerPlugin {
           if (!span) return;
           const { operation: rootField, type } = operationLabel(operation);
           span.updateName(`${type} ${rootField}`);
-          span.setAttributes({ "graphql.operation.type": type, "graphql.root_field": rootField, ...(operationName ? { "graphql.operation.name": operationName.slice(0, 100) } : {}) });
+          span.setAttributes({ "graphql.operation.type": type, "graphql.root_field": rootField, ...(operationName ? { "graphql.operation.name": operationName.slice(0, MAX_OPERATION_NAME_LENGTH) } : {}) });
         },
         async willSendResponse({ response, errors }) {
           if (!span) return;

@@ -4,7 +4,7 @@ import { print } from "graphql";
 import { CustomerDocument, KycStatusChangedDocument, SubmitKycDocument, type KycStatusChangedSubscription } from "../gql/graphql.js";
 import { kycEvents } from "../../src/db/schema.js";
 import { collect, startTestApp, type TestApp } from "../support/test-app.js";
-import { bondSimulate, createCustomer, eventually, kycInput, PASSING_SSN } from "../support/fixtures.js";
+import { bondSimulate, createCustomer, eventually, kycInput, PASSING_SSN, waitForKycStatus } from "../support/fixtures.js";
 
 /**
  * Bond's clock is not ours. The embedded sandbox runs with its clock minutes ahead of or behind the
@@ -47,13 +47,6 @@ async function heard(messages: ReturnType<typeof subscribe>, status: string) {
   return eventually(async () => messages.received.some((message) => message.data?.kycStatusChanged.status === status), WAIT_MS);
 }
 
-async function statusBecomes(app: TestApp, customerId: string, status: string) {
-  return eventually(async () => {
-    const customer = (await app.graphql(CustomerDocument, { id: customerId })).data?.customer;
-    return customer?.kycStatus === status ? customer : null;
-  }, WAIT_MS);
-}
-
 describe.each(OFFSETS)("Bond's clock %s ours", (_name, offsetMs) => {
   let app: TestApp;
   beforeAll(async () => {
@@ -68,10 +61,10 @@ describe.each(OFFSETS)("Bond's clock %s ours", (_name, offsetMs) => {
     const submitted = await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn }) });
     expect(submitted.errors).toBeUndefined();
     if (then) {
-      await statusBecomes(app, customerId, "UNDER_REVIEW");
+      await waitForKycStatus(app, customerId, "UNDER_REVIEW", WAIT_MS);
       await then(app, customerId);
     }
-    const customer = await statusBecomes(app, customerId, status);
+    const customer = await waitForKycStatus(app, customerId, status, WAIT_MS);
     expect(customer.kycAttempts[0].status).toBe(status);
     await heard(messages, status);
     const stored = await app.database.db.select().from(kycEvents).where(eq(kycEvents.customerId, customerId));
@@ -86,12 +79,12 @@ describe.each(OFFSETS)("Bond's clock %s ours", (_name, offsetMs) => {
     const messages = subscribe(app, customerId);
     await messages.waitFor(1, WAIT_MS);
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "888-88-8888" }) });
-    await statusBecomes(app, customerId, "TIMEOUT");
+    await waitForKycStatus(app, customerId, "TIMEOUT", WAIT_MS);
     const again = await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "000-00-0000" }) });
     expect(again.data?.submitKyc.status).toMatch(/SUBMITTED|UNDER_REVIEW/);
-    await statusBecomes(app, customerId, "UNDER_REVIEW");
+    await waitForKycStatus(app, customerId, "UNDER_REVIEW", WAIT_MS);
     await bondSimulate(app, "kyc-fail", { customer_id: customerId });
-    const customer = await statusBecomes(app, customerId, "FAILED");
+    const customer = await waitForKycStatus(app, customerId, "FAILED", WAIT_MS);
     expect(customer.kycAttempts.map((attempt: { status: string }) => attempt.status)).toEqual(["FAILED", "TIMEOUT"]);
     await heard(messages, "FAILED");
     const statuses = messages.received.map((message) => message.data?.kycStatusChanged.status);
@@ -118,7 +111,7 @@ describe("the reconciler's status read with Bond's clock 4 minutes behind", () =
     const messages = subscribe(app, customerId);
     await messages.waitFor(1, WAIT_MS);
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn }) });
-    await statusBecomes(app, customerId, status);
+    await waitForKycStatus(app, customerId, status, WAIT_MS);
     await heard(messages, status);
     const stored = await app.database.db.select().from(kycEvents).where(eq(kycEvents.customerId, customerId));
     expect(stored).toMatchObject([{ outcome: "changed", statusAfter: status, payload: { source: "status-read" } }]);

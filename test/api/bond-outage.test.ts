@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { kycAttempts } from "../../src/db/schema.js";
 import { CustomerDocument, SubmitKycDocument } from "../gql/graphql.js";
-import { createCustomer, eventually, kycInput } from "../support/fixtures.js";
+import { createCustomer, eventually, kycInput, waitForKycStatus } from "../support/fixtures.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 /** Bond slow or down, produced by the embedded sandbox's fault modes: submitKyc retries with the same key. */
@@ -119,7 +119,7 @@ describe("submitKyc while Bond is flaky", () => {
     expect(failed.errors?.[0].extensions?.code).toBe("UPSTREAM_UNAVAILABLE");
     expect(await attemptsOf(customerId)).toMatchObject([{ status: "NOT_SENT" }]);
     // Meanwhile Bond's webhooks move the customer on: the round in progress (or the pass) is this attempt's own.
-    await eventually(async () => (await app.graphql(CustomerDocument, { id: customerId })).data?.customer?.kycStatus === outcome);
+    await waitForKycStatus(app, customerId, outcome);
 
     sandbox().faults.clear();
     const retried = await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn, idempotencyKey: "lost-answer" }) });

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStandaloneBondSandbox, type StandaloneBondSandbox } from "../../src/bond-sandbox/standalone.js";
 import { CreateCustomerDocument, CustomerDocument, SubmitKycDocument } from "../gql/graphql.js";
-import { startAppProcess, type AppProcess } from "../support/app-process.js";
+import { startServerProcess, type ServerProcess } from "../support/server-process.js";
 import { eventually, kycInput, newCustomerInput } from "../support/fixtures.js";
 import { createTestDatabase } from "../support/test-database.js";
 import { TEST_JWT_SECRET } from "../support/test-app.js";
@@ -20,7 +20,7 @@ const AUTHORIZATION = "crash-authorization";
 const WEBHOOK_SECRET = "crash-webhook-secret";
 
 let bond: StandaloneBondSandbox;
-let current: AppProcess | null = null;
+let current: ServerProcess | null = null;
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let dataDir: string;
 let baseEnv: Record<string, string>;
@@ -61,7 +61,7 @@ afterAll(async () => {
 
 describe("a crash between Bond's acceptance and our commit", () => {
   it("loses nothing and submits nothing twice: the restarted server resends the PENDING attempt with its key and Bond's 409 completes it", async () => {
-    current = await startAppProcess({ ...baseEnv, KYC_FAULT_CRASH_AFTER_BOND_ACCEPT: "1" }, TEST_JWT_SECRET);
+    current = await startServerProcess({ ...baseEnv, KYC_FAULT_CRASH_AFTER_BOND_ACCEPT: "1" }, { entry: "source" });
     const created = await current.graphql(CreateCustomerDocument, { input: newCustomerInput() });
     const customerId = created.data!.createCustomer.id;
 
@@ -71,7 +71,7 @@ describe("a crash between Bond's acceptance and our commit", () => {
     current = null;
     expect(bond.sandbox.kycSubmissionCount(customerId)).toBe(1); // Bond has it; we never recorded its answer
 
-    current = await startAppProcess({ ...baseEnv, RECONCILE_PENDING_AFTER_MS: "1000", RECONCILE_INTERVAL_MS: "250" }, TEST_JWT_SECRET);
+    current = await startServerProcess({ ...baseEnv, RECONCILE_PENDING_AFTER_MS: "1000", RECONCILE_INTERVAL_MS: "250" }, { entry: "source" });
     const restarted = current;
     const customer = await eventually(async () => {
       const found = (await restarted.graphql(CustomerDocument, { id: customerId })).data?.customer;

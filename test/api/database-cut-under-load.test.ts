@@ -10,9 +10,9 @@ import WebSocket from "ws";
 import { signToken } from "../../src/auth/token-verifier.js";
 import { bondSignatureHeader } from "../../src/bond/webhook-signature.js";
 import { CreateCustomerDocument, CustomerDocument, KycStatusChangedDocument, SubmitKycDocument } from "../gql/graphql.js";
-import { startAppProcess, type AppProcess } from "../support/app-process.js";
+import { startServerProcess, type ServerProcess } from "../support/server-process.js";
 import { eventually, kycInput, newCustomerInput } from "../support/fixtures.js";
-import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
+import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.mjs";
 import { createTestDatabase } from "../support/test-database.js";
 import { TEST_JWT_SECRET } from "../support/test-app.js";
 
@@ -36,7 +36,7 @@ interface Result {
 describe.skipIf(!realPostgres)("a database cut while requests are in flight (real Postgres behind a TCP proxy, real server process; skipped on PGlite: no connection to cut)", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let proxy: TcpProxy;
-  let app: AppProcess;
+  let app: ServerProcess;
   let direct: postgres.Sql;
   let dataDir: string;
   let token: string;
@@ -50,7 +50,7 @@ describe.skipIf(!realPostgres)("a database cut while requests are in flight (rea
     routed.hostname = "127.0.0.1";
     routed.port = String(proxy.port);
     dataDir = mkdtempSync(join(tmpdir(), "kyc-cut-"));
-    app = await startAppProcess(
+    app = await startServerProcess(
       {
         NODE_ENV: "test",
         PORT: "0",
@@ -69,7 +69,7 @@ describe.skipIf(!realPostgres)("a database cut while requests are in flight (rea
         SUBMIT_KYC_RATE_LIMIT_PER_MINUTE: "0",
         IP_RATE_LIMIT_PER_MINUTE: "0",
       },
-      TEST_JWT_SECRET,
+      { entry: "source" },
     );
     direct = postgres(database.url!, { max: 2, onnotice: () => {} });
     token = await signToken({ secret: TEST_JWT_SECRET, issuer: "kyc-graphql", audience: "kyc-graphql" }, { sub: "test-service", scope: "kyc:service" }, 3600, new Date());

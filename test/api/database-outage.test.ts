@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CustomerDocument, SubmitKycDocument } from "../gql/graphql.js";
-import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
+import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.mjs";
 import { startTestApp, type TestApp } from "../support/test-app.js";
-import { createCustomer, eventually, kycInput } from "../support/fixtures.js";
+import { createCustomer, eventually, kycInput, waitForKycStatus } from "../support/fixtures.js";
 
 const realPostgres = Boolean(process.env.DATABASE_URL);
 
@@ -76,10 +76,7 @@ describe.skipIf(!realPostgres)("when the database goes away and comes back (real
 
     proxy.restore();
     await eventually(async () => (await fetch(`${app.url}/readyz`)).status === 200);
-    const passed = await eventually(async () => {
-      const customer = (await app.graphql(CustomerDocument, { id: customerId })).data?.customer;
-      return customer?.kycStatus === "PASSED" && customer;
-    });
+    const passed = await waitForKycStatus(app, customerId, "PASSED");
     expect(passed.kycPassedAt).toBeTruthy();
     const deliveries = app.bondSandbox!.deliveries.filter((delivery) => delivery.body.customer_id === customerId).map((delivery) => delivery.status);
     expect(deliveries.at(-1)).toBe(200);

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CustomerDocument, KycEventsDocument, SubmitKycDocument, UploadKycDocumentDocument, type UploadKycDocumentInput } from "../gql/graphql.js";
-import { createCustomer, eventually, kycInput } from "../support/fixtures.js";
+import { KycEventsDocument, SubmitKycDocument, UploadKycDocumentDocument, type UploadKycDocumentInput } from "../gql/graphql.js";
+import { createCustomer, customerOf, kycInput, waitForKycStatus } from "../support/fixtures.js";
 import { base64, GIF_BYTES, JPEG_BYTES, jpegFile, pdfFile, pngFile, PNG_BYTES } from "../support/kyc-files.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
@@ -16,14 +16,13 @@ afterAll(async () => {
   await app?.close();
 });
 
-const customerOf = async (id: string) => (await app.graphql(CustomerDocument, { id })).data?.customer;
 const documentCalls = (customerId: string) => app.bondSandbox!.requests.filter((request) => request.path.endsWith("/verification-kyc/documents") && request.customerId === customerId);
 
 /** A customer Bond has asked for documents (the SSN picks which, see the sandbox table). */
 async function customerAskedForDocuments(ssn: string): Promise<string> {
   const customerId = await createCustomer(app);
   await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn }) });
-  await eventually(async () => (await customerOf(customerId))?.kycStatus === "DOCUMENT_REQUIRED");
+  await waitForKycStatus(app, customerId, "DOCUMENT_REQUIRED");
   return customerId;
 }
 
@@ -32,7 +31,7 @@ const governmentId = (customerId: string): UploadKycDocumentInput => ({ customer
 describe("uploadKycDocument", () => {
   it("sends each document Bond asked for; the list shrinks; then Bond reviews and decides", async () => {
     const customerId = await customerAskedForDocuments("444-44-4444");
-    expect((await customerOf(customerId))?.kycDocumentsRequired).toEqual(["government_id", "proof_of_address", "social_security_card"]);
+    expect((await customerOf(app, customerId))?.kycDocumentsRequired).toEqual(["government_id", "proof_of_address", "social_security_card"]);
 
     const first = await app.graphql(UploadKycDocumentDocument, {
       input: { customerId, governmentId: { type: "work_permit", country: "us", frontImage: jpegFile("permit-front.jpg"), backImage: pngFile("permit-back.png") } },
@@ -50,7 +49,7 @@ describe("uploadKycDocument", () => {
     expect(third.data?.uploadKycDocument.customer.kycDocumentsRequired).toEqual([]);
     expect(documentCalls(customerId).map((call) => call.status)).toEqual([200, 200, 200]);
 
-    await eventually(async () => (await customerOf(customerId))?.kycStatus === "PASSED");
+    await waitForKycStatus(app, customerId, "PASSED");
     const events = (await app.graphql(KycEventsDocument, { customerId })).data!.kycEvents.map((event) => event.event);
     expect(events).toEqual(["kyc.submitted", "kyc.verification.document_required", "kyc.verification.under_review", "kyc.verification.success"]);
   });
@@ -91,7 +90,7 @@ describe("uploadKycDocument", () => {
     expect(result.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
     expect(String((result.errors?.[0].extensions?.fields as Record<string, string[]>)["governmentId.frontImage"])).toContain(message);
     expect(documentCalls(customerId)).toHaveLength(0);
-    expect((await customerOf(customerId))?.kycDocumentsRequired).toEqual(["government_id"]);
+    expect((await customerOf(app, customerId))?.kycDocumentsRequired).toEqual(["government_id"]);
   });
 
   it("requires the back image where Bond needs one", async () => {
@@ -132,7 +131,7 @@ describe("uploadKycDocument", () => {
     const content = base64(marker);
     const result = await app.graphql(UploadKycDocumentDocument, { input: { customerId, governmentId: { type: "passport", country: "US", frontImage: { fileName: "passport.jpg", contentBase64: content } } } });
     expect(result.errors).toBeUndefined();
-    await eventually(async () => (await customerOf(customerId))?.kycStatus === "PASSED");
+    await waitForKycStatus(app, customerId, "PASSED");
     const stored: string[] = [];
     for (const table of ["customers", "kyc_attempts", "kyc_events"]) {
       const rows = await app.database.db.execute(sql.raw(`select row_to_json(t)::text as row from ${table} t`));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CustomerDocument, KycStatusChangedDocument, SubmitKycDocument, UpdateCustomerDocument, type KycStatusChangedSubscription } from "../gql/graphql.js";
 import { collect, startTestApp, type TestApp } from "../support/test-app.js";
-import { createCustomer, eventually, kycInput } from "../support/fixtures.js";
+import { createCustomer, kycInput, waitForKycStatus } from "../support/fixtures.js";
 import { print } from "graphql";
 
 let app: TestApp;
@@ -59,7 +59,7 @@ describe("the KYC flow end to end (mutation → Bond sandbox → signed webhooks
   it("gives a late subscriber the current status first", async () => {
     const customerId = await createCustomer(app);
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId) });
-    await eventually(async () => (await app.graphql(CustomerDocument, { id: customerId })).data?.customer?.kycStatus === "PASSED");
+    await waitForKycStatus(app, customerId, "PASSED");
     const messages = subscribe(customerId);
     const [first] = await messages.waitFor(1);
     expect(first.data?.kycStatusChanged).toMatchObject({ status: "PASSED", event: "kyc.verification.success", version: 2 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CustomerDocument, SubmitKycDocument } from "../gql/graphql.js";
+import { SubmitKycDocument } from "../gql/graphql.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
-import { createCustomer, eventually, kycInput, PROGRAM_ID } from "../support/fixtures.js";
+import { createCustomer, customerOf, kycInput, PROGRAM_ID, waitForKycStatus } from "../support/fixtures.js";
 
 /**
  * Bond's webhooks carry no program_id, so a KYC status is per customer. What we record is which bank
@@ -15,21 +15,16 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const customerOf = async (id: string) => (await app.graphql(CustomerDocument, { id })).data?.customer;
-
 describe("Customer.kycPassedProgramId", () => {
   it("is the program of the attempt that passed, not of an earlier attempt; null before a pass", async () => {
     const customerId = await createCustomer(app);
-    expect((await customerOf(customerId))?.kycPassedProgramId).toBeNull();
+    expect((await customerOf(app, customerId))?.kycPassedProgramId).toBeNull();
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { programId: PROGRAM_ID, ssn: "888-88-8888" }) }); // sandbox: timeout
-    await eventually(async () => (await customerOf(customerId))?.kycStatus === "TIMEOUT");
-    expect((await customerOf(customerId))?.kycPassedProgramId).toBeNull();
+    await waitForKycStatus(app, customerId, "TIMEOUT");
+    expect((await customerOf(app, customerId))?.kycPassedProgramId).toBeNull();
 
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { programId: OTHER_PROGRAM_ID }) }); // passes
-    const passed = await eventually(async () => {
-      const customer = await customerOf(customerId);
-      return customer?.kycStatus === "PASSED" && customer;
-    });
+    const passed = await waitForKycStatus(app, customerId, "PASSED");
     expect(passed.kycPassedProgramId).toBe(OTHER_PROGRAM_ID);
     expect(passed.kycAttempts.map((attempt: { programId: string; status: string }) => [attempt.programId, attempt.status])).toEqual([
       [OTHER_PROGRAM_ID, "PASSED"],
@@ -39,6 +34,6 @@ describe("Customer.kycPassedProgramId", () => {
     // The pass is the customer's: KYC for the first program is refused too.
     const again = await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { programId: PROGRAM_ID }) });
     expect(again.errors?.[0]?.extensions?.code).toBe("KYC_ALREADY_PASSED");
-    expect((await customerOf(customerId))?.kycPassedProgramId).toBe(OTHER_PROGRAM_ID);
+    expect((await customerOf(app, customerId))?.kycPassedProgramId).toBe(OTHER_PROGRAM_ID);
   });
 });

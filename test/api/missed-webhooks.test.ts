@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { print } from "graphql";
-import { CustomerDocument, KycStatusChangedDocument, SubmitKycDocument, type KycStatusChangedSubscription } from "../gql/graphql.js";
+import { KycStatusChangedDocument, SubmitKycDocument, type KycStatusChangedSubscription } from "../gql/graphql.js";
 import { kycEvents } from "../../src/db/schema.js";
 import { collect, startTestApp, type TestApp } from "../support/test-app.js";
-import { createCustomer, eventually, kycInput } from "../support/fixtures.js";
+import { bondStatusReads, createCustomer, customerOf, eventually, kycInput, waitForKycStatus } from "../support/fixtures.js";
 
 /**
  * Bond's webhooks never arrive: a customer left SUBMITTED longer than RECONCILE_SUBMITTED_AFTER_MS is
@@ -17,9 +17,6 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const statusOf = async (customerId: string) => (await app.graphql(CustomerDocument, { id: customerId })).data?.customer;
-const statusReads = (customerId: string) => app.bondSandbox!.requests.filter((request) => request.method === "GET" && request.customerId === customerId && request.path.endsWith("/verification-kyc"));
-
 describe("missed webhooks", () => {
   it("a customer stuck in SUBMITTED gets Bond's outcome from the status read: stored, published once", async () => {
     const customerId = await createCustomer(app);
@@ -30,13 +27,10 @@ describe("missed webhooks", () => {
     await app.bondSandbox!.idle();
     expect(app.bondSandbox!.deliveries.filter((delivery) => delivery.body.customer_id === customerId)).toEqual([]); // nothing was delivered
 
-    const customer = await eventually(async () => {
-      const current = await statusOf(customerId);
-      return current?.kycStatus === "DOCUMENT_REQUIRED" && current;
-    });
+    const customer = await waitForKycStatus(app, customerId, "DOCUMENT_REQUIRED");
     expect(customer.kycDocumentsRequired).toEqual(["social_security_card", "government_id"]);
     expect(customer.kycAttempts[0].status).toBe("DOCUMENT_REQUIRED");
-    expect(statusReads(customerId).length).toBeGreaterThan(0);
+    expect(bondStatusReads(app, customerId).length).toBeGreaterThan(0);
     const stored = await app.database.db.select().from(kycEvents).where(eq(kycEvents.customerId, customerId));
     expect(stored).toMatchObject([{ event: "kyc.verification.document_required", outcome: "changed", payload: { source: "status-read", kyc_status: "document_required" } }]);
 
@@ -54,14 +48,14 @@ describe("missed webhooks", () => {
     app.bondSandbox!.faults.inject({ method: "GET", path: /\/verification-kyc$/, fault: { kind: "status", status: 503 }, rate: 1 });
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId) });
     // Wait for the reconciler to have tried (and failed) more than once, however loaded the machine is.
-    await eventually(async () => statusReads(customerId).length > 1 && app.logs.some((line) => line.includes("could not reconcile a KYC status")));
+    await eventually(async () => bondStatusReads(app, customerId).length > 1 && app.logs.some((line) => line.includes("could not reconcile a KYC status")));
     // Bond unreachable for the read: the customer stays SUBMITTED, nothing is stored, the reconciler keeps trying.
-    expect((await statusOf(customerId))?.kycStatus).toBe("SUBMITTED");
+    expect((await customerOf(app, customerId))?.kycStatus).toBe("SUBMITTED");
     expect(await app.database.db.select().from(kycEvents).where(eq(kycEvents.customerId, customerId))).toEqual([]);
-    expect(statusReads(customerId).length).toBeGreaterThan(1);
+    expect(bondStatusReads(app, customerId).length).toBeGreaterThan(1);
     expect(app.logs.some((line) => line.includes("could not reconcile a KYC status"))).toBe(true);
     app.bondSandbox!.faults.clear();
     app.bondSandbox!.faults.setWebhookFaults({ drop: true });
-    await eventually(async () => (await statusOf(customerId))?.kycStatus === "PASSED");
+    await waitForKycStatus(app, customerId, "PASSED");
   });
 });

@@ -1,8 +1,8 @@
 import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CustomerDocument, KycStatusChangedDocument, SubmitKycDocument, type KycStatusChangedSubscription } from "../gql/graphql.js";
+import { KycStatusChangedDocument, SubmitKycDocument, type KycStatusChangedSubscription } from "../gql/graphql.js";
 import { collect, startTestApp, type TestApp } from "../support/test-app.js";
-import { createCustomer, eventually, kycInput } from "../support/fixtures.js";
+import { createCustomer, eventually, kycInput, waitForKycStatus } from "../support/fixtures.js";
 import { metricValue, scrapeMetrics } from "../support/metrics.js";
 
 let app: TestApp;
@@ -34,7 +34,7 @@ describe("logs: JSON lines with a request id, never personal data", () => {
     expect(wrongType.errors?.[0]).toBeDefined();
     const syntax = await app.postGraphQL(JSON.stringify({ query: `mutation { submitKyc(input: { ssn: "${ssn}" ` }), malformed);
     expect(syntax.status).toBe(400);
-    await eventually(async () => (await app.graphql(CustomerDocument, { id: customerId })).data?.customer?.kycStatus === "PASSED");
+    await waitForKycStatus(app, customerId, "PASSED");
 
     const lines = app.logs.slice(from);
     for (const line of lines) {

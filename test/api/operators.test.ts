@@ -1,8 +1,8 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CustomerDocument, CustomersDocument, KycEventsDocument, SubmitKycDocument, type CustomersQuery } from "../gql/graphql.js";
-import { createCustomer, eventually, kycInput, PROGRAM_ID, unknownCustomerId } from "../support/fixtures.js";
+import { CustomersDocument, KycEventsDocument, SubmitKycDocument, type CustomersQuery } from "../gql/graphql.js";
+import { createCustomer, kycInput, PROGRAM_ID, unknownCustomerId, waitForKycStatus } from "../support/fixtures.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 const OTHER_PROGRAM_ID = "72585109-8222-4221-b15b-48e87ffed790";
@@ -20,14 +20,14 @@ beforeAll(async () => {
   otherProgramId = created[3];
   await app.graphql(SubmitKycDocument, { input: kycInput(failedId, { ssn: "000-00-0000" }) });
   await app.graphql(SubmitKycDocument, { input: kycInput(otherProgramId, { programId: OTHER_PROGRAM_ID }) });
-  await eventually(async () => (await app.graphql(CustomerDocument, { id: failedId })).data?.customer?.kycStatus === "UNDER_REVIEW");
+  await waitForKycStatus(app, failedId, "UNDER_REVIEW");
   await fetch(`${app.bondApiUrl}/simulate/kyc-fail`, {
     method: "POST",
     headers: { "content-type": "application/json", Identity: "sandbox-identity", Authorization: "sandbox-authorization" },
     body: JSON.stringify({ customer_id: failedId }),
   });
-  await eventually(async () => (await app.graphql(CustomerDocument, { id: failedId })).data?.customer?.kycStatus === "FAILED");
-  await eventually(async () => (await app.graphql(CustomerDocument, { id: otherProgramId })).data?.customer?.kycStatus === "PASSED");
+  await waitForKycStatus(app, failedId, "FAILED");
+  await waitForKycStatus(app, otherProgramId, "PASSED");
 });
 afterAll(async () => {
   await app?.close();

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { print } from "graphql";
 import { CustomerDocument, SubmitKycDocument } from "../gql/graphql.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
-import { createCustomer, eventually, kycInput } from "../support/fixtures.js";
+import { createCustomer, kycInput, waitForKycStatus } from "../support/fixtures.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -37,7 +37,7 @@ describe("an SSN never leaves the request in clear", () => {
     responses.push(await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn, idempotencyKey: "pii-check" }) }));
     responses.push(await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn, idempotencyKey: "pii-check", ip: "10.9.9.9" }) }));
     responses.push(await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn, email: "bad" }) }));
-    await eventually(async () => (await app.graphql(CustomerDocument, { id: customerId })).data?.customer?.kycStatus === "PASSED");
+    await waitForKycStatus(app, customerId, "PASSED");
     responses.push(await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn }) }));
     responses.push(await app.graphql(CustomerDocument, { id: customerId }));
     responses.push(await app.postWebhook({ event: "kyc.verification.failure", customer_id: customerId, occurred_at: "2030-01-01T00:00:00Z", ssn }));

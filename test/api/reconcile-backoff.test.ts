@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { customers } from "../../src/db/schema.js";
 import { CustomerDocument, SubmitKycDocument } from "../gql/graphql.js";
-import { createCustomer, eventually, kycInput } from "../support/fixtures.js";
+import { bondStatusReads, createCustomer, eventually, kycInput } from "../support/fixtures.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 /**
@@ -22,17 +22,15 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const statusReads = (customerId: string) => app.bondSandbox!.requests.filter((request) => request.method === "GET" && request.customerId === customerId && request.path.endsWith("/verification-kyc"));
-
 describe("the reconciler's per-customer back-off", () => {
   it("asks Bond about a customer it keeps reporting as submitted at 0.5 s, 1 s, 1 s… rather than every 100 ms pass", async () => {
     const customerId = await createCustomer(app);
     const submitted = await app.graphql(SubmitKycDocument, { input: kycInput(customerId) });
     expect(submitted.data?.submitKyc.status).toBe("SUBMITTED");
-    await eventually(async () => statusReads(customerId).length >= 1);
+    await eventually(async () => bondStatusReads(app, customerId).length >= 1);
     const firstRead = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 3000)); // about 30 passes
-    const reads = statusReads(customerId).length;
+    const reads = bondStatusReads(app, customerId).length;
     // Without back-off ~30 reads; with it: 1 + about 3000 / (500, 1000, 1000, …) ≈ 4, allowing for a loaded machine.
     expect(reads).toBeGreaterThanOrEqual(2);
     expect(reads).toBeLessThanOrEqual(6);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CustomerDocument, SubmitKycDocument } from "../gql/graphql.js";
+import { SubmitKycDocument } from "../gql/graphql.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
-import { bondSimulate, createCustomer, eventually, kycInput } from "../support/fixtures.js";
+import { bondSimulate, createCustomer, kycInput, waitForKycStatus } from "../support/fixtures.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -10,8 +10,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
-
-const customerOf = async (id: string) => (await app.graphql(CustomerDocument, { id })).data?.customer;
 
 const simulate = (path: string, body: Record<string, unknown>) => bondSimulate(app, path, body);
 
@@ -28,10 +26,7 @@ describe("Bond's sandbox test values drive the outcome", () => {
     const customerId = await createCustomer(app);
     const result = await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn }) });
     expect(result.errors).toBeUndefined();
-    const customer = await eventually(async () => {
-      const current = await customerOf(customerId);
-      return current?.kycStatus === status ? current : null;
-    });
+    const customer = await waitForKycStatus(app, customerId, status);
     expect(customer.kycDocumentsRequired).toEqual(documents);
     expect(customer.kycAttempts[0].status).toBe(status);
   });
@@ -39,20 +34,17 @@ describe("Bond's sandbox test values drive the outcome", () => {
   it("POST /simulate/kyc-fail forces a failure", async () => {
     const customerId = await createCustomer(app);
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "000-00-0000" }) });
-    await eventually(async () => (await customerOf(customerId))?.kycStatus === "UNDER_REVIEW");
+    await waitForKycStatus(app, customerId, "UNDER_REVIEW");
     await simulate("kyc-fail", { customer_id: customerId });
-    await eventually(async () => (await customerOf(customerId))?.kycStatus === "FAILED");
+    await waitForKycStatus(app, customerId, "FAILED");
   });
 
   it("POST /simulate/kyc-pass forces a pass", async () => {
     const customerId = await createCustomer(app);
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "000-00-0000" }) });
-    await eventually(async () => (await customerOf(customerId))?.kycStatus === "UNDER_REVIEW");
+    await waitForKycStatus(app, customerId, "UNDER_REVIEW");
     await simulate("kyc-pass", { customer_id: customerId });
-    const customer = await eventually(async () => {
-      const current = await customerOf(customerId);
-      return current?.kycStatus === "PASSED" ? current : null;
-    });
+    const customer = await waitForKycStatus(app, customerId, "PASSED");
     expect(customer.kycPassedAt).toBeTruthy();
   });
 
@@ -62,21 +54,18 @@ describe("Bond's sandbox test values drive the outcome", () => {
   ])("Bond's %s maps to %s", async (event, status) => {
     const customerId = await createCustomer(app);
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "000-00-0000" }) });
-    await eventually(async () => (await customerOf(customerId))?.kycStatus === "UNDER_REVIEW");
+    await waitForKycStatus(app, customerId, "UNDER_REVIEW");
     await simulate("kyc-event", { customer_id: customerId, event, incorrect_information: ["phone"] });
-    await eventually(async () => (await customerOf(customerId))?.kycStatus === status);
+    await waitForKycStatus(app, customerId, status);
   });
 
   it("allows a new attempt after a timeout, and that one can pass", async () => {
     const customerId = await createCustomer(app);
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "888-88-8888" }) });
-    await eventually(async () => (await customerOf(customerId))?.kycStatus === "TIMEOUT");
+    await waitForKycStatus(app, customerId, "TIMEOUT");
     const retry = await app.graphql(SubmitKycDocument, { input: kycInput(customerId) });
     expect(retry.errors).toBeUndefined();
-    const customer = await eventually(async () => {
-      const current = await customerOf(customerId);
-      return current?.kycStatus === "PASSED" ? current : null;
-    });
+    const customer = await waitForKycStatus(app, customerId, "PASSED");
     expect(customer.kycAttempts.map((attempt) => attempt.status)).toEqual(["PASSED", "TIMEOUT"]);
   });
 });

@@ -3,9 +3,9 @@ import { eq } from "drizzle-orm";
 import { print } from "graphql";
 import { CustomerDocument, KycStatusChangedDocument, SubmitKycDocument, type KycStatusChangedSubscription } from "../gql/graphql.js";
 import { bondSignatureHeader } from "../../src/bond/webhook-signature.js";
-import { customers, ignoredBondWebhooks, kycEvents } from "../../src/db/schema.js";
+import { ignoredBondWebhooks } from "../../src/db/schema.js";
 import { collect, startTestApp, type TestApp } from "../support/test-app.js";
-import { createCustomer, eventually, kycInput } from "../support/fixtures.js";
+import { createCustomer, customerRow, eventually, kycEventsOf, kycInput } from "../support/fixtures.js";
 import { metricValue, scrapeMetrics } from "../support/metrics.js";
 
 /**
@@ -20,8 +20,6 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 const now = () => Math.floor(app.now().getTime() / 1000);
-const eventsOf = (customerId: string) => app.database.db.select().from(kycEvents).where(eq(kycEvents.customerId, customerId));
-const rowOf = async (customerId: string) => (await app.database.db.select().from(customers).where(eq(customers.id, customerId)))[0];
 const ignoredOf = (customerId: string) => app.database.db.select().from(ignoredBondWebhooks).where(eq(ignoredBondWebhooks.customerId, customerId));
 const ignoredCount = async (reason: string) => metricValue(await scrapeMetrics(app), "kyc_bond_webhooks_ignored_total", { reason });
 const subscribe = (customerId: string) =>
@@ -36,7 +34,7 @@ describe("a well-signed event we do not act on", () => {
     const customerId = await createCustomer(app);
     const messages = subscribe(customerId);
     await messages.waitFor(1);
-    const before = await rowOf(customerId);
+    const before = await customerRow(app, customerId);
     const counted = await ignoredCount(reason);
 
     const raw = JSON.stringify(body(customerId));
@@ -55,8 +53,8 @@ describe("a well-signed event we do not act on", () => {
     expect(await ignoredOf(customerId)).toHaveLength(1);
     expect(await ignoredCount(reason)).toBe(counted + 1);
 
-    expect(await rowOf(customerId)).toEqual(before);
-    expect(await eventsOf(customerId)).toEqual([]);
+    expect(await customerRow(app, customerId)).toEqual(before);
+    expect(await kycEventsOf(app, customerId)).toEqual([]);
     await settle();
     expect(messages.received).toHaveLength(1);
     await messages.stop();
@@ -85,7 +83,7 @@ describe("kyc.verification.status (Bond's \"Know your customer\" page: passed/fa
     const response = await app.postWebhook({ event: "kyc.verification.status", customer_id: customerId, occurred_at: "2026-01-01-00:00:01.000002+00:00", status: value });
     expect(response).toMatchObject({ status: 200, body: { result: "changed", kycStatus: status } });
     expect((await app.graphql(CustomerDocument, { id: customerId })).data?.customer?.kycStatus).toBe(status);
-    expect(await eventsOf(customerId)).toMatchObject([{ event, outcome: "changed", payload: { event: "kyc.verification.status" } }]);
+    expect(await kycEventsOf(app, customerId)).toMatchObject([{ event, outcome: "changed", payload: { event: "kyc.verification.status" } }]);
   });
 });
 
@@ -97,15 +95,15 @@ describe("redeliveries", () => {
     const raw = JSON.stringify({ event: "kyc.verification.failure", customer_id: customerId, occurred_at: "2026-01-01-00:00:02.000000+00:00", reasons: { ofac: "failed" } });
     expect((await app.postWebhook(undefined, { raw })).body).toMatchObject({ result: "changed", kycStatus: "FAILED" });
     await messages.waitFor(2);
-    const before = await rowOf(customerId);
+    const before = await customerRow(app, customerId);
     // Re-signed by Bond (new timestamp), and the very same signed request again (a replay): both acknowledged.
     const resigned = await app.postWebhook(undefined, { raw, timestamp: now() - 2 });
     const signature = bondSignatureHeader(app.webhookSecret, raw, now() - 3);
     const first = await app.postWebhook(undefined, { raw, signature });
     const replayed = await app.postWebhook(undefined, { raw, signature });
     for (const response of [resigned, first, replayed]) expect(response).toMatchObject({ status: 200, body: { received: true, result: "duplicate", kycStatus: "FAILED" } });
-    expect(await eventsOf(customerId)).toHaveLength(1);
-    expect(await rowOf(customerId)).toEqual(before);
+    expect(await kycEventsOf(app, customerId)).toHaveLength(1);
+    expect(await customerRow(app, customerId)).toEqual(before);
     await settle();
     expect(messages.received.map((message) => message.data?.kycStatusChanged.status)).toEqual(["NOT_STARTED", "FAILED"]);
     await messages.stop();
@@ -116,19 +114,19 @@ describe("redeliveries", () => {
     const raw = JSON.stringify({ customer_id: customerId, kyc_status: "submitted" });
     const signature = bondSignatureHeader(app.webhookSecret, raw, now());
     expect((await app.postWebhook(undefined, { raw, signature })).body).toMatchObject({ result: "changed", kycStatus: "SUBMITTED" });
-    const version = (await rowOf(customerId)).kycVersion;
+    const version = (await customerRow(app, customerId)).kycVersion;
     expect((await app.postWebhook(undefined, { raw, signature })).body).toMatchObject({ result: "duplicate" });
-    expect((await rowOf(customerId)).kycVersion).toBe(version);
+    expect((await customerRow(app, customerId)).kycVersion).toBe(version);
   });
 
   it("Bond's submitted webhook for a later round is a new event, not a duplicate of the first round's", async () => {
     const customerId = await createCustomer(app);
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "888-88-8888" }) }); // sandbox: timeout
-    await eventually(async () => (await rowOf(customerId)).kycStatus === "TIMEOUT");
+    await eventually(async () => (await customerRow(app, customerId)).kycStatus === "TIMEOUT");
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "000-00-0000" }) }); // sandbox: under review
-    await eventually(async () => (await rowOf(customerId)).kycStatus === "UNDER_REVIEW");
+    await eventually(async () => (await customerRow(app, customerId)).kycStatus === "UNDER_REVIEW");
     await app.bondSandbox!.idle();
-    const submitted = (await eventsOf(customerId)).filter((event) => event.event === "kyc.submitted");
+    const submitted = (await kycEventsOf(app, customerId)).filter((event) => event.event === "kyc.submitted");
     expect(submitted.map((event) => event.round).sort()).toEqual([1, 2]);
     const deliveries = app.bondSandbox!.deliveries.filter((delivery) => delivery.body.customer_id === customerId && delivery.body.kyc_status === "submitted");
     expect(deliveries.map((delivery) => delivery.status)).toEqual([200, 200]);
@@ -146,7 +144,7 @@ describe("redeliveries", () => {
       await app.postWebhook({ event: "kyc.verification.timeout", customer_id: customerId, occurred_at: new Date().toISOString() });
       expect((await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "888-88-8888" }) })).data?.submitKyc.status).toBe("SUBMITTED");
       expect((await app.postWebhook(undefined, { raw, signature })).body).toMatchObject({ result: "unchanged", kycStatus: "SUBMITTED" });
-      const submitted = (await eventsOf(customerId)).filter((event) => event.event === "kyc.submitted");
+      const submitted = (await kycEventsOf(app, customerId)).filter((event) => event.event === "kyc.submitted");
       expect(submitted.map((event) => event.round).sort()).toEqual([1, 2]);
       // Within one round the same request is still a replay.
       expect((await app.postWebhook(undefined, { raw, signature })).body).toMatchObject({ result: "duplicate" });

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { customers, kycEvents } from "../../src/db/schema.js";
 import { bondSignature, bondSignatureHeader } from "../../src/bond/webhook-signature.js";
-import { CustomerDocument, SubmitKycDocument } from "../gql/graphql.js";
+import { SubmitKycDocument } from "../gql/graphql.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
-import { createCustomer, eventually, kycInput } from "../support/fixtures.js";
+import { createCustomer, kycInput, waitForKycStatus } from "../support/fixtures.js";
 
 const success = (customerId: string) => ({ event: "kyc.verification.success", customer_id: customerId, occurred_at: "2030-01-01T00:00:00Z" });
 
@@ -123,7 +123,7 @@ describe("the signed-string assumption is configurable", () => {
     try {
       const customerId = await createCustomer(app);
       await app.graphql(SubmitKycDocument, { input: kycInput(customerId) });
-      await eventually(async () => (await app.graphql(CustomerDocument, { id: customerId })).data?.customer?.kycStatus === "PASSED");
+      await waitForKycStatus(app, customerId, "PASSED");
       const other = await createCustomer(app);
       expect((await app.postWebhook(success(other))).status).toBe(401); // signed as "{t}.{body}"
     } finally {

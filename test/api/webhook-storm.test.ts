@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
 import { print } from "graphql";
 import { CustomerDocument, KycStatusChangedDocument, SubmitKycDocument, type KycStatusChangedSubscription } from "../gql/graphql.js";
-import { kycEvents } from "../../src/db/schema.js";
 import { collect, startTestApp, type TestApp } from "../support/test-app.js";
-import { createCustomer, eventually, kycInput } from "../support/fixtures.js";
+import { at, createCustomer, kycEventsOf, kycInput, waitForKycStatus } from "../support/fixtures.js";
 
 /** Webhook storms: the same events many times, concurrently and out of order, converge with one publish per change. */
 let app: TestApp;
@@ -12,9 +10,6 @@ beforeAll(async () => {
   app = await startTestApp();
 });
 afterAll(() => app?.close());
-
-const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds)).toISOString();
-const eventsOf = (customerId: string) => app.database.db.select().from(kycEvents).where(eq(kycEvents.customerId, customerId));
 
 function watch(customerId: string) {
   return collect<KycStatusChangedSubscription>(app.websocketClient().iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>);
@@ -48,7 +43,7 @@ describe("a webhook storm", () => {
     expect(responses.filter((response) => response.status !== 200)).toEqual([]);
     expect(responses.filter((response) => response.body.result === "duplicate")).toHaveLength(57);
 
-    const stored = await eventsOf(customerId);
+    const stored = await kycEventsOf(app, customerId);
     expect(stored.map((event) => event.event).sort()).toEqual(["kyc.submitted", "kyc.verification.failure", "kyc.verification.success"]);
     const customer = await app.graphql(CustomerDocument, { id: customerId });
     expect(customer.data?.customer?.kycStatus).toBe("PASSED");
@@ -74,7 +69,7 @@ describe("a webhook storm", () => {
     expect((await app.postWebhook(success, { timestamp: now - 1 })).body).toMatchObject({ result: "duplicate" });
     const failure = { event: "kyc.verification.failure", customer_id: customerId, occurred_at: at(30) };
     expect((await app.postWebhook(failure)).body).toMatchObject({ result: "already-passed", kycStatus: "PASSED" });
-    expect((await eventsOf(customerId)).map((event) => [event.event, event.outcome]).sort()).toEqual([
+    expect((await kycEventsOf(app, customerId)).map((event) => [event.event, event.outcome]).sort()).toEqual([
       ["kyc.submitted", "already-passed"],
       ["kyc.verification.failure", "already-passed"],
       ["kyc.verification.success", "changed"],
@@ -101,8 +96,8 @@ describe("the sandbox delivering like Bond: duplicated and reordered webhooks", 
       expect(sandbox.deliveries.filter((delivery) => delivery.duplicate && delivery.status === 200).length).toBeGreaterThan(0);
       for (const [index, customerId] of customers.entries()) {
         const expected = cases[index][1];
-        await eventually(async () => (await app.graphql(CustomerDocument, { id: customerId })).data?.customer?.kycStatus === expected);
-        const stored = await eventsOf(customerId);
+        await waitForKycStatus(app, customerId, expected);
+        const stored = await kycEventsOf(app, customerId);
         // One row per distinct event, however many copies came.
         expect(stored.length).toBe(new Set(stored.map((event) => event.identity)).size);
         // NOT_STARTED, SUBMITTED, the outcome: wait for the outcome's message rather than for a fixed time.

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
 import { print } from "graphql";
 import { CustomerDocument, KycStatusChangedDocument, type KycStatusChangedSubscription } from "../gql/graphql.js";
-import { customers, kycEvents } from "../../src/db/schema.js";
 import { collect, startTestApp, type TestApp } from "../support/test-app.js";
-import { createCustomer, unknownCustomerId } from "../support/fixtures.js";
+import { at, createCustomer, customerRow, kycEventsOf, unknownCustomerId } from "../support/fixtures.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -14,16 +12,12 @@ afterAll(async () => {
   await app?.close();
 });
 
-const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds)).toISOString();
-const eventsOf = (customerId: string) => app.database.db.select().from(kycEvents).where(eq(kycEvents.customerId, customerId));
-const rowOf = async (customerId: string) => (await app.database.db.select().from(customers).where(eq(customers.id, customerId)))[0];
-
 describe("POST /webhooks/bond", () => {
   it("stores the event, moves the status and answers 200", async () => {
     const customerId = await createCustomer(app);
     const response = await app.postWebhook({ customer_id: customerId, kyc_status: "submitted" });
     expect(response).toEqual({ status: 200, body: { received: true, result: "changed", kycStatus: "SUBMITTED" } });
-    expect(await eventsOf(customerId)).toHaveLength(1);
+    expect(await kycEventsOf(app, customerId)).toHaveLength(1);
   });
 
   it("stores a duplicate delivery once and publishes one change", async () => {
@@ -38,7 +32,7 @@ describe("POST /webhooks/bond", () => {
     const responses = await Promise.all([0, 1, 2].map((offset) => app.postWebhook(success, { timestamp: now - offset })));
     expect(responses.map((response) => response.status)).toEqual([200, 200, 200]);
     expect(responses.map((response) => response.body.result).sort()).toEqual(["changed", "duplicate", "duplicate"]);
-    expect(await eventsOf(customerId)).toHaveLength(1);
+    expect(await kycEventsOf(app, customerId)).toHaveLength(1);
     await messages.waitFor(2);
     // Give a wrongly published duplicate time to arrive before checking there was none.
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -58,7 +52,7 @@ describe("POST /webhooks/bond", () => {
     expect(afterPass.body).toMatchObject({ result: "already-passed", kycStatus: "PASSED" });
     const customer = await app.graphql(CustomerDocument, { id: customerId });
     expect(customer.data?.customer).toMatchObject({ kycStatus: "PASSED", kycPassedAt: at(20) });
-    expect((await eventsOf(customerId)).map((event) => event.outcome).sort()).toEqual(["already-passed", "changed", "changed", "stale", "stale"]);
+    expect((await kycEventsOf(app, customerId)).map((event) => event.outcome).sort()).toEqual(["already-passed", "changed", "changed", "stale", "stale"]);
   });
 
   it("keeps the documents Bond asks for", async () => {
@@ -76,19 +70,19 @@ describe("POST /webhooks/bond", () => {
       ["a body that is not JSON", { raw: "{not json" }, 400, "MALFORMED_JSON"],
     ])("%s", async (_name, options, status, code) => {
       const customerId = await createCustomer(app);
-      const before = await rowOf(customerId);
+      const before = await customerRow(app, customerId);
       const response = await app.postWebhook({ customer_id: customerId, kyc_status: "submitted" }, options);
       expect(response.status).toBe(status);
       expect(response.body.code).toBe(code);
-      expect(await eventsOf(customerId)).toHaveLength(0);
-      expect(await rowOf(customerId)).toEqual(before);
+      expect(await kycEventsOf(app, customerId)).toHaveLength(0);
+      expect(await customerRow(app, customerId)).toEqual(before);
     });
 
     it("a malformed event (per-field messages)", async () => {
       const customerId = await createCustomer(app);
       const response = await app.postWebhook({ event: "kyc.verification.success", customer_id: customerId });
       expect(response).toMatchObject({ status: 400, body: { code: "MALFORMED_WEBHOOK", fields: { occurred_at: ["Missing data for required field."] } } });
-      expect(await eventsOf(customerId)).toHaveLength(0);
+      expect(await kycEventsOf(app, customerId)).toHaveLength(0);
     });
 
     it("an unknown customer", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isDatabaseUnavailable } from "../../src/db/database-errors.js";
+import { isDatabaseUnavailable } from "../../src/errors/database-unavailable.js";
 import { eventFromStatusReport } from "../../src/domain/kyc-status-report.js";
 import { assertCanResendAttempt } from "../../src/domain/kyc-submission.js";
 import { KycStatus } from "../../src/domain/kyc-status.js";

@@ -42,7 +42,7 @@ describe.skipIf(!process.env.DATABASE_URL)("the Postgres status bus (outbox row 
     admin = postgres(testDatabase.url!, { max: 1, onnotice: () => {} });
     bus = await createPostgresKycStatusBus({
       databaseUrl: testDatabase.url!,
-      loadCurrent: async (ids) => (await repository.findKycStatuses(ids)).map(currentKycStatus),
+      loadCurrent: async (ids) => (await repository.customers.findKycStatuses(ids)).map(currentKycStatus),
       logger: pino({ level: "silent" }),
       applicationName,
       retryDelayMs: 300,
@@ -56,7 +56,7 @@ describe.skipIf(!process.env.DATABASE_URL)("the Postgres status bus (outbox row 
     await testDatabase?.drop();
   });
 
-  const newCustomer = async () => (await repository.insertCustomer(randomUUID(), { firstName: "Jane", lastName: "Doe", dob: "1990-05-17", phone: null, phoneCountryCode: null, email: null, addresses: [] } as never, null, new Date())).id;
+  const newCustomer = async () => (await repository.customers.insertCustomer(randomUUID(), { firstName: "Jane", lastName: "Doe", dob: "1990-05-17", phone: null, phoneCountryCode: null, email: null, addresses: [] } as never, null, new Date())).id;
   const changeTo = (customerId: string, status: KycStatus, version: number): KycStatusChange => ({
     customerId,
     status,
@@ -110,7 +110,7 @@ describe.skipIf(!process.env.DATABASE_URL)("the Postgres status bus (outbox row 
     await admin`select pg_terminate_backend(${pid})`;
     await until(() => !bus.listening);
     // Committed while nobody listens, and never announced: only the re-sync can bring it.
-    await database.db.transaction((tx) => repository.saveKycState(tx, customerId, { status: KycStatus.UNDER_REVIEW, statusAt: new Date("2026-01-01T00:00:05Z"), passedAt: null, round: 1, statusRound: 1, bondTimeMicros: null, event: "kyc.verification.under_review", documentsRequired: [], failureReasons: null, incorrectInformation: [] }));
+    await database.db.transaction((tx) => repository.statuses.saveKycState(tx, customerId, { status: KycStatus.UNDER_REVIEW, statusAt: new Date("2026-01-01T00:00:05Z"), passedAt: null, round: 1, statusRound: 1, bondTimeMicros: null, event: "kyc.verification.under_review", documentsRequired: [], failureReasons: null, incorrectInformation: [] }));
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(bus.listening).toBe(false);
     expect(received).toEqual([]);

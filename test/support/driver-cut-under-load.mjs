@@ -1,33 +1,15 @@
 // Run as its own process by test/db/postgres-driver-patch.test.ts: drives postgres.js (the project's installed copy)
 // through a TCP proxy, cuts every socket while transactions are in flight, several rounds, and prints one JSON line
 // with how the queries ended. Unpatched, postgres.js 3.4.9 throws from a setImmediate here and the process dies.
-import { createConnection, createServer } from "node:net";
 import postgres from "postgres";
+import { startTcpProxy } from "./tcp-proxy.mjs";
 
 const target = new URL(process.env.DATABASE_URL);
 const rounds = Number(process.env.ROUNDS ?? 5);
-const open = new Set();
-let cut = false;
-const proxy = createServer((client) => {
-  if (cut) return void client.resetAndDestroy();
-  const upstream = createConnection({ host: target.hostname, port: Number(target.port || 5432) });
-  open.add(client);
-  open.add(upstream);
-  const drop = () => {
-    client.destroy();
-    upstream.destroy();
-    open.delete(client);
-    open.delete(upstream);
-  };
-  client.on("error", drop).on("close", drop);
-  upstream.on("error", drop).on("close", drop);
-  client.pipe(upstream);
-  upstream.pipe(client);
-});
-await new Promise((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
 const routed = new URL(process.env.DATABASE_URL);
 routed.hostname = "127.0.0.1";
-routed.port = String(proxy.address().port);
+routed.port = String(proxy.port);
 
 // Rejections of queries the driver abandons are not this test's subject: count them, do not die of them.
 let unhandled = 0;
@@ -60,14 +42,10 @@ for (let round = 0; round < rounds; round += 1) {
       await tx`select pg_sleep(0.01)`;
       await tx`select ${i}::int`;
     })));
-    if (i === 12) {
-      cut = true;
-      for (const socket of [...open]) socket.resetAndDestroy();
-      open.clear();
-    }
+    if (i === 12) proxy.cut(); // RST every socket, and every new one until restore()
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  cut = false;
+  proxy.restore();
   await Promise.all(pending);
 }
 console.log(JSON.stringify({ rounds, ok, failed, hung, unhandled }));

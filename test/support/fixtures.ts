@@ -1,5 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { CreateCustomerDocument, type CreateCustomerInput, type SubmitKycInput } from "../gql/graphql.js";
+import { eq } from "drizzle-orm";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import type { ExecutionResult } from "graphql";
+import { customers, kycEvents } from "../../src/db/schema.js";
+import { CreateCustomerDocument, CustomerDocument, type CreateCustomerInput, type SubmitKycInput } from "../gql/graphql.js";
 import type { TestApp } from "./test-app.js";
 
 export const PROGRAM_ID = "b50063df-0b39-43f7-9458-25b08a75d42a";
@@ -56,3 +60,36 @@ export async function bondSimulate(app: TestApp, path: string, body: Record<stri
   });
   if (response.status !== 200) throw new Error(`simulate/${path} answered ${response.status}: ${await response.text()}`);
 }
+
+/** Anything the tests send GraphQL through with a service token: an in-process app or a server process. */
+export interface GraphqlClient {
+  graphql<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables?: TVariables): Promise<ExecutionResult<TResult>>;
+}
+
+/** The customer as the `Customer` query reads it (undefined if the query found none or failed). */
+export async function customerOf(client: GraphqlClient, customerId: string) {
+  return (await client.graphql(CustomerDocument, { id: customerId })).data?.customer ?? undefined;
+}
+
+/** Polls the `Customer` query until the customer's kycStatus is `status`; resolves with the customer as then read. */
+export async function waitForKycStatus(client: GraphqlClient, customerId: string, status: string, timeoutMs?: number) {
+  return eventually(async () => {
+    const customer = await customerOf(client, customerId);
+    return customer?.kycStatus === status && customer;
+  }, timeoutMs);
+}
+
+/** The customer's row as stored. */
+export async function customerRow(app: TestApp, customerId: string) {
+  return (await app.database.db.select().from(customers).where(eq(customers.id, customerId)))[0];
+}
+
+/** The customer's stored KYC events. */
+export const kycEventsOf = (app: TestApp, customerId: string) => app.database.db.select().from(kycEvents).where(eq(kycEvents.customerId, customerId));
+
+/** The app's reads of the customer's KYC status at the embedded Bond sandbox (`GET …/verification-kyc`). */
+export const bondStatusReads = (app: TestApp, customerId: string) =>
+  app.bondSandbox!.requests.filter((request) => request.method === "GET" && request.customerId === customerId && request.path.endsWith("/verification-kyc"));
+
+/** An event time `seconds` after 2026-01-01T00:00:00Z, for webhooks sent in a known order. */
+export const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds)).toISOString();

@@ -18,7 +18,16 @@ export function buildServer(): void {
   execFileSync(process.execPath, [join(ROOT, "scripts/build.mjs"), "--if-stale"], { cwd: ROOT, stdio: "inherit" });
 }
 
+export interface ServerProcessOptions {
+  /**
+   * "built" (default): `node dist/src/main.js`, as production runs it. "source": `src/main.ts` compiled on the
+   * fly by SWC (no build, slower to start), e.g. to restart it under a fault switch.
+   */
+  entry?: "built" | "source";
+}
+
 export interface ServerProcess {
+  child: ChildProcess;
   pid: number;
   url: string;
   graphqlUrl: string;
@@ -27,34 +36,50 @@ export interface ServerProcess {
   webhookSecret: string;
   /** Everything the process printed (stdout and stderr). */
   output(): string;
+  /** With a service token signed with its AUTH_JWT_SECRET (TEST_JWT_SECRET unless `env` set another). */
   graphql<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables?: TVariables): Promise<ExecutionResult<TResult>>;
   websocketClient(): Client;
   postWebhook(body: unknown): Promise<{ status: number; body: any }>;
-  /** Sends a signal and resolves with the exit code (null if killed by a signal). */
-  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
-  exited: Promise<number | null>;
+  /** Sends a signal (if it still runs) and resolves with how it ended (code null if killed by a signal). */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
+  /** Resolves with how it ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /**
- * Starts `node dist/src/main.js` (the built server, as production runs it) on a free port and resolves
- * once it prints where it listens. `env` is added to a minimal environment (no DATABASE_URL = PGlite).
+ * Runs the real server as a child process on a free port (a test can SIGKILL it like a crash and start another on
+ * the same database) and resolves once it prints where it listens. `env` is added to a minimal environment: PATH,
+ * NODE_ENV=test, PORT=0, LOG_LEVEL=info, a fresh DATA_DIR (removed when it exits), TEST_JWT_SECRET, a random
+ * BOND_WEBHOOK_SECRET and a 20 ms sandbox webhook delay. No DATABASE_URL = PGlite.
  */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), "kyc-process-"));
+export async function startServerProcess(env: Record<string, string>, options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const ownDataDir = env.DATA_DIR === undefined ? mkdtempSync(join(tmpdir(), "kyc-process-")) : undefined;
   const webhookSecret = env.BOND_WEBHOOK_SECRET ?? randomBytes(16).toString("hex");
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, "dist/src/main.js")], {
+  const jwtSecret = env.AUTH_JWT_SECRET || TEST_JWT_SECRET;
+  const command = options.entry === "source" ? ["--import", "./scripts/swc-register.mjs", "src/main.ts"] : [join(ROOT, "dist/src/main.js")];
+  const child = spawn(process.execPath, command, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, NODE_ENV: "test", PORT: "0", LOG_LEVEL: "info", DATA_DIR: dataDir, SANDBOX_WEBHOOK_DELAY_MS: "20", BOND_WEBHOOK_SECRET: webhookSecret, AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env },
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: "test",
+      PORT: "0",
+      LOG_LEVEL: "info",
+      ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
+      SANDBOX_WEBHOOK_DELAY_MS: "20",
+      BOND_WEBHOOK_SECRET: webhookSecret,
+      AUTH_JWT_SECRET: jwtSecret,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
-  void exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
+  child.stdout!.on("data", (chunk) => (output += String(chunk)));
+  child.stderr!.on("data", (chunk) => (output += String(chunk)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once("exit", (code, signal) => done({ code, signal })));
+  if (ownDataDir) void exited.then(() => rmSync(ownDataDir, { recursive: true, force: true }));
 
   const url = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => fail(new Error(`the server did not start in time:\n${output}`)), 90_000);
     const check = () => {
       const match = /GraphQL \(POST\)\s+(http:\/\/\S+)\/graphql/.exec(output);
       if (match) {
@@ -64,12 +89,17 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     };
     child.stdout!.on("data", check);
     child.stderr!.on("data", check); // the banner goes to stderr
-    void exited.then((code) => fail(new Error(`server exited (${code}) before listening:\n${output}`)));
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      fail(new Error(`the server exited (${code ?? signal}) before listening:\n${output}`));
+    });
   });
   const clients: Client[] = [];
-  // A service token, as the in-process test apps send by default.
-  const token = await signToken({ secret: TEST_JWT_SECRET, issuer: "kyc-graphql", audience: "kyc-graphql" }, { sub: "test-service", scope: TEST_SERVICE_SCOPE }, 3600, new Date());
+  // A service token, as the in-process test apps send by default; signed on first use.
+  let token: Promise<string> | undefined;
+  const serviceToken = () => (token ??= signToken({ secret: jwtSecret, issuer: "kyc-graphql", audience: "kyc-graphql" }, { sub: "test-service", scope: TEST_SERVICE_SCOPE }, 3600, new Date()));
   return {
+    child,
     pid: child.pid!,
     url,
     graphqlUrl: `${url}/graphql`,
@@ -79,11 +109,17 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     output: () => output,
     exited,
     async graphql(document, variables) {
-      const response = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: print(document), variables }) });
+      const response = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${await serviceToken()}` }, body: JSON.stringify({ query: print(document), variables }) });
       return (await response.json()) as ExecutionResult<any>;
     },
     websocketClient() {
-      const client = createClient({ url: `${url.replace(/^http/, "ws")}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams: { authorization: `Bearer ${token}` } });
+      const client = createClient({
+        url: `${url.replace(/^http/, "ws")}/graphql`,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: true,
+        connectionParams: async () => ({ authorization: `Bearer ${await serviceToken()}` }),
+      });
       clients.push(client);
       return client;
     },
@@ -99,9 +135,9 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     async stop(signal = "SIGTERM") {
       const started = Date.now();
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const code = await exited;
+      const ended = await exited;
       await Promise.all(clients.map((client) => client.dispose()));
-      return { code, ms: Date.now() - started };
+      return { ...ended, ms: Date.now() - started };
     },
   };
 }
