@@ -51,7 +51,13 @@ const procCpuMs = (pid) => {
   }
 };
 
-const options = (name, max) => ({ max, onnotice: () => {}, fetch_types: false, idle_timeout: 0, connection: { application_name: `${APP} ${name}` } });
+const options = (name, max) => ({
+  max,
+  onnotice: () => {},
+  fetch_types: false,
+  idle_timeout: 0,
+  connection: { application_name: `${APP} ${name}` },
+});
 const admin = postgres(DATABASE_URL, options("admin", 1));
 
 async function setup() {
@@ -78,7 +84,10 @@ async function runRound(design, writers, ids) {
   // The relay commits asynchronously (as the product's relay does): losing its commit in a crash only
   // brings the row back for the poller (a duplicate subscribers drop by version), never loses a change.
   const relayOptions = options("relay", 1);
-  const relayDb = postgres(DATABASE_URL, { ...relayOptions, connection: { ...relayOptions.connection, ...(ASYNC_RELAY ? { synchronous_commit: "off" } : {}) } });
+  const relayDb = postgres(DATABASE_URL, {
+    ...relayOptions,
+    connection: { ...relayOptions.connection, ...(ASYNC_RELAY ? { synchronous_commit: "off" } : {}) },
+  });
   const delivered = new Map(); // seq -> started (ms)
   const started = new Map();
   const deliveredLatency = [];
@@ -137,7 +146,8 @@ async function runRound(design, writers, ids) {
     design === "notify"
       ? null
       : setInterval(async () => {
-          const rows = await relayDb`select id from ${relayDb(SCHEMA)}.outbox where created_at < now() - interval '5 seconds' order by id limit 500 for update skip locked`;
+          const rows =
+            await relayDb`select id from ${relayDb(SCHEMA)}.outbox where created_at < now() - interval '5 seconds' order by id limit 500 for update skip locked`;
           if (rows.length) await relayBatch(rows.map((row) => String(row.id)));
         }, 1_000);
 
@@ -155,11 +165,21 @@ async function runRound(design, writers, ids) {
         const signature = randomBytes(32).toString("hex");
         await tx`insert into ${tx(SCHEMA)}.receipts (signature_hash, received_at) values (${signature}, now()) on conflict do nothing returning signature_hash`;
         await tx`insert into ${tx(SCHEMA)}.events (customer_id, event, payload, received_at) values (${customerId}, ${"kyc.verification." + status.toLowerCase()}, ${{ customer_id: customerId, kyc_status: status }}, now())`;
-        const [locked] = await tx`select id, status, status_at, kyc_version from ${tx(SCHEMA)}.customers where id = ${customerId} for update`;
-        const [saved] = await tx`update ${tx(SCHEMA)}.customers set status = ${status}, status_at = now(), status_event = ${"kyc.verification"},
+        const [locked] =
+          await tx`select id, status, status_at, kyc_version from ${tx(SCHEMA)}.customers where id = ${customerId} for update`;
+        const [saved] =
+          await tx`update ${tx(SCHEMA)}.customers set status = ${status}, status_at = now(), status_event = ${"kyc.verification"},
           kyc_version = kyc_version + 1, updated_at = now() where id = ${customerId} returning kyc_version`;
         // The same payload shape (and size) as the product's NotifyPayload, plus the bench's sequence number.
-        const payload = JSON.stringify({ c: customerId, s: status, p: locked.status, e: "kyc.verification", t: new Date().toISOString(), v: saved.kyc_version, q });
+        const payload = JSON.stringify({
+          c: customerId,
+          s: status,
+          p: locked.status,
+          e: "kyc.verification",
+          t: new Date().toISOString(),
+          v: saved.kyc_version,
+          q,
+        });
         if (design === "notify") {
           await tx`select pg_notify(${CHANNEL}, ${payload})`;
           return null;
@@ -177,7 +197,10 @@ async function runRound(design, writers, ids) {
 
   // Warm up the connections, then measure.
   await Promise.all(Array.from({ length: writers }, () => pool`select 1`));
-  const backends = async () => (await admin`select pid from pg_stat_activity where application_name like ${APP + "%"} and application_name <> ${APP + " admin"}`).map((row) => row.pid);
+  const backends = async () =>
+    (await admin`select pid from pg_stat_activity where application_name like ${APP + "%"} and application_name <> ${APP + " admin"}`).map(
+      (row) => row.pid,
+    );
   const pids = await backends();
   const pgCpu0 = pids.reduce((sum, pid) => sum + procCpuMs(pid), 0);
   const redisCpu = async () => {
@@ -236,7 +259,15 @@ async function runRound(design, writers, ids) {
 }
 
 const [{ server_version }] = await admin`show server_version`;
-const machine = { relayCommit: ASYNC_RELAY ? "async" : "sync", cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, postgres: server_version, loadBefore: loadNow(), startedAt: new Date().toISOString() };
+const machine = {
+  relayCommit: ASYNC_RELAY ? "async" : "sync",
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model,
+  node: process.version,
+  postgres: server_version,
+  loadBefore: loadNow(),
+  startedAt: new Date().toISOString(),
+};
 console.log(JSON.stringify(machine));
 const ids = await setup();
 const results = [];

@@ -17,13 +17,27 @@ interface BusPayload {
 }
 
 export function encodeStatusChange(change: KycStatusChange): string {
-  const payload: BusPayload = { c: change.customerId, s: change.status, p: change.previousStatus, e: change.event, t: change.occurredAt.toISOString(), v: change.version };
+  const payload: BusPayload = {
+    c: change.customerId,
+    s: change.status,
+    p: change.previousStatus,
+    e: change.event,
+    t: change.occurredAt.toISOString(),
+    v: change.version,
+  };
   return JSON.stringify(payload);
 }
 
 export function decodeStatusChange(text: string): KycStatusChange {
   const payload = JSON.parse(text) as BusPayload;
-  return { customerId: payload.c, status: payload.s, previousStatus: payload.p, event: payload.e, occurredAt: new Date(payload.t), version: payload.v };
+  return {
+    customerId: payload.c,
+    status: payload.s,
+    previousStatus: payload.p,
+    event: payload.e,
+    occurredAt: new Date(payload.t),
+    version: payload.v,
+  };
 }
 
 /**
@@ -136,7 +150,10 @@ export function createStatusOutbox(options: StatusOutboxOptions): StatusOutbox {
           await relayRows("ids", batch);
         } catch (error) {
           // Committed and still in the outbox: the poller relays them.
-          logger.warn({ err: error instanceof Error ? error.message : String(error), changes: batch.length }, "could not relay status changes; the outbox poller will");
+          logger.warn(
+            { err: error instanceof Error ? error.message : String(error), changes: batch.length },
+            "could not relay status changes; the outbox poller will",
+          );
         }
       }
       relaying = null;
@@ -169,7 +186,10 @@ export function createStatusOutbox(options: StatusOutboxOptions): StatusOutbox {
 
   return {
     async write(tx, change) {
-      const [row] = await tx.insert(kycStatusOutbox).values({ payload: encodeStatusChange(change) }).returning({ id: kycStatusOutbox.id });
+      const [row] = await tx
+        .insert(kycStatusOutbox)
+        .values({ payload: encodeStatusChange(change) })
+        .returning({ id: kycStatusOutbox.id });
       written.set(change, row.id);
     },
     relayAfterCommit(change) {

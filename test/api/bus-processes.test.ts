@@ -29,10 +29,13 @@ async function createCustomerOn(server: ServerProcess): Promise<string> {
 }
 
 function subscribeOn(server: ServerProcess, customerId: string) {
-  return collect<KycStatusChangedSubscription>(server.websocketClient().iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>);
+  return collect<KycStatusChangedSubscription>(
+    server.websocketClient().iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>,
+  );
 }
 
-const statuses = (messages: ReturnType<typeof subscribeOn>) => messages.received.map((message) => [message.data?.kycStatusChanged.status, message.data?.kycStatusChanged.version]);
+const statuses = (messages: ReturnType<typeof subscribeOn>) =>
+  messages.received.map((message) => [message.data?.kycStatusChanged.status, message.data?.kycStatusChanged.version]);
 
 const transports = [
   { name: "Postgres (outbox + pg_notify/LISTEN)", env: {} as Record<string, string>, skip: !process.env.DATABASE_URL },
@@ -51,7 +54,13 @@ describe.each(transports)("two API instances, status bus over $name", ({ env, sk
   beforeAll(async () => {
     database = await createTestDatabase();
     admin = postgres(database.url!, { max: 1, onnotice: () => {} });
-    const shared = { DATABASE_URL: database.url!, BOND_WEBHOOK_SECRET: randomBytes(16).toString("hex"), PII_KEY: randomBytes(32).toString("base64"), EVENT_BUS_OUTBOX_POLL_MS: "500", ...env };
+    const shared = {
+      DATABASE_URL: database.url!,
+      BOND_WEBHOOK_SECRET: randomBytes(16).toString("hex"),
+      PII_KEY: randomBytes(32).toString("base64"),
+      EVENT_BUS_OUTBOX_POLL_MS: "500",
+      ...env,
+    };
     a = await startServerProcess(shared);
     b = await startServerProcess(shared);
   }, 60_000);
@@ -68,7 +77,10 @@ describe.each(transports)("two API instances, status bus over $name", ({ env, sk
     const response = await a.postWebhook({ customer_id: customerId, kyc_status: "submitted" });
     expect(response).toMatchObject({ status: 200, body: { result: "changed", kycStatus: "SUBMITTED" } });
     await onB.waitFor(2);
-    expect(statuses(onB)).toEqual([["NOT_STARTED", 0], ["SUBMITTED", 1]]);
+    expect(statuses(onB)).toEqual([
+      ["NOT_STARTED", 0],
+      ["SUBMITTED", 1],
+    ]);
     const [{ left }] = await admin`select count(*)::int as left from kyc_status_outbox`;
     expect(left).toBe(0);
     await onB.stop();
@@ -80,36 +92,59 @@ describe.each(transports)("two API instances, status bus over $name", ({ env, sk
     await onB.waitFor(1);
     // What a process leaves when it is killed between its commit and its relay: the new status and its outbox row.
     await admin.begin(async (tx) => {
-      const [row] = await tx`update customers set kyc_status = 'SUBMITTED', kyc_version = kyc_version + 1 where id = ${customerId} returning kyc_version`;
-      const payload = encodeStatusChange({ customerId, status: KycStatus.SUBMITTED, previousStatus: KycStatus.NOT_STARTED, occurredAt: new Date(at(1)), event: "kyc.submitted", version: row.kyc_version });
+      const [row] =
+        await tx`update customers set kyc_status = 'SUBMITTED', kyc_version = kyc_version + 1 where id = ${customerId} returning kyc_version`;
+      const payload = encodeStatusChange({
+        customerId,
+        status: KycStatus.SUBMITTED,
+        previousStatus: KycStatus.NOT_STARTED,
+        occurredAt: new Date(at(1)),
+        event: "kyc.submitted",
+        version: row.kyc_version,
+      });
       await tx`insert into kyc_status_changes (customer_id, version, status, previous_status, occurred_at, event) values (${customerId}, ${row.kyc_version}, 'SUBMITTED', 'NOT_STARTED', ${at(1)}, 'kyc.submitted')`;
       await tx`insert into kyc_status_outbox (payload) values (${payload})`;
     });
     await onB.waitFor(2);
-    expect(statuses(onB)).toEqual([["NOT_STARTED", 0], ["SUBMITTED", 1]]);
+    expect(statuses(onB)).toEqual([
+      ["NOT_STARTED", 0],
+      ["SUBMITTED", 1],
+    ]);
     await onB.stop();
   });
 
-  it.skipIf(!env.EVENT_BUS_URL)("recovers after B's Redis connections are killed (CLIENT KILL): re-sync, then live delivery, no duplicates", async () => {
-    const customerId = await createCustomerOn(a);
-    const onB = subscribeOn(b, customerId);
-    await onB.waitFor(1);
-    expect(await killRedisClients(`pid=${b.pid}-`)).toBe(2);
-    // Posted to A at once: B hears it live if it is subscribed again by then, or through its re-sync if not.
-    expect((await a.postWebhook({ event: "kyc.verification.under_review", customer_id: customerId, occurred_at: at(1) })).status).toBe(200);
-    await onB.waitFor(2);
-    expect((await a.postWebhook({ event: "kyc.verification.success", customer_id: customerId, occurred_at: at(2) })).status).toBe(200);
-    await onB.waitFor(3);
-    // B published too: a webhook to B reaches a subscriber on A.
-    const other = await createCustomerOn(b);
-    const onA = subscribeOn(a, other);
-    await onA.waitFor(1);
-    expect((await b.postWebhook({ customer_id: other, kyc_status: "submitted" })).status).toBe(200);
-    await onA.waitFor(2);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(statuses(onB)).toEqual([["NOT_STARTED", 0], ["UNDER_REVIEW", 1], ["PASSED", 2]]);
-    expect(statuses(onA)).toEqual([["NOT_STARTED", 0], ["SUBMITTED", 1]]);
-    expect(b.output()).toContain("Redis subscription lost");
-    await Promise.all([onA.stop(), onB.stop()]);
-  });
+  it.skipIf(!env.EVENT_BUS_URL)(
+    "recovers after B's Redis connections are killed (CLIENT KILL): re-sync, then live delivery, no duplicates",
+    async () => {
+      const customerId = await createCustomerOn(a);
+      const onB = subscribeOn(b, customerId);
+      await onB.waitFor(1);
+      expect(await killRedisClients(`pid=${b.pid}-`)).toBe(2);
+      // Posted to A at once: B hears it live if it is subscribed again by then, or through its re-sync if not.
+      expect((await a.postWebhook({ event: "kyc.verification.under_review", customer_id: customerId, occurred_at: at(1) })).status).toBe(
+        200,
+      );
+      await onB.waitFor(2);
+      expect((await a.postWebhook({ event: "kyc.verification.success", customer_id: customerId, occurred_at: at(2) })).status).toBe(200);
+      await onB.waitFor(3);
+      // B published too: a webhook to B reaches a subscriber on A.
+      const other = await createCustomerOn(b);
+      const onA = subscribeOn(a, other);
+      await onA.waitFor(1);
+      expect((await b.postWebhook({ customer_id: other, kyc_status: "submitted" })).status).toBe(200);
+      await onA.waitFor(2);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(statuses(onB)).toEqual([
+        ["NOT_STARTED", 0],
+        ["UNDER_REVIEW", 1],
+        ["PASSED", 2],
+      ]);
+      expect(statuses(onA)).toEqual([
+        ["NOT_STARTED", 0],
+        ["SUBMITTED", 1],
+      ]);
+      expect(b.output()).toContain("Redis subscription lost");
+      await Promise.all([onA.stop(), onB.stop()]);
+    },
+  );
 });

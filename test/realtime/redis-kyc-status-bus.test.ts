@@ -60,7 +60,15 @@ describe.skipIf(whyNot !== null)("the Redis status bus (outbox in Postgres, rela
     await testDatabase?.drop();
   });
 
-  const newCustomer = async () => (await repository.customers.insertCustomer(randomUUID(), { firstName: "Jane", lastName: "Doe", dob: "1990-05-17", phone: null, phoneCountryCode: null, email: null, addresses: [] } as never, null, new Date())).id;
+  const newCustomer = async () =>
+    (
+      await repository.customers.insertCustomer(
+        randomUUID(),
+        { firstName: "Jane", lastName: "Doe", dob: "1990-05-17", phone: null, phoneCountryCode: null, email: null, addresses: [] },
+        null,
+        new Date(),
+      )
+    ).id;
   const changeTo = (customerId: string, status: KycStatus, version: number): KycStatusChange => ({
     customerId,
     status,
@@ -103,7 +111,20 @@ describe.skipIf(whyNot !== null)("the Redis status bus (outbox in Postgres, rela
     const customerId = await newCustomer();
     const onB = drain(b.subscribe(customerId));
     // Committed and never announced: only B's re-sync after its reconnect can bring it.
-    await database.db.transaction((tx) => repository.statuses.saveKycState(tx, customerId, { status: KycStatus.UNDER_REVIEW, statusAt: new Date("2026-01-01T00:00:05Z"), passedAt: null, round: 1, statusRound: 1, bondTimeMicros: null, event: "kyc.verification.under_review", documentsRequired: [], failureReasons: null, incorrectInformation: [] }));
+    await database.db.transaction((tx) =>
+      repository.statuses.saveKycState(tx, customerId, {
+        status: KycStatus.UNDER_REVIEW,
+        statusAt: new Date("2026-01-01T00:00:05Z"),
+        passedAt: null,
+        round: 1,
+        statusRound: 1,
+        bondTimeMicros: null,
+        event: "kyc.verification.under_review",
+        documentsRequired: [],
+        failureReasons: null,
+        incorrectInformation: [],
+      }),
+    );
     expect(await killRedisClients(`${name}-b`)).toBe(2);
     await until(() => !b.listening || onB.length === 1);
     await b.whenListening();
