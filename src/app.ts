@@ -33,8 +33,8 @@ import { currentKycStatus, KycService, type Clock } from "./kyc/kyc-service.js";
 import { createLogger } from "./observability/logger.js";
 import { createMetrics, instrumentBondApi, type Metrics } from "./observability/metrics.js";
 import { bondRetryEvent, createTracing, traceTransactions } from "./observability/tracing.js";
-import { createInProcessKycStatusBus, type KycStatusBus } from "./realtime/kyc-status-bus.js";
-import { createPostgresKycStatusBus } from "./realtime/postgres-kyc-status-bus.js";
+import type { KycStatusBus } from "./realtime/kyc-status-bus.js";
+import { createKycStatusBus } from "./realtime/create-kyc-status-bus.js";
 import { createPiiVault, developmentPiiKey } from "./security/pii-vault.js";
 
 /**
@@ -144,19 +144,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   );
 
   const repository = new KycRepository(database.db);
-  // On real Postgres every instance hears every change (pg_notify/LISTEN); PGlite has one process.
-  const bus =
-    database.kind === "postgres"
-      ? await createPostgresKycStatusBus({
-          databaseUrl: config.databaseUrl!,
-          loadCurrent: async (ids) => (await repository.customers.findKycStatuses(ids)).map(currentKycStatus),
-          logger: logger.child({ component: "kyc-status-bus" }),
-          retryDelayMs: config.database.listenRetryDelayMs,
-          maxRetryDelayMs: config.database.listenRetryMaxDelayMs,
-          connectTimeoutMs: config.database.connectTimeoutMs,
-          applicationName: `kyc-graphql listen pid=${process.pid}`,
-        })
-      : createInProcessKycStatusBus();
+  // Postgres: the outbox relayed with pg_notify/LISTEN, or through Redis (EVENT_BUS_URL); PGlite: in-process.
+  const bus = await createKycStatusBus({ config, databaseKind: database.kind, loadCurrent: async (ids) => (await repository.customers.findKycStatuses(ids)).map(currentKycStatus), logger });
   const receipts = new WebhookReceiptRepository(database.db);
   const purgeJobs = startPurgeJobs({ receipts, repository, clock, logger, webhookToleranceSeconds: config.bond.webhookToleranceSeconds, idempotencyPurgeIntervalMs: config.idempotencyPurgeIntervalMs });
   const kyc = new KycService({

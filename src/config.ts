@@ -41,6 +41,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       listenRetryDelayMs: env.LISTEN_RETRY_DELAY_MS,
       listenRetryMaxDelayMs: Math.max(env.LISTEN_RETRY_MAX_DELAY_MS, env.LISTEN_RETRY_DELAY_MS),
     },
+    eventBus: { redisUrl: env.EVENT_BUS_URL, outboxPollIntervalMs: env.EVENT_BUS_OUTBOX_POLL_MS },
     http: { headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS },
     bond: {
       apiUrl: env.BOND_API_URL?.replace(/\/+$/, ""),

@@ -21,6 +21,13 @@ export interface AppConfig {
     listenRetryDelayMs: number;
     listenRetryMaxDelayMs: number;
   };
+  /** Status changes across instances: the Postgres outbox, relayed with pg_notify (default) or to Redis. */
+  eventBus: {
+    /** redis:// URL: publish and subscribe through Redis; absent = LISTEN/NOTIFY on DATABASE_URL. */
+    redisUrl?: string;
+    /** How often each instance relays outbox rows another one left behind (and how old they must be). */
+    outboxPollIntervalMs: number;
+  };
   /** Node's HTTP server timeouts: slow or idle clients are cut off instead of holding sockets. */
   http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
   bond: {

@@ -66,6 +66,14 @@ export const environmentSchema = z
     DATABASE_RECONNECT_MAX_DELAY_MS: count(2_000, 0),
     LISTEN_RETRY_DELAY_MS: count(100, 10),
     LISTEN_RETRY_MAX_DELAY_MS: count(2_000, 10),
+    EVENT_BUS_URL: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .refine((value) => /^rediss?:\/\//.test(value), "must be a redis:// or rediss:// URL (or unset: the bus runs over Postgres)")
+        .optional(),
+    ),
+    EVENT_BUS_OUTBOX_POLL_MS: count(2_000, 50),
     HTTP_HEADERS_TIMEOUT_MS: count(10_000, 100),
     HTTP_REQUEST_TIMEOUT_MS: count(30_000, 100),
     HTTP_KEEP_ALIVE_TIMEOUT_MS: count(5_000, 100),
@@ -131,6 +139,7 @@ export const environmentSchema = z
 export function crossVariableProblems(source: Record<string, string | undefined>): string[] {
   const set = (name: string) => (source[name] ?? "") !== "";
   const problems: string[] = [];
+  if (set("EVENT_BUS_URL") && !set("DATABASE_URL")) problems.push("EVENT_BUS_URL needs DATABASE_URL: the embedded database serves one process, which needs no bus");
   if (set("BOND_API_URL") && set("BOND_SANDBOX")) problems.push("BOND_SANDBOX=embedded and BOND_API_URL are exclusive: set one");
   if (source.NODE_ENV === "production" && !set("BOND_API_URL") && !set("BOND_SANDBOX")) {
     problems.push(

@@ -154,6 +154,7 @@ export class KycStatusChanges {
       version: saved.kycVersion,
     };
     await repository.statuses.recordStatusChange(tx, change);
+    // Written in this transaction (on Postgres: an outbox row), so it is announced if and only if the change commits.
     await this.deps.bus.publishInTransaction(tx, change);
     return { change, attemptStatus: saved.attemptUpdated ? decision.attemptStatus : null };
   }
