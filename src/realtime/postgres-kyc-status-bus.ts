@@ -82,7 +82,7 @@ export async function createPostgresKycStatusBus(options: PostgresKycStatusBusOp
       void reestablish();
     },
   };
-  const listener = postgres(options.databaseUrl, listenerOptions as postgres.Options<{}>);
+  const listener = postgres(options.databaseUrl, listenerOptions as postgres.Options<Record<string, postgres.PostgresType>>);
 
   async function listen(): Promise<void> {
     await withinDeadline(listener.unsafe(`listen ${KYC_STATUS_CHANNEL}`), connectTimeoutMs + 1_000, "LISTEN");
