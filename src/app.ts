@@ -104,7 +104,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     : null;
   if (devServiceToken) logger.warn({ keySource: devSigningKey?.source }, "AUTH_DEV_MODE: no AUTH_JWT_SECRET/AUTH_JWKS_URL configured; tokens are signed with a development key (npm run token prints one; a service token is in the start-up banner)");
 
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, bounds: config.database });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, maxConnections: config.database.poolMax, bounds: config.database });
   const rateLimits = createRateLimits(config.limits, database.kind === "postgres" ? database.db : null);
   traceTransactions(database.db, tracer, database.kind === "postgres" ? "postgresql" : "pglite");
   const httpServer: Server = createHttpServer(config.http);

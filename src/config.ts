@@ -36,6 +36,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir: env.DATA_DIR,
     database: {
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      poolMax: env.DATABASE_POOL_MAX,
       queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS,
       reconnectMaxDelayMs: env.DATABASE_RECONNECT_MAX_DELAY_MS,
       listenRetryDelayMs: env.LISTEN_RETRY_DELAY_MS,

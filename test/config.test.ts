@@ -118,6 +118,7 @@ describe("a bad value stops the start with a message naming the variable", () =>
     RECONCILE_BACKOFF_BASE_MS: "0",
     RECONCILE_BACKOFF_MAX_MS: "soon",
     DATABASE_QUERY_TIMEOUT_MS: "soon",
+    DATABASE_POOL_MAX: "0",
     DATABASE_RECONNECT_MAX_DELAY_MS: "-1",
     LISTEN_RETRY_DELAY_MS: "5",
     LISTEN_RETRY_MAX_DELAY_MS: "x",

@@ -11,6 +11,8 @@ export interface AppConfig {
   dataDir: string | null;
   /** Bounds on waiting for Postgres, so a request during an outage answers SERVICE_UNAVAILABLE in time instead of hanging. */
   database: {
+    /** Connections in this instance's pool (Postgres); the LISTEN and outbox-relay connections come on top. */
+    poolMax: number;
     /** Opening one connection (TCP and handshake). */
     connectTimeoutMs: number;
     /** One query, or a transaction's wait for a connection / its commit; past it the request fails SERVICE_UNAVAILABLE. */

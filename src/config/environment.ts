@@ -63,6 +63,7 @@ export const environmentSchema = z
     DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default(".data")),
     DATABASE_CONNECT_TIMEOUT_MS: count(5_000, 100),
     DATABASE_QUERY_TIMEOUT_MS: count(5_000, 100),
+    DATABASE_POOL_MAX: count(10, 1),
     DATABASE_RECONNECT_MAX_DELAY_MS: count(2_000, 0),
     LISTEN_RETRY_DELAY_MS: count(100, 10),
     LISTEN_RETRY_MAX_DELAY_MS: count(2_000, 10),
