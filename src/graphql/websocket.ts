@@ -13,6 +13,7 @@ import { REQUEST_ID_HEADER, requestIdFrom, runInRequest } from "../observability
 import { requestIdOfOperation, websocketOperations } from "../observability/websocket-operations.js";
 import type { GraphQLContext } from "./context.js";
 import { createDocumentCache } from "./document-cache.js";
+import { sharedSubscribe } from "./shared-subscriptions.js";
 import { assertComplexity, documentSizeRefusal, type QueryLimits } from "./limits.js";
 import type { TrustedDocuments } from "./trusted-documents.js";
 
@@ -85,7 +86,18 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
     {
       schema: options.schema,
       // Each operation is a request: its own request id in log lines, and counted in the metrics.
-      ...websocketOperations(options.metrics, options.logger, options.tracer),
+      // A live change is executed once per distinct (document, variables, viewer kind) and the result
+      // shared by those subscribers; authorization, first and replayed messages stay per subscriber.
+      ...websocketOperations(
+        options.metrics,
+        options.logger,
+        options.tracer,
+        sharedSubscribe({
+          groupOf: (args) => (args.contextValue as GraphQLContext).viewer.kind,
+          onExecute: () => options.metrics.subscriptionExecutions.inc(),
+          onMessage: () => options.metrics.subscriptionMessages.inc(),
+        }),
+      ),
       connectionInitWaitTimeout: options.connectionInitTimeoutMs,
       onConnect: async (ctx) => {
         const viewer = await options.verifyToken(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);

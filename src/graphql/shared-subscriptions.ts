@@ -1,0 +1,101 @@
+import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from "graphql";
+
+type PromiseOrValue<T> = T | Promise<T>;
+
+export interface SharedSubscribeOptions {
+  /**
+   * What else, besides the document, operation and variables, an execution's result may depend on (the
+   * viewer's kind, say). Subscribers share a result only when this is equal too.
+   */
+  groupOf: (args: ExecutionArgs) => string;
+  /** Called once per execution of a subscription's selection set (a metric). */
+  onExecute?: () => void;
+  /** Called once per message produced for a subscriber (a metric). */
+  onMessage?: () => void;
+}
+
+/**
+ * graphql-js's `subscribe` with live changes executed once for many subscribers (the model: Hasura's live
+ * queries). Each subscriber still gets its own source stream: the subscribe resolver runs per subscriber,
+ * so authorization, the first message and a resume's replayed history stay per subscriber. An event
+ * object that reaches several subscribers (the bus hands every local subscriber of a customer the same
+ * change object) is executed once per group of subscribers with the same document, operation name,
+ * variables and `groupOf`, and every member of the group gets the same ExecutionResult object. Events
+ * seen by one subscriber only (a first message, a replayed row) are distinct objects, so they are
+ * executed for that subscriber as before. Results are remembered per event object (a WeakMap): they go
+ * when the event does.
+ *
+ * A shared result is read-only: graphql-ws and our `onNext` copy before changing anything.
+ */
+export function sharedSubscribe(options: SharedSubscribeOptions) {
+  const documentIds = new WeakMap<DocumentNode, number>();
+  let nextDocumentId = 0;
+  const resultsByEvent = new WeakMap<object, Map<string, PromiseOrValue<ExecutionResult>>>();
+  const groupKey = (args: ExecutionArgs): string => {
+    let documentId = documentIds.get(args.document);
+    if (documentId === undefined) documentIds.set(args.document, (documentId = nextDocumentId++));
+    // The same text is the same DocumentNode (src/graphql/document-cache.ts); an evicted and re-parsed one
+    // only forms a new group. Variables as sent (differently ordered keys only miss a share).
+    return JSON.stringify([documentId, args.operationName ?? null, args.variableValues ?? null, options.groupOf(args)]);
+  };
+  const executeFor = (args: ExecutionArgs, event: unknown): PromiseOrValue<ExecutionResult> => {
+    options.onExecute?.();
+    return execute({ ...args, rootValue: event });
+  };
+
+  return async function subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    const stream = await createSourceEventStream(args);
+    if (!isAsyncIterable(stream)) return stream;
+    const group = groupKey(args);
+    return mapEvents(stream, (event) => {
+      options.onMessage?.();
+      if (typeof event !== "object" || event === null) return executeFor(args, event);
+      let byGroup = resultsByEvent.get(event);
+      if (!byGroup) resultsByEvent.set(event, (byGroup = new Map()));
+      let result = byGroup.get(group);
+      if (result === undefined) {
+        result = executeFor(args, event);
+        byGroup.set(group, result);
+      }
+      return result;
+    });
+  };
+}
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> => typeof Object(value)[Symbol.asyncIterator] === "function";
+
+/** graphql-js's mapAsyncIterator: each event through `map`, `return`/`throw` passed to the source (which ends it). */
+function mapEvents<T, R>(source: AsyncIterable<T>, map: (value: T) => PromiseOrValue<R>): AsyncIterableIterator<R> {
+  const iterator = source[Symbol.asyncIterator]();
+  const closeSource = async () => {
+    try {
+      await iterator.return?.();
+    } catch {
+      // The mapping error is the one to report.
+    }
+  };
+  const step = async (result: IteratorResult<T>): Promise<IteratorResult<R>> => {
+    if (result.done) return { done: true, value: undefined };
+    try {
+      return { done: false, value: await map(result.value) };
+    } catch (error) {
+      await closeSource();
+      throw error;
+    }
+  };
+  return {
+    next: () => iterator.next().then(step),
+    return: async () => {
+      await iterator.return?.();
+      return { done: true, value: undefined };
+    },
+    throw: async (error?: unknown) => {
+      if (iterator.throw) return iterator.throw(error).then(step);
+      await closeSource();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
