@@ -99,3 +99,49 @@ function mapEvents<T, R>(source: AsyncIterable<T>, map: (value: T) => PromiseOrV
     },
   };
 }
+
+/**
+ * Serialises a `next` message's payload once however many sockets it goes to, and splices it into each
+ * socket's own message (whose `id` the client chose). graphql-ws stringifies every message with our
+ * `jsonMessageReplacer` and passes the text to the socket's `send` right away (graphql-ws 6:
+ * `socket.send(stringifyMessage(message, replacer))`; `use/ws` calls `ws.send` synchronously or, for a
+ * socket no longer open, not at all). So the replacer leaves a `next` message's payload out, remembering
+ * its JSON (computed once per payload object, in a WeakMap: a shared ExecutionResult is the same object
+ * for every subscriber of its group), and the wrapped `ws.send` puts it back as the message's last field,
+ * where graphql-ws puts it (`{ id, type, payload }`). Every stringify starts with the root key, which
+ * forgets a payload left over from a send that did not happen.
+ *
+ * Our `onNext` returns the shared result itself when there are no errors (graphql-ws would otherwise copy
+ * it into `{ ...result }` for every subscriber and the identity would be lost).
+ */
+export function sharedPayloadFrames() {
+  const payloadJson = new WeakMap<object, string>();
+  let pending: string | null = null;
+  let message: unknown = null;
+  return {
+    jsonMessageReplacer(this: unknown, key: string, value: unknown): unknown {
+      if (key === "") {
+        pending = null;
+        message = value;
+        return value;
+      }
+      // Only the message's own payload (not a field called `payload` deeper down).
+      if (key !== "payload" || this !== message || typeof value !== "object" || value === null || (message as { type?: unknown }).type !== "next") return value;
+      let json = payloadJson.get(value);
+      if (json === undefined) payloadJson.set(value, (json = JSON.stringify(value)));
+      pending = json;
+      return undefined;
+    },
+    /** Wraps a socket's `send` so a `next` message gets back the payload the replacer left out. */
+    wrap(socket: { send: (...args: any[]) => void }): void {
+      const send = socket.send.bind(socket);
+      socket.send = (data: unknown, ...rest: unknown[]) => {
+        if (pending !== null && typeof data === "string" && data.endsWith('"type":"next"}')) {
+          data = `${data.slice(0, -1)},"payload":${pending}}`;
+          pending = null;
+        }
+        return send(data, ...rest);
+      };
+    },
+  };
+}

@@ -13,7 +13,7 @@ import { REQUEST_ID_HEADER, requestIdFrom, runInRequest } from "../observability
 import { requestIdOfOperation, websocketOperations } from "../observability/websocket-operations.js";
 import type { GraphQLContext } from "./context.js";
 import { createDocumentCache } from "./document-cache.js";
-import { sharedSubscribe } from "./shared-subscriptions.js";
+import { sharedPayloadFrames, sharedSubscribe } from "./shared-subscriptions.js";
 import { assertComplexity, documentSizeRefusal, type QueryLimits } from "./limits.js";
 import type { TrustedDocuments } from "./trusted-documents.js";
 
@@ -63,13 +63,18 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
   // `noServer` + our own upgrade listener: attached with `server`, ws re-emits the HTTP server's errors
   // (EADDRINUSE at listen) on itself and graphql-ws prints them as a stack trace; listen errors belong to createApp.
   const websocketServer = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // A shared result is serialised once, then spliced into each subscriber's own message.
+  const frames = sharedPayloadFrames();
   options.httpServer.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(request.url ?? "/", "http://localhost").pathname !== options.path) {
       socket.on("error", () => socket.destroy());
       socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
       return;
     }
-    websocketServer.handleUpgrade(request, socket, head, (websocket) => websocketServer.emit("connection", websocket, request));
+    websocketServer.handleUpgrade(request, socket, head, (websocket) => {
+      frames.wrap(websocket);
+      websocketServer.emit("connection", websocket, request);
+    });
   });
   const connections = new WeakMap<object, ConnectionState>();
   const rules = [...specifiedRules, ...options.validationRules];
@@ -152,8 +157,10 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
         return { schema: options.schema, document, variableValues: payload.variables, operationName: payload.operationName };
       },
       context: (ctx) => options.context(currentViewer(connections.get(ctx))),
+      jsonMessageReplacer: frames.jsonMessageReplacer,
       onNext: (_ctx, _id, _payload, args, result) => {
-        if (!result.errors) return undefined;
+        // The result itself (graphql-ws would copy it per subscriber): its JSON is then made once per result.
+        if (!result.errors) return result;
         const errors = result.errors;
         const format = () => ({ ...result, errors: options.formatErrors(errors) });
         const requestId = requestIdOfOperation(args);
