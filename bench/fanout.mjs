@@ -4,6 +4,7 @@
 // GC), for ours and two baselines in the same run: stock graphql-ws with an in-memory pubsub
 // (bench/baseline-graphql-ws-server.mjs) and a bare ws + LISTEN server (bench/baseline-realtime-server.mjs).
 // `--rounds=N` (1) repeats everything, the sides' order rotated each round, and prints medians.
+// `--compare=<other checkout>/dist/src/main.js` adds a side "compare": another build of ours (before/after).
 // `--smoke`: 200 subscriptions, a few webhooks; `--sizes=1000,10000`; `--sides=ours,graphql-ws,bare-ws`; `--profile`.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
@@ -17,7 +18,8 @@ const ratePerSecond = Number(arg("rate", 20));
 const secret = randomBytes(16).toString("hex");
 const EVENTS = ["kyc.verification.under_review", "kyc.verification.document_required"];
 const rounds = Number(arg("rounds", 1));
-const sides = arg("sides", "ours,graphql-ws,bare-ws").split(",");
+const compare = arg("compare", null);
+const sides = arg("sides", compare ? "ours,compare,graphql-ws,bare-ws" : "ours,graphql-ws,bare-ws").split(",");
 // Every server can be told to collect garbage (SIGUSR2), so idle RSS is read after a full GC.
 const GC_ARGS = ["--expose-gc", "--import", pathToFileURL(join(ROOT, "bench/gc-on-signal.mjs")).href];
 
@@ -27,7 +29,24 @@ async function rssAfterGc(server) {
   return server.rssKb();
 }
 
-async function measure(side, server, ids, size) {
+async function postWebhooks(server, customerIds) {
+  let failedPosts = 0;
+  for (let index = 0; index < webhooks; index += 1) {
+    const event = EVENTS[Math.floor(index / customerIds.length) % 2];
+    const raw = JSON.stringify({ event, customer_id: customerIds[index % customerIds.length], occurred_at: new Date().toISOString(), ...(event.endsWith("document_required") && { documents: ["government_id"] }) });
+    const response = await fetch(`${server.url}/webhooks/bond`, { method: "POST", headers: { "content-type": "application/json", "bond-signature": signWebhook(secret, raw) }, body: raw });
+    if (!response.ok) failedPosts += 1;
+    await response.arrayBuffer();
+    await sleep(1000 / ratePerSecond);
+  }
+  return failedPosts;
+}
+
+/**
+ * `ids` are watched (100 subscriptions each); `spareIds` (one per webhook) are watched by no one: the same
+ * webhooks to them give the CPU of ingesting alone, so fan-out CPU = CPU per webhook − that.
+ */
+async function measure(side, server, ids, size, spareIds) {
   const clients = startClients();
   try {
     await sleep(1000);
@@ -38,18 +57,14 @@ async function measure(side, server, ids, size) {
     await clients.stats(); // drop nothing-yet
     const loadBefore = loadNow();
     const cpuBefore = server.cpuMs();
-    let failedPosts = 0;
-    for (let index = 0; index < webhooks; index += 1) {
-      const event = EVENTS[Math.floor(index / ids.length) % 2];
-      const raw = JSON.stringify({ event, customer_id: ids[index % ids.length], occurred_at: new Date().toISOString(), ...(event.endsWith("document_required") && { documents: ["government_id"] }) });
-      const response = await fetch(`${server.url}/webhooks/bond`, { method: "POST", headers: { "content-type": "application/json", "bond-signature": signWebhook(secret, raw) }, body: raw });
-      if (!response.ok) failedPosts += 1;
-      await response.arrayBuffer();
-      await sleep(1000 / ratePerSecond);
-    }
+    const failedPosts = await postWebhooks(server, ids);
     await sleep(2000); // let the last deliveries arrive
     const cpuMs = server.cpuMs() - cpuBefore;
     const { latenciesMs } = await clients.stats();
+    const ingestCpuBefore = server.cpuMs();
+    const failedIngestPosts = await postWebhooks(server, spareIds);
+    await sleep(2000);
+    const ingestCpuMs = server.cpuMs() - ingestCpuBefore;
     latenciesMs.sort((a, b) => a - b);
     const expected = webhooks * Math.min(perCustomer, size);
     return {
@@ -68,6 +83,9 @@ async function measure(side, server, ids, size) {
       p99ms: round(percentile(latenciesMs, 99), 1),
       maxMs: round(latenciesMs.at(-1) ?? NaN, 1),
       serverCpuMsPerWebhook: round(cpuMs / webhooks, 1),
+      serverCpuMsPerUnwatchedWebhook: round(ingestCpuMs / webhooks, 1),
+      fanoutCpuMsPerWebhook: round((cpuMs - ingestCpuMs) / webhooks, 1),
+      failedIngestPosts,
       loadBefore,
     };
   } finally {
@@ -79,6 +97,7 @@ const env = await machine();
 if (!process.argv.includes("--no-build")) build();
 const starters = {
   ours: (url) => startServer({ DATABASE_URL: url, BOND_WEBHOOK_SECRET: secret }, [...GC_ARGS, ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${join(ROOT, "bench/profiles")}`] : [])]),
+  compare: (url) => startServer({ DATABASE_URL: url, BOND_WEBHOOK_SECRET: secret }, GC_ARGS, compare),
   "graphql-ws": (url) => startProcess(join(ROOT, "bench/baseline-graphql-ws-server.mjs"), { DATABASE_URL: url, BOND_WEBHOOK_SECRET: secret }, GC_ARGS),
   "bare-ws": (url) => startProcess(join(ROOT, "bench/baseline-realtime-server.mjs"), { DATABASE_URL: url, BOND_WEBHOOK_SECRET: secret }, GC_ARGS),
 };
@@ -94,8 +113,8 @@ for (let index = 0; index < rounds; index += 1) {
       for (const side of order) {
         const server = await starters[side](database.url);
         try {
-          const ids = await seedCustomers(database.url, customers);
-          const result = await measure(side, server, ids, size);
+          const ids = await seedCustomers(database.url, customers + webhooks);
+          const result = await measure(side, server, ids.slice(0, customers), size, ids.slice(customers));
           console.error(JSON.stringify({ round: index + 1, size, ...result }));
           runs.push({ round: index + 1, size, ...result });
         } finally {
@@ -121,6 +140,8 @@ const medians = sizes.flatMap((size) =>
       p50ms: median(mine.map((run) => run.p50ms)),
       p99ms: median(mine.map((run) => run.p99ms)),
       serverCpuMsPerWebhook: median(mine.map((run) => run.serverCpuMsPerWebhook)),
+      serverCpuMsPerUnwatchedWebhook: median(mine.map((run) => run.serverCpuMsPerUnwatchedWebhook)),
+      fanoutCpuMsPerWebhook: median(mine.map((run) => run.fanoutCpuMsPerWebhook)),
       rssKbPerIdleSubscription: median(mine.map((run) => run.rssKbPerIdleSubscription)),
       loads: mine.map((run) => run.loadBefore),
     };
