@@ -8,10 +8,32 @@ export interface SharedSubscribeOptions {
    * viewer's kind, say). Subscribers share a result only when this is equal too.
    */
   groupOf: (args: ExecutionArgs) => string;
+  /**
+   * The subscriber's socket and operation id, when its messages may be written to the socket directly
+   * (see `sharedSubscribe`); undefined: every message goes through graphql-ws.
+   */
+  socketOf?: (args: ExecutionArgs) => DirectSocket | undefined;
   /** Called once per execution of a subscription's selection set (a metric). */
   onExecute?: () => void;
   /** Called once per message produced for a subscriber (a metric). */
   onMessage?: () => void;
+}
+
+/** The `ws` socket a subscription's messages go to, and the operation id the client gave it. */
+export interface DirectSocket {
+  socket: { readonly readyState: number; readonly OPEN: number; readonly bufferedAmount: number; send(data: string): void };
+  id: string;
+}
+
+/** Past this many bytes waiting in a socket, messages go through graphql-ws again (which waits for each write). */
+const DIRECT_WRITE_MAX_BUFFERED_BYTES = 64 * 1024;
+
+/** A payload's JSON, made once per ExecutionResult object (a shared result is one object for its whole group). */
+const payloadJson = new WeakMap<object, string>();
+export function jsonOfPayload(payload: object): string {
+  let json = payloadJson.get(payload);
+  if (json === undefined) payloadJson.set(payload, (json = JSON.stringify(payload)));
+  return json;
 }
 
 /**
@@ -24,6 +46,16 @@ export interface SharedSubscribeOptions {
  * seen by one subscriber only (a first message, a replayed row) are distinct objects, so they are
  * executed for that subscriber as before. Results are remembered per event object (a WeakMap): they go
  * when the event does.
+ *
+ * With `socketOf`, a result without errors is written straight to the subscriber's socket as graphql-ws
+ * would write it (`{"id":…,"type":"next","payload":…}`, the payload's JSON made once per result), and the
+ * stream goes on to its next event without handing the message to graphql-ws: that skips, per
+ * subscriber, graphql-ws's hooks, its stringify and the promise chain around each send. Order holds:
+ * graphql-ws asks for the next message only once it has written the previous one, and a direct write is
+ * made in stream order before anything later is pulled. Results with errors (formatted per subscriber by
+ * `onNext`), a socket not open, and a socket with more than 64 KB still unsent (graphql-ws then waits for
+ * each write, as before) go through graphql-ws. Nothing is written after graphql-ws has ended the
+ * operation (`return()` stops it first).
  *
  * A shared result is read-only: graphql-ws and our `onNext` copy before changing anything.
  */
@@ -47,26 +79,44 @@ export function sharedSubscribe(options: SharedSubscribeOptions) {
     const stream = await createSourceEventStream(args);
     if (!isAsyncIterable(stream)) return stream;
     const group = groupKey(args);
-    return mapEvents(stream, (event) => {
-      options.onMessage?.();
-      if (typeof event !== "object" || event === null) return executeFor(args, event);
-      let byGroup = resultsByEvent.get(event);
-      if (!byGroup) resultsByEvent.set(event, (byGroup = new Map()));
-      let result = byGroup.get(group);
-      if (result === undefined) {
-        result = executeFor(args, event);
-        byGroup.set(group, result);
-      }
-      return result;
-    });
+    const target = options.socketOf?.(args);
+    const prefix = target ? `{"id":${JSON.stringify(target.id)},"type":"next","payload":` : "";
+    const writeDirectly = target
+      ? (result: ExecutionResult): boolean => {
+          const { socket } = target;
+          if (result.errors || socket.readyState !== socket.OPEN || socket.bufferedAmount > DIRECT_WRITE_MAX_BUFFERED_BYTES) return false;
+          socket.send(`${prefix}${jsonOfPayload(result)}}`);
+          return true;
+        }
+      : undefined;
+    return mapEvents(
+      stream,
+      (event) => {
+        options.onMessage?.();
+        if (typeof event !== "object" || event === null) return executeFor(args, event);
+        let byGroup = resultsByEvent.get(event);
+        if (!byGroup) resultsByEvent.set(event, (byGroup = new Map()));
+        let result = byGroup.get(group);
+        if (result === undefined) {
+          result = executeFor(args, event);
+          byGroup.set(group, result);
+        }
+        return result;
+      },
+      writeDirectly,
+    );
   };
 }
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> => typeof Object(value)[Symbol.asyncIterator] === "function";
 
-/** graphql-js's mapAsyncIterator: each event through `map`, `return`/`throw` passed to the source (which ends it). */
-function mapEvents<T, R>(source: AsyncIterable<T>, map: (value: T) => PromiseOrValue<R>): AsyncIterableIterator<R> {
+/**
+ * graphql-js's mapAsyncIterator: each event through `map`, `return`/`throw` passed to the source (which
+ * ends it). A mapped value that `writeDirectly` takes is not returned: the next event is pulled instead.
+ */
+function mapEvents<T, R>(source: AsyncIterable<T>, map: (value: T) => PromiseOrValue<R>, writeDirectly?: (value: R) => boolean): AsyncIterableIterator<R> {
   const iterator = source[Symbol.asyncIterator]();
+  let ended = false;
   const closeSource = async () => {
     try {
       await iterator.return?.();
@@ -74,23 +124,30 @@ function mapEvents<T, R>(source: AsyncIterable<T>, map: (value: T) => PromiseOrV
       // The mapping error is the one to report.
     }
   };
-  const step = async (result: IteratorResult<T>): Promise<IteratorResult<R>> => {
-    if (result.done) return { done: true, value: undefined };
-    try {
-      return { done: false, value: await map(result.value) };
-    } catch (error) {
-      await closeSource();
-      throw error;
+  const next = async (): Promise<IteratorResult<R>> => {
+    for (;;) {
+      const step = await iterator.next();
+      if (step.done || ended) return { done: true, value: undefined };
+      let value: R;
+      try {
+        value = await map(step.value);
+      } catch (error) {
+        await closeSource();
+        throw error;
+      }
+      if (ended) return { done: true, value: undefined };
+      if (!writeDirectly?.(value)) return { done: false, value };
     }
   };
   return {
-    next: () => iterator.next().then(step),
+    next,
     return: async () => {
+      ended = true;
       await iterator.return?.();
       return { done: true, value: undefined };
     },
     throw: async (error?: unknown) => {
-      if (iterator.throw) return iterator.throw(error).then(step);
+      ended = true;
       await closeSource();
       throw error;
     },
@@ -115,7 +172,6 @@ function mapEvents<T, R>(source: AsyncIterable<T>, map: (value: T) => PromiseOrV
  * it into `{ ...result }` for every subscriber and the identity would be lost).
  */
 export function sharedPayloadFrames() {
-  const payloadJson = new WeakMap<object, string>();
   let pending: string | null = null;
   let message: unknown = null;
   return {
@@ -127,9 +183,7 @@ export function sharedPayloadFrames() {
       }
       // Only the message's own payload (not a field called `payload` deeper down).
       if (key !== "payload" || this !== message || typeof value !== "object" || value === null || (message as { type?: unknown }).type !== "next") return value;
-      let json = payloadJson.get(value);
-      if (json === undefined) payloadJson.set(value, (json = JSON.stringify(value)));
-      pending = json;
+      pending = jsonOfPayload(value);
       return undefined;
     },
     /** Wraps a socket's `send` so a `next` message gets back the payload the replacer left out. */

@@ -13,7 +13,7 @@ import { REQUEST_ID_HEADER, requestIdFrom, runInRequest } from "../observability
 import { requestIdOfOperation, websocketOperations } from "../observability/websocket-operations.js";
 import type { GraphQLContext } from "./context.js";
 import { createDocumentCache } from "./document-cache.js";
-import { sharedPayloadFrames, sharedSubscribe } from "./shared-subscriptions.js";
+import { sharedPayloadFrames, sharedSubscribe, type DirectSocket } from "./shared-subscriptions.js";
 import { assertComplexity, documentSizeRefusal, type QueryLimits } from "./limits.js";
 import type { TrustedDocuments } from "./trusted-documents.js";
 
@@ -77,6 +77,8 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
     });
   });
   const connections = new WeakMap<object, ConnectionState>();
+  // Each operation's context → its socket and id, so shared results can be written to it directly.
+  const sockets = new WeakMap<object, DirectSocket>();
   const rules = [...specifiedRules, ...options.validationRules];
   const documents = createDocumentCache({ schema: options.schema, rules, maxTokens: options.queryLimits.maxTokens });
 
@@ -99,6 +101,7 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
         options.tracer,
         sharedSubscribe({
           groupOf: (args) => (args.contextValue as GraphQLContext).viewer.kind,
+          socketOf: (args) => sockets.get(args.contextValue as object),
           onExecute: () => options.metrics.subscriptionExecutions.inc(),
           onMessage: () => options.metrics.subscriptionMessages.inc(),
         }),
@@ -156,7 +159,11 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
         }
         return { schema: options.schema, document, variableValues: payload.variables, operationName: payload.operationName };
       },
-      context: (ctx) => options.context(currentViewer(connections.get(ctx))),
+      context: (ctx, id) => {
+        const context = options.context(currentViewer(connections.get(ctx)));
+        sockets.set(context, { socket: ctx.extra.socket, id });
+        return context;
+      },
       jsonMessageReplacer: frames.jsonMessageReplacer,
       onNext: (_ctx, _id, _payload, args, result) => {
         // The result itself (graphql-ws would copy it per subscriber): its JSON is then made once per result.
