@@ -115,8 +115,8 @@ export async function startProcess(script, env = {}, nodeArgs = []) {
 
 /** Our built server, as production runs it; per-IP budgets off (every request comes from 127.0.0.1). */
 /** Production mode refuses the embedded Bond sandbox unless BOND_SANDBOX=embedded asks for it: benches ask. */
-export const startServer = (env = {}, nodeArgs) =>
-  startProcess(join(ROOT, "dist/src/main.js"), { AUTH_JWT_SECRET: JWT_SECRET, IP_RATE_LIMIT_PER_MINUTE: "0", ...(env.BOND_API_URL ? {} : { BOND_SANDBOX: "embedded" }), ...env }, nodeArgs);
+export const startServer = (env = {}, nodeArgs, script = join(ROOT, "dist/src/main.js")) =>
+  startProcess(script, { AUTH_JWT_SECRET: JWT_SECRET, IP_RATE_LIMIT_PER_MINUTE: "0", ...(env.BOND_API_URL ? {} : { BOND_SANDBOX: "embedded" }), ...env }, nodeArgs);
 
 /** CPU time (user + system) the process has used so far, in milliseconds. */
 export function cpuMs(pid) {

@@ -59,6 +59,14 @@ export class KycResolver {
   }
 }
 
+/**
+ * The customer read for a change, once per change however many subscribers select it: every local
+ * subscriber of a customer is handed the same change object (src/realtime/kyc-status-bus.ts), and
+ * subscribers with different documents execute separately (src/graphql/shared-subscriptions.ts). A first or
+ * replayed message is an object of its own subscriber, so it is read for that one.
+ */
+const customerOfChange = new WeakMap<KycStatusChange, Promise<CustomerRecord | null>>();
+
 @UseMiddleware(domainErrorsToGraphQL())
 @Resolver(() => KycStatusEvent)
 export class KycStatusEventResolver {
@@ -69,7 +77,9 @@ export class KycStatusEventResolver {
       "The customer as stored when this message is sent (select `id`, `kycStatus`, `kycStatusAt`, … so a normalized cache such as Apollo's InMemoryCache updates its Customer by itself).",
   })
   async customer(@Root() change: KycStatusChange, @Ctx() { kyc }: GraphQLContext): Promise<CustomerRecord> {
-    const customer = await kyc.customers.getCustomer(change.customerId);
+    let read = customerOfChange.get(change);
+    if (!read) customerOfChange.set(change, (read = kyc.customers.getCustomer(change.customerId)));
+    const customer = await read;
     if (!customer) throw new CustomerNotFound(change.customerId);
     return customer;
   }

@@ -13,6 +13,7 @@ import { REQUEST_ID_HEADER, requestIdFrom, runInRequest } from "../observability
 import { requestIdOfOperation, websocketOperations } from "../observability/websocket-operations.js";
 import type { GraphQLContext } from "./context.js";
 import { createDocumentCache } from "./document-cache.js";
+import { sharedPayloadFrames, sharedSubscribe, type DirectSocket } from "./shared-subscriptions.js";
 import { assertComplexity, documentSizeRefusal, type QueryLimits } from "./limits.js";
 import type { TrustedDocuments } from "./trusted-documents.js";
 
@@ -62,15 +63,22 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
   // `noServer` + our own upgrade listener: attached with `server`, ws re-emits the HTTP server's errors
   // (EADDRINUSE at listen) on itself and graphql-ws prints them as a stack trace; listen errors belong to createApp.
   const websocketServer = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // A shared result is serialised once, then spliced into each subscriber's own message.
+  const frames = sharedPayloadFrames();
   options.httpServer.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(request.url ?? "/", "http://localhost").pathname !== options.path) {
       socket.on("error", () => socket.destroy());
       socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
       return;
     }
-    websocketServer.handleUpgrade(request, socket, head, (websocket) => websocketServer.emit("connection", websocket, request));
+    websocketServer.handleUpgrade(request, socket, head, (websocket) => {
+      frames.wrap(websocket);
+      websocketServer.emit("connection", websocket, request);
+    });
   });
   const connections = new WeakMap<object, ConnectionState>();
+  // Each operation's context → its socket and id, so shared results can be written to it directly.
+  const sockets = new WeakMap<object, DirectSocket>();
   const rules = [...specifiedRules, ...options.validationRules];
   const documents = createDocumentCache({ schema: options.schema, rules, maxTokens: options.queryLimits.maxTokens });
 
@@ -85,7 +93,19 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
     {
       schema: options.schema,
       // Each operation is a request: its own request id in log lines, and counted in the metrics.
-      ...websocketOperations(options.metrics, options.logger, options.tracer),
+      // A live change is executed once per distinct (document, variables, viewer kind) and the result
+      // shared by those subscribers; authorization, first and replayed messages stay per subscriber.
+      ...websocketOperations(
+        options.metrics,
+        options.logger,
+        options.tracer,
+        sharedSubscribe({
+          groupOf: (args) => (args.contextValue as GraphQLContext).viewer.kind,
+          socketOf: (args) => sockets.get(args.contextValue as object),
+          onExecute: () => options.metrics.subscriptionExecutions.inc(),
+          onMessage: () => options.metrics.subscriptionMessages.inc(),
+        }),
+      ),
       connectionInitWaitTimeout: options.connectionInitTimeoutMs,
       onConnect: async (ctx) => {
         const viewer = await options.verifyToken(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
@@ -139,9 +159,15 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
         }
         return { schema: options.schema, document, variableValues: payload.variables, operationName: payload.operationName };
       },
-      context: (ctx) => options.context(currentViewer(connections.get(ctx))),
+      context: (ctx, id) => {
+        const context = options.context(currentViewer(connections.get(ctx)));
+        sockets.set(context, { socket: ctx.extra.socket, id });
+        return context;
+      },
+      jsonMessageReplacer: frames.jsonMessageReplacer,
       onNext: (_ctx, _id, _payload, args, result) => {
-        if (!result.errors) return undefined;
+        // The result itself (graphql-ws would copy it per subscriber): its JSON is then made once per result.
+        if (!result.errors) return result;
         const errors = result.errors;
         const format = () => ({ ...result, errors: options.formatErrors(errors) });
         const requestId = requestIdOfOperation(args);

@@ -21,6 +21,9 @@ export interface Metrics {
   webhookEvents: Counter<"event" | "outcome">;
   ignoredWebhooks: Counter<"reason">;
   openSubscriptions: Gauge;
+  /** Subscription messages sent, and executions of a subscription's selection for them (a live change is executed once per group of alike subscribers). */
+  subscriptionMessages: Counter;
+  subscriptionExecutions: Counter;
   bondDuration: Histogram<"operation" | "outcome">;
   bondErrors: Counter<"operation" | "kind">;
 }
@@ -59,6 +62,12 @@ export function createMetrics(): Metrics {
       registers,
     }),
     openSubscriptions: new Gauge({ name: "kyc_graphql_open_subscriptions", help: "GraphQL subscriptions currently open over WebSocket", registers }),
+    subscriptionMessages: new Counter({ name: "kyc_subscription_messages_total", help: "Subscription messages produced for WebSocket subscribers (one per subscriber per event)", registers }),
+    subscriptionExecutions: new Counter({
+      name: "kyc_subscription_executions_total",
+      help: "Executions of a subscription's selection set: a live change is executed once per distinct (document, variables, viewer kind) and shared by those subscribers; first and replayed messages once each",
+      registers,
+    }),
     bondDuration: new Histogram({
       name: "kyc_bond_request_duration_seconds",
       help: "Calls to Bond's API by operation and outcome (ok, rejected, unavailable)",

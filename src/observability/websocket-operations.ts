@@ -22,7 +22,13 @@ const isAsyncIterable = (value: unknown): value is AsyncIterable<ExecutionResult
  * operations; open subscriptions are a gauge, decremented however the subscription ends (complete
  * from the client, socket closed, server shutting down, error).
  */
-export function websocketOperations(metrics: Metrics, logger: Logger, tracer?: Tracer) {
+export function websocketOperations(
+  metrics: Metrics,
+  logger: Logger,
+  tracer?: Tracer,
+  /** graphql-js's `subscribe`, or one that shares executions (src/graphql/shared-subscriptions.ts). */
+  subscribeOperation: (args: ExecutionArgs) => Promise<AsyncIterable<ExecutionResult> | ExecutionResult> = subscribe,
+) {
   // A span per operation (`query customer`, `subscription kycStatusChanged`): for a subscription it covers
   // setting it up, not its lifetime. Resolvers, Bond calls and transactions nest under it.
   const traced = <T>(labels: { operation: string; type: string }, work: () => Promise<T>): Promise<T> =>
@@ -48,7 +54,7 @@ export function websocketOperations(metrics: Metrics, logger: Logger, tracer?: T
     subscribe: (args: ExecutionArgs) => {
       const { requestId, labels } = start(args);
       return runInRequest(requestId, async () => {
-        const result = await traced(labels, async () => subscribe(args));
+        const result = await traced(labels, async () => subscribeOperation(args));
         if (!isAsyncIterable(result)) {
           metrics.graphqlOperations.inc({ ...labels, transport: "ws", outcome: "error" });
           return result;
