@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import express, { type Request, type Response } from "express";
+import express from "express";
 import type { TokenVerifier } from "../auth/token-verifier.js";
 
 export interface GraphQLBodyLimits {
@@ -32,11 +32,9 @@ function tooLarge(next: Next): void {
  * operation. Over a limit, express answers 413 (PAYLOAD_TOO_LARGE).
  */
 export function graphqlBodyParser(limits: GraphQLBodyLimits) {
-  // body-parser reads plain Node requests; the casts are only to its Express-typed signature.
-  const smallParser = express.json({ limit: limits.defaultLimitBytes });
-  const largeParser = express.json({ limit: limits.uploadLimitBytes, verify: recordSize });
-  const small = (request: BodyRequest, response: ServerResponse, next: Next) => smallParser(request as Request, response as Response, next);
-  const large = (request: BodyRequest, response: ServerResponse, next: Next) => largeParser(request as Request, response as Response, next);
+  // body-parser reads plain Node requests (the /graphql handler runs in front of Express).
+  const small = express.json({ limit: limits.defaultLimitBytes });
+  const large = express.json({ limit: limits.uploadLimitBytes, verify: recordSize });
   return async (request: BodyRequest, response: ServerResponse, next: Next): Promise<void> => {
     const declared = Number(request.headers["content-length"] ?? Number.NaN);
     // A body that fits the default limit (the usual case) needs no token check here.

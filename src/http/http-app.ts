@@ -63,8 +63,7 @@ export function createHttpApp(options: HttpAppOptions): RequestListener {
   );
   app.use(bondWebhookRouter(options.webhook));
   // The client's address exactly as Express's `request.ip` reads it (with `trust proxy`), for requests Express never sees.
-  const ipGetter = Object.getOwnPropertyDescriptor(express.request, "ip")!.get!;
-  const clientIp = (request: IncomingMessage) => ipGetter.call({ app, headers: request.headers, connection: request.socket, socket: request.socket }) as string | undefined;
+  const clientIp = (request: IncomingMessage): string | undefined => Reflect.get(express.request, "ip", { app, headers: request.headers, connection: request.socket, socket: request.socket });
   const graphql = graphqlEndpoint(options.graphql, { clientIp, logger });
   app.use(graphql.router);
   app.use(notFound);
