@@ -1,6 +1,7 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import cors from "cors";
-import type { NextFunction, Request, Response } from "express";
 import { REQUEST_ID_HEADER } from "../observability/request-context.js";
+import { sendJson, varyOn } from "./respond.js";
 
 /** Request headers a browser app may send to /graphql (asked for in the preflight). */
 export const CORS_ALLOWED_HEADERS = ["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name", REQUEST_ID_HEADER];
@@ -27,13 +28,14 @@ export function graphqlCors(allowedOrigins: readonly string[]) {
     maxAge: PREFLIGHT_MAX_AGE_SECONDS,
     optionsSuccessStatus: 204,
   });
-  return (request: Request, response: Response, next: NextFunction): void => {
-    const origin = request.get("origin");
+  // Plain Node request and response (the cors package needs nothing of Express's).
+  return (request: IncomingMessage, response: ServerResponse, next: () => void): void => {
+    const origin = request.headers.origin;
     if (origin === undefined) return next(); // not a cross-origin browser request
-    response.vary("Origin");
+    varyOn(response, "Origin");
     if (allowed.has(origin)) return allow(request, response, next);
     if (request.method === "OPTIONS") {
-      response.status(403).json({ code: "CORS_ORIGIN_NOT_ALLOWED", message: "This origin may not call the API from a browser (see CORS_ORIGINS)." });
+      sendJson(response, 403, { code: "CORS_ORIGIN_NOT_ALLOWED", message: "This origin may not call the API from a browser (see CORS_ORIGINS)." });
       return;
     }
     next();

@@ -1,5 +1,5 @@
-import type { IncomingMessage } from "node:http";
-import express, { type NextFunction, type Request, type Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import express from "express";
 import type { TokenVerifier } from "../auth/token-verifier.js";
 
 export interface GraphQLBodyLimits {
@@ -18,7 +18,10 @@ const recordSize = (request: IncomingMessage, _response: unknown, buffer: Buffer
   bodyBytes.set(request, buffer.length);
 };
 
-function tooLarge(next: NextFunction): void {
+type Next = (error?: unknown) => void;
+type BodyRequest = IncomingMessage & { body?: unknown };
+
+function tooLarge(next: Next): void {
   next(Object.assign(new Error("request entity too large"), { status: 413, type: "entity.too.large" }));
 }
 
@@ -29,14 +32,15 @@ function tooLarge(next: NextFunction): void {
  * operation. Over a limit, express answers 413 (PAYLOAD_TOO_LARGE).
  */
 export function graphqlBodyParser(limits: GraphQLBodyLimits) {
+  // body-parser reads plain Node requests (the /graphql handler runs in front of Express).
   const small = express.json({ limit: limits.defaultLimitBytes });
   const large = express.json({ limit: limits.uploadLimitBytes, verify: recordSize });
-  return async (request: Request, response: Response, next: NextFunction): Promise<void> => {
-    const declared = Number(request.get("content-length") ?? Number.NaN);
+  return async (request: BodyRequest, response: ServerResponse, next: Next): Promise<void> => {
+    const declared = Number(request.headers["content-length"] ?? Number.NaN);
     // A body that fits the default limit (the usual case) needs no token check here.
     if (Number.isFinite(declared) && declared <= limits.defaultLimitBytes) return small(request, response, next);
     try {
-      const viewer = await limits.verifyToken(request.get("authorization"));
+      const viewer = await limits.verifyToken(request.headers.authorization);
       if (viewer.kind === "anonymous") return small(request, response, next);
     } catch (error) {
       return next(error);

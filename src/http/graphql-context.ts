@@ -1,4 +1,4 @@
-import type { Request } from "express";
+import type { IncomingMessage } from "node:http";
 import type { Logger } from "pino";
 import type { TokenVerifier } from "../auth/token-verifier.js";
 import type { Viewer } from "../domain/access.js";
@@ -24,12 +24,12 @@ export function graphqlContext(services: ContextServices, viewer: Viewer, logger
  * credentials spends the source address's budget (guessing is slowed down), then fails UNAUTHENTICATED.
  * (Over WebSocket the token is checked once, at connection_init, by the WebSocket server.)
  */
-export function httpGraphQLContext(services: ContextServices, verifyToken: TokenVerifier, logger: Logger) {
-  return async ({ req }: { req: Request }): Promise<GraphQLContext> => {
-    const viewer = await verifyToken(req.get("authorization"));
+export function httpGraphQLContext(services: ContextServices, verifyToken: TokenVerifier, logger: Logger, clientIp: (request: IncomingMessage) => string | undefined) {
+  return async (req: IncomingMessage): Promise<GraphQLContext> => {
+    const viewer = await verifyToken(req.headers.authorization);
     if (viewer.kind === "anonymous") {
       try {
-        await services.rateLimits.consumeAnonymous(req.ip ?? "unknown");
+        await services.rateLimits.consumeAnonymous(clientIp(req) ?? "unknown");
       } catch (error) {
         throw error instanceof DomainError ? toGraphQLError(error) : error;
       }

@@ -1,9 +1,10 @@
-import type { NextFunction, Request, Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError } from "graphql";
 import type { TrustedDocuments } from "../graphql/trusted-documents.js";
+import { sendJson } from "./respond.js";
 
-function refuse(response: Response, error: GraphQLError): void {
-  response.status(400).json({ errors: [{ message: error.message, extensions: error.extensions }] });
+function refuse(response: ServerResponse, error: GraphQLError): void {
+  sendJson(response, 400, { errors: [{ message: error.message, extensions: error.extensions }] });
 }
 
 /**
@@ -12,7 +13,7 @@ function refuse(response: Response, error: GraphQLError): void {
  * document sent as text runs only if trusted (or in allow-unknown mode). Works for POST bodies and GET URLs.
  */
 export function trustedDocumentsMiddleware(trusted: TrustedDocuments) {
-  return (request: Request, response: Response, next: NextFunction): void => {
+  return (request: IncomingMessage & { body?: unknown }, response: ServerResponse, next: () => void): void => {
     if (request.method === "POST") {
       const body = request.body as Record<string, unknown> | undefined;
       if (!body || typeof body !== "object" || Array.isArray(body)) return next();
@@ -26,7 +27,7 @@ export function trustedDocumentsMiddleware(trusted: TrustedDocuments) {
       return next();
     }
     if (request.method === "GET") {
-      const url = new URL(request.url, "http://local");
+      const url = new URL(request.url ?? "/", "http://local");
       const params = url.searchParams;
       // A page asking for GraphiQL (no operation) is not a GraphQL request.
       if (!params.has("query") && !params.has("documentId") && !params.has("extensions")) return next();

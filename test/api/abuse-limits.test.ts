@@ -164,3 +164,25 @@ describe("rate limits", () => {
     expect(first.data.kycStatusChanged.status).toBe("NOT_STARTED");
   });
 });
+
+describe("rate limits behind a proxy (TRUST_PROXY)", () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ IP_RATE_LIMIT_PER_MINUTE: "2", TRUST_PROXY: "loopback" });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const anonymous = (forwardedFor: string) => app.postGraphQL(JSON.stringify({ query: "{ __typename }" }), { authorization: "Bearer nope", "x-forwarded-for": forwardedFor });
+
+  it("charges the client address the trusted proxy forwards, not the proxy's: one client's spent budget leaves another's whole", async () => {
+    const first: number[] = [];
+    for (let i = 0; i < 3; i++) first.push((await anonymous("203.0.113.7")).status);
+    expect(first).toEqual([401, 401, 429]);
+    expect((await anonymous("203.0.113.8")).status).toBe(401);
+    // The same rule on a route Express serves: the health probe from the second client still has budget.
+    expect((await fetch(`${app.url}/healthz`, { headers: { "x-forwarded-for": "203.0.113.8" } })).status).toBe(200);
+    expect((await fetch(`${app.url}/healthz`, { headers: { "x-forwarded-for": "203.0.113.7" } })).status).toBe(429);
+  });
+});
