@@ -1,14 +1,16 @@
 // The webhook and fan-out benchmarks' baseline, by hand with no framework, validation library or state
-// machine: POST /webhooks/bond verifies the HMAC over the raw body, then one transaction locks the customer,
-// stores the event once, moves the status and pg_notify's it; a bare `ws` server speaks just enough
+// machine: POST /webhooks/bond verifies the HMAC over the raw body, then one transaction does the work ours
+// does: locks the customer, records the delivery's receipt (replay refusal), stores the event once, moves the
+// status, updates the round's accepted attempt, keeps the history row and pg_notify's it; a bare `ws` server speaks just enough
 // graphql-transport-ws (ack, subscribe → current status, then one `next` per NOTIFY heard on LISTEN).
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import postgres from "postgres";
 import { WebSocketServer } from "ws";
 
 const sql = postgres(process.env.DATABASE_URL, { max: 10, onnotice: () => {} });
 const secret = process.env.BOND_WEBHOOK_SECRET;
+const ACCEPTED = ["SUBMITTED", "UNDER_REVIEW", "DOCUMENT_REQUIRED", "REENTER_INFORMATION", "PASSED", "FAILED", "TIMEOUT", "ERROR"];
 const STATUS = { "kyc.verification.under_review": "UNDER_REVIEW", "kyc.verification.document_required": "DOCUMENT_REQUIRED" };
 
 function verified(header, raw) {
@@ -30,14 +32,20 @@ const server = createServer((request, response) => {
     }
     const event = JSON.parse(raw);
     const status = STATUS[event.event];
+    const signatureHash = createHash("sha256").update(request.headers["bond-signature"]).digest("hex");
     await sql.begin(async (tx) => {
-      const [customer] = await tx`select id, kyc_version from customers where id = ${event.customer_id} for update`;
+      const [customer] = await tx`select id, kyc_status, kyc_round, kyc_version from customers where id = ${event.customer_id} for update`;
+      const receipt = await tx`insert into webhook_receipts (signature_hash, received_at) values (${`${signatureHash}:round:${customer.kyc_round}`}, now()) on conflict do nothing returning signature_hash`;
+      if (receipt.length === 0) return;
       const inserted = await tx`insert into kyc_events (identity, customer_id, event, occurred_at, payload, outcome, status_after)
         values (${`${event.customer_id}|${event.event}|${event.occurred_at}`}, ${event.customer_id}, ${event.event}, ${event.occurred_at}, ${event}, 'changed', ${status})
         on conflict (identity) do nothing returning id`;
       if (inserted.length === 0) return;
-      await tx`update customers set kyc_status = ${status}, kyc_status_at = ${event.occurred_at}, kyc_version = kyc_version + 1, updated_at = now() where id = ${customer.id}`;
-      await tx`select pg_notify('baseline', ${JSON.stringify({ c: customer.id, s: status, v: customer.kyc_version + 1, t: event.occurred_at })})`;
+      const version = customer.kyc_version + 1;
+      await tx`update customers set kyc_status = ${status}, kyc_status_at = ${event.occurred_at}, kyc_status_event = ${event.event}, kyc_version = kyc_version + 1, updated_at = now() where id = ${customer.id}`;
+      await tx`update kyc_attempts set status = ${status}, updated_at = now() where id in (select id from kyc_attempts where customer_id = ${customer.id} and round = ${customer.kyc_round} and status in ${tx(ACCEPTED)} order by sent_at desc nulls last limit 1)`;
+      await tx`insert into kyc_status_changes (customer_id, version, status, previous_status, occurred_at, event) values (${customer.id}, ${version}, ${status}, ${customer.kyc_status}, ${event.occurred_at}, ${event.event})`;
+      await tx`select pg_notify('baseline', ${JSON.stringify({ c: customer.id, s: status, v: version, t: event.occurred_at })})`;
     });
     const json = JSON.stringify({ received: true });
     response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(json) }).end(json);
