@@ -1,0 +1,82 @@
+import { createConnection, createServer, type AddressInfo, type Server, type Socket } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../support/test-app.js";
+import { at, createCustomer } from "../support/fixtures.js";
+
+/**
+ * A TCP proxy between the app and Postgres that counts round trips: a client turn is the client sending
+ * after it heard from the server (or for the first time) on one connection. Queries pipelined together
+ * are one turn; a query sent only after the previous answer is another.
+ */
+async function startCountingProxy(target: { host: string; port: number }): Promise<{ port: number; turns(): number; close(): Promise<void> }> {
+  let turns = 0;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = createConnection(target);
+    sockets.add(client).add(upstream);
+    let heard = true;
+    client.on("data", (chunk) => {
+      if (heard) turns += 1;
+      heard = false;
+      upstream.write(chunk);
+    });
+    upstream.on("data", (chunk) => {
+      heard = true;
+      client.write(chunk);
+    });
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on("error", drop).on("close", drop);
+    upstream.on("error", drop).on("close", drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    turns: () => turns,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+// Round trips exist on a real Postgres only (PGlite runs in the process).
+describe.skipIf(!process.env.DATABASE_URL)("webhook ingest round trips (Postgres)", () => {
+  let app: TestApp;
+  let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
+  beforeAll(async () => {
+    const target = new URL(process.env.DATABASE_URL!);
+    proxy = await startCountingProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  }, 10_000);
+  beforeAll(async () => {
+    app = await startTestApp({}, {
+      routeDatabaseUrl: (url) => {
+        const parsed = new URL(url);
+        parsed.host = `127.0.0.1:${proxy.port}`;
+        return parsed.toString();
+      },
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await proxy?.close();
+  });
+
+  it("applies a status-changing webhook in at most 2 round trips to Postgres", async () => {
+    const customerId = await createCustomer(app);
+    const events = ["kyc.verification.under_review", "kyc.verification.document_required"];
+    const post = (second: number) =>
+      app.postWebhook({ event: events[second % 2], customer_id: customerId, occurred_at: at(second), ...(second % 2 === 1 && { documents: ["government_id"] }) });
+    // Warm-up: each pooled connection prepares a statement the first time it runs it (one extra round trip).
+    for (let second = 1; second <= 10; second += 1) expect((await post(second)).body).toMatchObject({ result: "changed" });
+    const count = 20;
+    const before = proxy.turns();
+    for (let second = 11; second <= 10 + count; second += 1) expect((await post(second)).body).toMatchObject({ result: "changed" });
+    const perWebhook = (proxy.turns() - before) / count;
+    console.log(`round trips per status-changing webhook: ${perWebhook}`);
+    expect(perWebhook).toBeGreaterThan(0);
+    expect(perWebhook).toBeLessThanOrEqual(2);
+  });
+});
