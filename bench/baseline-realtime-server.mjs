@@ -33,19 +33,27 @@ const server = createServer((request, response) => {
     const event = JSON.parse(raw);
     const status = STATUS[event.event];
     const signatureHash = createHash("sha256").update(request.headers["bond-signature"]).digest("hex");
+    // The same statements ours sends (prepared, as postgres.js does by default): the lock, receipt and state in one,
+    // then the writes in one, sent together with the pg_notify.
+    const identity = `${event.customer_id}|${event.event}|${event.occurred_at}`;
     await sql.begin(async (tx) => {
-      const [customer] = await tx`select id, kyc_status, kyc_round, kyc_version from customers where id = ${event.customer_id} for update`;
-      const receipt = await tx`insert into webhook_receipts (signature_hash, received_at) values (${`${signatureHash}:round:${customer.kyc_round}`}, now()) on conflict do nothing returning signature_hash`;
-      if (receipt.length === 0) return;
-      const inserted = await tx`insert into kyc_events (identity, customer_id, event, occurred_at, payload, outcome, status_after)
-        values (${`${event.customer_id}|${event.event}|${event.occurred_at}`}, ${event.customer_id}, ${event.event}, ${event.occurred_at}, ${event}, 'changed', ${status})
-        on conflict (identity) do nothing returning id`;
-      if (inserted.length === 0) return;
+      const [customer] = await tx`with customer as (select id, kyc_status, kyc_round, kyc_version from customers where id = ${event.customer_id} for update),
+        receipt as (insert into webhook_receipts (signature_hash, received_at) select ${signatureHash}::text || ':round:' || kyc_round, now() from customer on conflict do nothing returning 1)
+        select customer.*, exists (select 1 from receipt) as first_delivery, exists (select 1 from kyc_events where identity = ${identity}) as event_stored from customer`;
+      if (!customer.first_delivery || customer.event_stored) return;
       const version = customer.kyc_version + 1;
-      await tx`update customers set kyc_status = ${status}, kyc_status_at = ${event.occurred_at}, kyc_status_event = ${event.event}, kyc_version = kyc_version + 1, updated_at = now() where id = ${customer.id}`;
-      await tx`update kyc_attempts set status = ${status}, updated_at = now() where id in (select id from kyc_attempts where customer_id = ${customer.id} and round = ${customer.kyc_round} and status in ${tx(ACCEPTED)} order by sent_at desc nulls last limit 1)`;
-      await tx`insert into kyc_status_changes (customer_id, version, status, previous_status, occurred_at, event) values (${customer.id}, ${version}, ${status}, ${customer.kyc_status}, ${event.occurred_at}, ${event.event})`;
-      await tx`select pg_notify('baseline', ${JSON.stringify({ c: customer.id, s: status, v: version, t: event.occurred_at })})`;
+      await Promise.all([
+        tx`with event as (insert into kyc_events (identity, customer_id, event, occurred_at, payload, outcome, status_after)
+            values (${identity}, ${customer.id}, ${event.event}, ${event.occurred_at}, ${event}, 'changed', ${status}) on conflict (identity) do nothing returning 1),
+          attempt as (update kyc_attempts set status = ${status}, updated_at = now() where exists (select 1 from event) and id in (
+            select id from kyc_attempts where customer_id = ${customer.id} and round = ${customer.kyc_round} and status in ${tx(ACCEPTED)} order by sent_at desc nulls last limit 1) returning program_id),
+          updated as (update customers set kyc_status = ${status}, kyc_status_at = ${event.occurred_at}, kyc_status_event = ${event.event}, kyc_version = kyc_version + 1, updated_at = now()
+            where id = ${customer.id} and exists (select 1 from event) returning kyc_version),
+          history as (insert into kyc_status_changes (customer_id, version, status, previous_status, occurred_at, event)
+            select ${customer.id}, kyc_version, ${status}, ${customer.kyc_status}, ${event.occurred_at}, ${event.event} from updated)
+          select 1 / (select count(*)::int from event) as guard`,
+        tx`select pg_notify('baseline', ${JSON.stringify({ c: customer.id, s: status, v: version, t: event.occurred_at })})`,
+      ]);
     });
     const json = JSON.stringify({ received: true });
     response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(json) }).end(json);
