@@ -7,8 +7,8 @@ import { bondEventIdentity, type BondKycEvent, type UnsupportedBondEvent } from 
 import type { Clock } from "../domain/clock.js";
 import { CustomerNotFound, ValidationFailed } from "../domain/errors.js";
 import type { KycAttemptStatus } from "../domain/kyc-attempt.js";
-import { kycStateOf, type CustomerKycState, type CustomerKycStatus } from "../domain/kyc-records.js";
-import { decideKycChange, type KycEventDetails, type KycStatusDecision } from "../domain/kyc-status-change.js";
+import { kycStateOf, type CustomerKycStatus } from "../domain/kyc-records.js";
+import { decideKycChange, type KycStatusDecision } from "../domain/kyc-status-change.js";
 import type { KycStatus, KycStatusSignal } from "../domain/kyc-status.js";
 import { eventFromStatusReport } from "../domain/kyc-status-report.js";
 import { isUuid } from "../domain/validation.js";
