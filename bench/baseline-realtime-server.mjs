@@ -5,10 +5,17 @@
 // graphql-transport-ws (ack, subscribe → current status, then one `next` per NOTIFY heard on LISTEN).
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
+import { connect } from "node:net";
 import postgres from "postgres";
 import { WebSocketServer } from "ws";
 
-const sql = postgres(process.env.DATABASE_URL, { max: 10, onnotice: () => {} });
+// Sockets with Nagle's algorithm off, as ours has them (src/db/database.ts, noDelaySockets).
+const noDelay = (options) => {
+  const socket = connect(options.port[0], options.host[0]);
+  socket.setNoDelay(true);
+  return socket;
+};
+const sql = postgres(process.env.DATABASE_URL, { max: 10, onnotice: () => {}, socket: noDelay });
 const secret = process.env.BOND_WEBHOOK_SECRET;
 const ACCEPTED = ["SUBMITTED", "UNDER_REVIEW", "DOCUMENT_REQUIRED", "REENTER_INFORMATION", "PASSED", "FAILED", "TIMEOUT", "ERROR"];
 const STATUS = { "kyc.verification.under_review": "UNDER_REVIEW", "kyc.verification.document_required": "DOCUMENT_REQUIRED" };

@@ -68,11 +68,10 @@ describe.skipIf(!process.env.DATABASE_URL)("webhook ingest round trips (Postgres
   });
 
   // BEGIN (postgres.js waits for it before running the transaction); the lock, receipt and state in one
-  // statement; the writes and the announcement sent together; COMMIT: 4. Observed: when the writes statement
-  // is 1 KiB or more (postgres.js writes it out at once), the announcement goes only after its answer: 5 for
-  // the document_required webhooks here (their documents make it longer). Before: 16 (nine statements, each
-  // unprepared one described first, then run).
-  it("applies a status-changing webhook in 4 round trips to Postgres (5 for a long one)", async () => {
+  // statement; the writes and the announcement sent together; COMMIT. Before: 16 (nine statements, each
+  // unprepared one described first, then run). The document_required webhooks here make the writes statement
+  // longer than 1 KiB: with Nagle's algorithm on, the announcement behind it would wait for its answer (5).
+  it("applies a status-changing webhook in 4 round trips to Postgres", async () => {
     const customerId = await createCustomer(app);
     const events = ["kyc.verification.under_review", "kyc.verification.document_required"];
     const post = (second: number) =>
@@ -89,8 +88,7 @@ describe.skipIf(!process.env.DATABASE_URL)("webhook ingest round trips (Postgres
     }
     const median = [...counts].sort((a, b) => a - b)[Math.floor(counts.length / 2)];
     console.log(`round trips per status-changing webhook: median ${median} (${counts.join(" ")})`);
-    expect(Math.min(...counts)).toBeGreaterThan(0);
-    expect(Math.min(...counts)).toBeLessThanOrEqual(4);
-    expect(median).toBeLessThanOrEqual(5);
+    expect(median).toBeGreaterThan(0);
+    expect(median).toBeLessThanOrEqual(4);
   });
 });
