@@ -1,14 +1,23 @@
 // The webhook and fan-out benchmarks' baseline, by hand with no framework, validation library or state
-// machine: POST /webhooks/bond verifies the HMAC over the raw body, then one transaction locks the customer,
-// stores the event once, moves the status and pg_notify's it; a bare `ws` server speaks just enough
+// machine: POST /webhooks/bond verifies the HMAC over the raw body, then one transaction does the work ours
+// does: locks the customer, records the delivery's receipt (replay refusal), stores the event once, moves the
+// status, updates the round's accepted attempt, keeps the history row and pg_notify's it; a bare `ws` server speaks just enough
 // graphql-transport-ws (ack, subscribe → current status, then one `next` per NOTIFY heard on LISTEN).
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
+import { connect } from "node:net";
 import postgres from "postgres";
 import { WebSocketServer } from "ws";
 
-const sql = postgres(process.env.DATABASE_URL, { max: 10, onnotice: () => {} });
+// Sockets with Nagle's algorithm off, as ours has them (src/db/database.ts, noDelaySockets).
+const noDelay = (options) => {
+  const socket = connect(options.port[0], options.host[0]);
+  socket.setNoDelay(true);
+  return socket;
+};
+const sql = postgres(process.env.DATABASE_URL, { max: 10, onnotice: () => {}, socket: noDelay });
 const secret = process.env.BOND_WEBHOOK_SECRET;
+const ACCEPTED = ["SUBMITTED", "UNDER_REVIEW", "DOCUMENT_REQUIRED", "REENTER_INFORMATION", "PASSED", "FAILED", "TIMEOUT", "ERROR"];
 const STATUS = { "kyc.verification.under_review": "UNDER_REVIEW", "kyc.verification.document_required": "DOCUMENT_REQUIRED" };
 
 function verified(header, raw) {
@@ -30,19 +39,44 @@ const server = createServer((request, response) => {
     }
     const event = JSON.parse(raw);
     const status = STATUS[event.event];
-    await sql.begin(async (tx) => {
-      const [customer] = await tx`select id, kyc_version from customers where id = ${event.customer_id} for update`;
-      const inserted = await tx`insert into kyc_events (identity, customer_id, event, occurred_at, payload, outcome, status_after)
-        values (${`${event.customer_id}|${event.event}|${event.occurred_at}`}, ${event.customer_id}, ${event.event}, ${event.occurred_at}, ${event}, 'changed', ${status})
-        on conflict (identity) do nothing returning id`;
-      if (inserted.length === 0) return;
-      await tx`update customers set kyc_status = ${status}, kyc_status_at = ${event.occurred_at}, kyc_version = kyc_version + 1, updated_at = now() where id = ${customer.id}`;
-      await tx`select pg_notify('baseline', ${JSON.stringify({ c: customer.id, s: status, v: customer.kyc_version + 1, t: event.occurred_at })})`;
-    });
+    const signatureHash = createHash("sha256").update(request.headers["bond-signature"]).digest("hex");
+    // The same statements ours sends (prepared, as postgres.js does by default): the lock, receipt and state in one,
+    // then the writes in one, sent together with the pg_notify.
+    const identity = `${event.customer_id}|${event.event}|${event.occurred_at}`;
+    try {
+      await ingest(event, status, identity, signatureHash);
+    } catch (error) {
+      // Not stored (e.g. Postgres refused a connection): 500, so Bond would retry, and the server lives on.
+      console.error(`webhook not stored: ${error.message}`);
+      response.writeHead(500).end();
+      return;
+    }
     const json = JSON.stringify({ received: true });
     response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(json) }).end(json);
   });
 });
+
+async function ingest(event, status, identity, signatureHash) {
+  await sql.begin(async (tx) => {
+    const [customer] = await tx`with customer as (select id, kyc_status, kyc_round, kyc_version from customers where id = ${event.customer_id} for update),
+      receipt as (insert into webhook_receipts (signature_hash, received_at) select ${signatureHash}::text || ':round:' || kyc_round, now() from customer on conflict do nothing returning 1)
+      select customer.*, exists (select 1 from receipt) as first_delivery, exists (select 1 from kyc_events where identity = ${identity}) as event_stored from customer`;
+    if (!customer.first_delivery || customer.event_stored) return;
+    const version = customer.kyc_version + 1;
+    await Promise.all([
+      tx`with event as (insert into kyc_events (identity, customer_id, event, occurred_at, payload, outcome, status_after)
+          values (${identity}, ${customer.id}, ${event.event}, ${event.occurred_at}, ${event}, 'changed', ${status}) on conflict (identity) do nothing returning 1),
+        attempt as (update kyc_attempts set status = ${status}, updated_at = now() where exists (select 1 from event) and id in (
+          select id from kyc_attempts where customer_id = ${customer.id} and round = ${customer.kyc_round} and status in ${tx(ACCEPTED)} order by sent_at desc nulls last limit 1) returning program_id),
+        updated as (update customers set kyc_status = ${status}, kyc_status_at = ${event.occurred_at}, kyc_status_event = ${event.event}, kyc_version = kyc_version + 1, updated_at = now()
+          where id = ${customer.id} and exists (select 1 from event) returning kyc_version),
+        history as (insert into kyc_status_changes (customer_id, version, status, previous_status, occurred_at, event)
+          select ${customer.id}, kyc_version, ${status}, ${customer.kyc_status}, ${event.occurred_at}, ${event.event} from updated)
+        select 1 / (select count(*)::int from event) as guard`,
+      tx`select pg_notify('baseline', ${JSON.stringify({ c: customer.id, s: status, v: version, t: event.occurred_at })})`,
+    ]);
+  });
+}
 const subscribers = new Map(); // customerId → Set of [socket, operation id]
 const send = (socket, id, change) => socket.send(JSON.stringify({ id, type: "next", payload: { data: { kycStatusChanged: { status: change.s, version: change.v, occurredAt: change.t } } } }));
 await sql.listen("baseline", (payload) => {

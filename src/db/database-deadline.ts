@@ -26,7 +26,7 @@ type Sql = postgres.Sql;
 type Callback = (sql: Sql) => unknown;
 
 /**
- * Wraps a postgres.js client so no wait on it is unbounded: each query (what drizzle runs through `unsafe`), a
+ * Wraps a postgres.js client so no wait on it is unbounded (and its statements are prepared, see `prepares`): each query (what drizzle runs through `unsafe`), a
  * transaction's wait for a connection, and its commit or rollback, each get `ms`. postgres.js has no per-query
  * timeout, and a connection closed cleanly during its handshake makes it reconnect silently while the query waits
  * (porsager/postgres#1208): without this a request during an outage could hang until the client gives up.
@@ -39,7 +39,8 @@ function wrap(sql: Sql, ms: number): Sql {
   return new Proxy(sql, {
     get(target, property, receiver) {
       if (property === "unsafe") {
-        return (query: string, parameters?: unknown[], options?: postgres.UnsafeQueryOptions) => boundedQuery(target.unsafe(query, parameters as never, options), ms);
+        return (query: string, parameters?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+          boundedQuery(target.unsafe(query, parameters as never, { ...options, prepare: prepares(parameters) }), ms);
       }
       if (property === "begin") return (...args: unknown[]) => boundedTransaction(target, "begin", args, ms);
       if (property === "savepoint") return (...args: unknown[]) => boundedTransaction(target, "savepoint", args, ms);
@@ -47,6 +48,19 @@ function wrap(sql: Sql, ms: number): Sql {
       return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+/**
+ * Drizzle asks postgres.js for an unnamed statement unless the query was given a name; with parameters,
+ * postgres.js then describes it first, so every statement costs two round trips (and cannot be pipelined).
+ * Prepared (postgres.js names and keeps it per connection, by its text and parameter types), it costs one from
+ * its second use on a connection. Statements with long parameter lists (an `in (…)` of many ids) vary with
+ * the list's length, so they stay unnamed rather than fill each connection with one-off statements.
+ */
+export const MAX_PREPARED_PARAMETERS = 64;
+
+function prepares(parameters: unknown[] | undefined): boolean {
+  return (parameters?.length ?? 0) <= MAX_PREPARED_PARAMETERS;
 }
 
 /** A postgres.js query is lazy (it runs when awaited); drizzle awaits it directly or through `.values()`. */

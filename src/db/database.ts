@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { connect, type Socket } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
@@ -68,6 +69,33 @@ function cappedBackoff(maxDelayMs: number) {
   return (retries: number) => Math.min((0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 20), maxDelayMs / 1000);
 }
 
+/**
+ * postgres.js's sockets with Nagle's algorithm off (as Node's HTTP server has it). With it on, a statement sent
+ * right behind a long one (1 KiB or more, which postgres.js writes out at once) — the webhook's writes and its
+ * `pg_notify`, pipelined — is held back until the first one's ACK, which comes with Postgres' answer: a round
+ * trip the pipelining was meant to save. (postgres.js's own `socket` option, missing from its type declarations.)
+ * Given for a single TCP host only (postgres.js then connects the socket
+ * itself for a Unix socket or several hosts).
+ */
+export function noDelaySockets(databaseUrl: string): { socket?: (options: { host: string[]; port: number[] }) => Socket } {
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    return {};
+  }
+  if (!url.hostname || url.host.includes(",") || url.searchParams.has("host")) return {};
+  return {
+    socket: (options: { host: string[]; port: number[] }): Socket => {
+      // postgres.js attaches its handlers to the socket returned, then writes its start-up message (Node queues
+      // writes until the connection is made); its connect_timeout still bounds the whole handshake.
+      const socket = connect(options.port[0], options.host[0]);
+      socket.setNoDelay(true);
+      return socket;
+    },
+  };
+}
+
 export async function openDatabase(options: { databaseUrl?: string; dataDir: string | null; maxConnections?: number; bounds?: DatabaseBounds }): Promise<OpenDatabase> {
   const bounds = options.bounds ?? DEFAULT_BOUNDS;
   const migrations = migrationsFolder();
@@ -87,6 +115,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
       onnotice: () => {},
       connect_timeout: Math.max(bounds.connectTimeoutMs / 1000, 0.1),
       backoff: cappedBackoff(bounds.reconnectMaxDelayMs),
+      ...noDelaySockets(options.databaseUrl),
     });
     return {
       db: drizzlePostgres(withQueryDeadline(client, bounds.queryTimeoutMs), { schema }) as unknown as Database,

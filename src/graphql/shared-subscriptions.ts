@@ -1,3 +1,4 @@
+import type { WebSocket } from "ws";
 import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from "graphql";
 
 type PromiseOrValue<T> = T | Promise<T>;
@@ -95,7 +96,7 @@ export function sharedSubscribe(options: SharedSubscribeOptions) {
         options.onMessage?.();
         if (typeof event !== "object" || event === null) return executeFor(args, event);
         let byGroup = resultsByEvent.get(event);
-        if (!byGroup) resultsByEvent.set(event, (byGroup = new Map()));
+        if (!byGroup) resultsByEvent.set(event, (byGroup = new Map<string, PromiseOrValue<ExecutionResult>>()));
         let result = byGroup.get(group);
         if (result === undefined) {
           result = executeFor(args, event);
@@ -108,7 +109,7 @@ export function sharedSubscribe(options: SharedSubscribeOptions) {
   };
 }
 
-const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> => typeof Object(value)[Symbol.asyncIterator] === "function";
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> => typeof (Object(value) as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === "function";
 
 /**
  * graphql-js's mapAsyncIterator: each event through `map`, `return`/`throw` passed to the source (which
@@ -187,15 +188,16 @@ export function sharedPayloadFrames() {
       return undefined;
     },
     /** Wraps a socket's `send` so a `next` message gets back the payload the replacer left out. */
-    wrap(socket: { send: (...args: any[]) => void }): void {
-      const send = socket.send.bind(socket);
-      socket.send = (data: unknown, ...rest: unknown[]) => {
+    // ws's `send(data, options?, callback?)`: the arguments after `data` are passed on untouched.
+    wrap(socket: Pick<WebSocket, "send">): void {
+      const send = socket.send.bind(socket) as (data: unknown, ...rest: unknown[]) => void;
+      socket.send = ((data: unknown, ...rest: unknown[]) => {
         if (pending !== null && typeof data === "string" && data.endsWith('"type":"next"}')) {
           data = `${data.slice(0, -1)},"payload":${pending}}`;
           pending = null;
         }
         return send(data, ...rest);
-      };
+      }) as WebSocket["send"];
     },
   };
 }

@@ -164,6 +164,7 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
         sockets.set(context, { socket: ctx.extra.socket, id });
         return context;
       },
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- graphql-ws hands it to JSON.stringify, which calls it with the holder as `this`, as it expects
       jsonMessageReplacer: frames.jsonMessageReplacer,
       onNext: (_ctx, _id, _payload, args, result) => {
         // The result itself (graphql-ws would copy it per subscriber): its JSON is then made once per result.
@@ -173,7 +174,7 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
         const requestId = requestIdOfOperation(args);
         return requestId ? runInRequest(requestId, format) : format();
       },
-      onError: (_ctx, _id, _payload, errors) => options.formatErrors(errors) as GraphQLError[],
+      onError: (_ctx, _id, _payload, errors) => options.formatErrors(errors),
     },
     websocketServer,
   );

@@ -1,14 +1,14 @@
 import type { BondApi } from "../bond/bond-client.js";
 import type { Transaction } from "../db/database.js";
 import type { KycRepository } from "../db/kyc-repository.js";
-import type { KycStatusRepository } from "../db/kyc-status-repository.js";
+import { EVENT_STORED_MEANWHILE, type KycStatusRepository } from "../db/kyc-status-repository.js";
 import type { WebhookReceiptRepository } from "../db/webhook-receipts.js";
 import { bondEventIdentity, type BondKycEvent, type UnsupportedBondEvent } from "../domain/bond-webhook.js";
 import type { Clock } from "../domain/clock.js";
 import { CustomerNotFound, ValidationFailed } from "../domain/errors.js";
 import type { KycAttemptStatus } from "../domain/kyc-attempt.js";
-import { kycStateOf, type CustomerKycState, type CustomerKycStatus } from "../domain/kyc-records.js";
-import { decideKycChange, type KycEventDetails, type KycStatusDecision } from "../domain/kyc-status-change.js";
+import { kycStateOf, type CustomerKycStatus } from "../domain/kyc-records.js";
+import { decideKycChange, type KycStatusDecision } from "../domain/kyc-status-change.js";
 import type { KycStatus, KycStatusSignal } from "../domain/kyc-status.js";
 import { eventFromStatusReport } from "../domain/kyc-status-report.js";
 import { isUuid } from "../domain/validation.js";
@@ -52,38 +52,82 @@ export interface KycStatusChangesDeps {
 export class KycStatusChanges {
   constructor(private readonly deps: KycStatusChangesDeps) {}
 
-  /** Applies a Bond webhook: stores it once, moves the status if the state machine allows, announces the change with its commit. */
+  /**
+   * Applies a Bond webhook: stores it once, moves the status if the state machine allows, announces the change
+   * with its commit. Two statements inside the transaction (on Postgres, two round trips besides BEGIN and
+   * COMMIT): one locks the customer, records the delivery's receipt and reads the state; after the decision
+   * (in TypeScript), one writes everything it says, sent together with the announcement.
+   */
   async ingestBondEvent(event: BondKycEvent, delivery?: WebhookDelivery): Promise<WebhookOutcome> {
-    const { repository, receipts } = this.deps;
+    try {
+      return await this.ingestOnce(event, delivery);
+    } catch (error) {
+      // A copy of the event was committed while this one waited for the customer's lock (two deliveries of it
+      // at once): nothing of this attempt was kept; again, it now finds the copy and answers "duplicate".
+      if (!isEventStoredMeanwhile(error)) throw error;
+      return this.ingestOnce(event, delivery);
+    }
+  }
+
+  private async ingestOnce(event: BondKycEvent, delivery?: WebhookDelivery): Promise<WebhookOutcome> {
+    const { repository, bus, clock } = this.deps;
+    // An event with a time is the same event in every round, so whether it is stored can be read with the lock;
+    // one without (`submitted`) is one per round, known once the lock has read the round.
+    const knownIdentity = event.occurredAtMicros === null ? null : bondEventIdentity(event, 0);
     const outcome = await repository.transaction(async (tx) => {
-      const customer = await repository.statuses.lockCustomer(tx, event.customerId);
-      if (!customer) throw new CustomerNotFound(event.customerId);
       // The delivery's receipt commits (or rolls back) with its event: one commit per webhook. It is kept
       // per round: Bond's `submitted` body is the same bytes in every round, and two rounds' copies signed
       // in the same second carry the same signature, yet the later one is a new event.
-      const firstDelivery = !delivery || (await receipts.recordOnce(tx, `${delivery.signatureHash}:round:${customer.kycRound}`, delivery.receivedAt));
-      // The same signed request again (our 2xx got lost, or a captured request replayed): its event was
-      // stored with the first one, so this is acknowledged and does nothing a second time.
-      if (!firstDelivery) return { result: "duplicate" as const, kycStatus: customer.kycStatus, change: null };
+      const customer = await repository.statuses.lockForEvent(tx, event.customerId, delivery ?? null, knownIdentity);
+      if (!customer) throw new CustomerNotFound(event.customerId);
+      // The same signed request again (our 2xx got lost, or a captured request replayed), or the same event in
+      // another delivery: it was stored with the first one, so this is acknowledged and does nothing a second time.
+      if (!customer.firstDelivery || customer.eventStored) return { result: "duplicate" as const, kycStatus: customer.kycStatus, change: null };
       const signal: KycStatusSignal = { source: "bond", event: event.event, occurredAt: event.occurredAt, occurredAtMicros: event.occurredAtMicros };
       const decision = decideKycChange(kycStateOf(customer), signal, event);
-      const stored = await repository.statuses.insertEventOnce(tx, {
-        identity: bondEventIdentity(event, customer.kycRound),
-        customerId: customer.id,
-        event: event.event,
-        occurredAt: event.occurredAt,
-        occurredAtMicros: event.occurredAtMicros,
-        round: customer.kycRound,
-        payload: event.payload,
-        outcome: decision.outcome,
-        statusAfter: decision.transition.state.status,
-      });
-      if (!stored) return { result: "duplicate" as const, kycStatus: customer.kycStatus, change: null };
-      const { change } = await this.save(tx, customer, decision, signal);
+      const change = this.changeOf(customer, decision, signal);
+      const saving = repository.statuses.saveDecision(tx, customer.id, decision, {
+        event: {
+          identity: knownIdentity ?? bondEventIdentity(event, customer.kycRound),
+          customerId: customer.id,
+          event: event.event,
+          occurredAt: event.occurredAt,
+          occurredAtMicros: event.occurredAtMicros,
+          round: customer.kycRound,
+          payload: event.payload,
+        },
+        // Known to be new under the lock: the announcement can go with the writes (a copy stored meanwhile fails both).
+        eventMustBeNew: customer.eventStored === false,
+        change: change ?? undefined,
+        now: clock(),
+      })!;
+      if (customer.eventStored === false) {
+        const [saved] = await Promise.all([saving, change ? bus.publishInTransaction(tx, change) : null]);
+        assertVersion(saved.kycVersion, change);
+        return { result: decision.outcome, kycStatus: decision.transition.state.status, change };
+      }
+      const saved = await saving;
+      if (!saved.eventStored) return { result: "duplicate" as const, kycStatus: customer.kycStatus, change: null };
+      assertVersion(saved.kycVersion, change);
+      if (change) await bus.publishInTransaction(tx, change);
       return { result: decision.outcome, kycStatus: decision.transition.state.status, change };
     });
-    if (outcome.change) this.deps.bus.publishAfterCommit(outcome.change);
+    if (outcome.change) bus.publishAfterCommit(outcome.change);
     return { result: outcome.result, kycStatus: outcome.kycStatus };
+  }
+
+  /** The change a decision makes, as announced (the version is the locked one plus one); null when the status stays. */
+  private changeOf(customer: { id: string; kycVersion: number }, decision: KycStatusDecision, signal: KycStatusSignal): KycStatusChange | null {
+    const { save, transition } = decision;
+    if (save?.kind !== "status" || transition.kind !== "changed" || !decision.attemptStatus) return null;
+    return {
+      customerId: customer.id,
+      status: transition.to,
+      previousStatus: transition.from,
+      occurredAt: signal.occurredAt ?? this.deps.clock(),
+      event: signal.event,
+      version: customer.kycVersion + 1,
+    };
   }
 
   /**
@@ -128,35 +172,17 @@ export class KycStatusChanges {
    * round's accepted attempt took, null when there was none to update or the status did not change.
    */
   async applySignalInTransaction(tx: Transaction, customerId: string, signal: KycStatusSignal): Promise<{ change: KycStatusChange | null; attemptStatus: KycAttemptStatus | null }> {
-    const customer = await this.deps.repository.statuses.lockCustomer(tx, customerId);
+    const { repository, bus, clock } = this.deps;
+    const customer = await repository.statuses.lockForEvent(tx, customerId, null, null);
     if (!customer) throw new CustomerNotFound(customerId);
-    return this.save(tx, customer, decideKycChange(kycStateOf(customer), signal, null), signal);
-  }
-
-  /** Saves what a decision says and announces a new status in this transaction (on Postgres: pg_notify), so it goes out exactly when the change commits. */
-  private async save(
-    tx: Transaction,
-    customer: CustomerKycState,
-    decision: KycStatusDecision,
-    signal: KycStatusSignal,
-  ): Promise<{ change: KycStatusChange | null; attemptStatus: KycAttemptStatus | null }> {
-    const { repository, clock } = this.deps;
-    const { save, transition } = decision;
-    if (save?.kind === "details") await repository.statuses.saveKycDetails(tx, customer.id, save.details, save.state);
-    if (save?.kind !== "status" || transition.kind !== "changed" || !decision.attemptStatus) return { change: null, attemptStatus: null };
-    const saved = await repository.statuses.saveStatusChange(tx, customer.id, save, { status: decision.attemptStatus, recordsPass: decision.recordsPass, now: clock() });
-    const change: KycStatusChange = {
-      customerId: customer.id,
-      status: transition.to,
-      previousStatus: transition.from,
-      occurredAt: signal.occurredAt ?? clock(),
-      event: signal.event,
-      version: saved.kycVersion,
-    };
-    await repository.statuses.recordStatusChange(tx, change);
+    const decision = decideKycChange(kycStateOf(customer), signal, null);
+    const change = this.changeOf(customer, decision, signal);
+    const saving = repository.statuses.saveDecision(tx, customer.id, decision, { change: change ?? undefined, now: clock() });
+    if (!saving) return { change: null, attemptStatus: null };
     // Written in this transaction (on Postgres: an outbox row), so it is announced if and only if the change commits.
-    await this.deps.bus.publishInTransaction(tx, change);
-    return { change, attemptStatus: saved.attemptUpdated ? decision.attemptStatus : null };
+    const [saved] = await Promise.all([saving, change ? bus.publishInTransaction(tx, change) : null]);
+    assertVersion(saved.kycVersion, change);
+    return { change, attemptStatus: change && saved.attemptUpdated ? decision.attemptStatus : null };
   }
 
   /**
@@ -225,6 +251,18 @@ export class KycStatusChanges {
     const history = await this.deps.repository.statuses.listStatusChangesAfter(customer.id, afterVersion);
     return history[0]?.version === afterVersion + 1 ? history : [currentKycStatus(customer)];
   }
+}
+
+/** The customer's version after the writes is the locked one plus one (the lock held in between): the announced one. */
+function assertVersion(saved: number | null, change: KycStatusChange | null): void {
+  if (change && saved !== change.version) throw new Error(`kyc version ${saved} saved where ${change.version} was announced`);
+}
+
+function isEventStoredMeanwhile(error: unknown): boolean {
+  for (let cause = error; cause; cause = (cause as { cause?: unknown }).cause) {
+    if ((cause as { code?: unknown }).code === EVENT_STORED_MEANWHILE) return true;
+  }
+  return false;
 }
 
 function assertResumableVersion(afterVersion: number): void {

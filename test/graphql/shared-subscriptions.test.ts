@@ -50,14 +50,14 @@ describe("fan-out: a live change is executed once per distinct subscription, not
     const resumed = subscribe<KycStatusResumedSubscription>({ query: print(KycStatusResumedDocument), variables: { customerId, afterVersion: 0 } });
     await resumed.waitFor(1);
     expect(resumed.received[0]?.data?.kycStatusChanged).toMatchObject({ status: "PASSED", version: 1, previousStatus: "NOT_STARTED" });
-    await Promise.all([...everyone, resumed].map((messages) => messages.stop()));
+    await Promise.all([...everyone, resumed].map(async (messages) => messages.stop()));
   });
 
   it("writes each subscriber's own operation id around the once-serialised payload, whatever the id holds", async () => {
     const customerId = await createCustomer(app);
     const socket = new WebSocket(app.websocketUrl, "graphql-transport-ws");
     const frames: string[] = [];
-    socket.on("message", (data) => frames.push(String(data)));
+    socket.on("message", (data) => frames.push((data as Buffer).toString()));
     await new Promise((resolve) => socket.once("open", resolve));
     socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${await app.serviceToken()}` } }));
     const framesFor = (id: string) => frames.map((frame) => JSON.parse(frame)).filter((message) => message.id === id && message.type === "next");
