@@ -7,7 +7,7 @@
 //   (all instances together), every change delivered to every subscriber (checked against kyc_status_changes).
 // Then the ceiling of the bus itself (Postgres NOTIFY, no server): committed transactions per second that update
 // a row and pg_notify a ~200-byte payload, heard by 3 LISTEN connections, against the same without the notify.
-// `--smoke`: a few seconds. `--bus-url=URL`: passes EVENT_BUS_URL=URL to the instances (another transport).
+// `--smoke`: a few seconds; `--warmup=S` (8) per fleet before the rounds. `--bus-url=URL`: passes EVENT_BUS_URL=URL to the instances (another transport).
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import postgres from "postgres";
@@ -19,6 +19,8 @@ const connections = Number(arg("connections", 30));
 const customerCount = Number(arg("customers", SMOKE ? 30 : 150));
 const perCustomer = Number(arg("per-customer", 3));
 const busUrl = arg("bus-url", undefined);
+const warmup = Number(arg("warmup", SMOKE ? 1 : 8));
+const idleSeconds = SMOKE ? 0.5 : 3;
 const ceilingSeconds = Number(arg("ceiling-seconds", SMOKE ? 1 : 5));
 const ceilingSenders = Number(arg("ceiling-senders", 16));
 const secret = randomBytes(16).toString("hex");
@@ -204,9 +206,16 @@ const three = await startFleet(3);
 let result;
 let failed = false;
 try {
-  // Warm-up (JIT, pools).
-  await measure(one, SMOKE ? 1 : 2);
-  await measure(three, SMOKE ? 1 : 2);
+  // Warm-up (JIT, pools): long enough that each of the three instances is warm too (runs got faster round after
+  // round with 2 s). Then what each fleet costs doing nothing (reconcilers, keep-alives, timers).
+  await measure(one, warmup);
+  await measure(three, warmup);
+  const idle = {};
+  for (const fleet of [one, three]) {
+    const before = fleet.servers.map((server) => server.cpuMs());
+    await sleep(idleSeconds * 1000);
+    idle[fleet.size] = round(fleet.servers.reduce((sum, server, index) => sum + server.cpuMs() - before[index], 0) / idleSeconds, 1);
+  }
   const runs = { 1: [], 3: [] };
   for (let index = 0; index < rounds; index += 1) {
     const order = index % 2 ? [three, one] : [one, three];
@@ -232,6 +241,7 @@ try {
     customers: customerCount,
     subscribers: { one: one.subscribers, three: three.subscribers, failed: one.failedSubscribers + three.failedSubscribers },
     median: { one: summarise(runs[1]), three: summarise(runs[3]) },
+    idleServerCpuMsPerSecond: { one: idle[1], three: idle[3] },
     runs: all,
     busCeiling: { design: "Postgres NOTIFY (update + pg_notify per commit, 3 LISTEN connections)", ...ceiling },
   };
