@@ -7,7 +7,7 @@
 //   (all instances together), every change delivered to every subscriber (checked against kyc_status_changes).
 // Then the ceiling of the bus itself (Postgres NOTIFY, no server): committed transactions per second that update
 // a row and pg_notify a ~200-byte payload, heard by 3 LISTEN connections, against the same without the notify.
-// `--smoke`: a few seconds; `--warmup=S` (8) per fleet before the rounds. `--bus-url=URL`: passes EVENT_BUS_URL=URL to the instances (another transport).
+// `--smoke`: a few seconds; `--warmup=S` (8) per instance before the rounds. `--bus-url=URL`: passes EVENT_BUS_URL=URL to the instances (another transport).
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import postgres from "postgres";
@@ -206,10 +206,11 @@ const three = await startFleet(3);
 let result;
 let failed = false;
 try {
-  // Warm-up (JIT, pools): long enough that each of the three instances is warm too (runs got faster round after
-  // round with 2 s). Then what each fleet costs doing nothing (reconcilers, keep-alives, timers).
+  // Warm-up (JIT, pools): `warmup` seconds per instance, so that each of the three has served about as many events
+  // as the single one (with the same time for both, the three-instance runs still got faster round after round).
+  // Then what each fleet costs doing nothing (reconcilers, keep-alives, timers).
   await measure(one, warmup);
-  await measure(three, warmup);
+  await measure(three, warmup * 3);
   const idle = {};
   for (const fleet of [one, three]) {
     const before = fleet.servers.map((server) => server.cpuMs());
