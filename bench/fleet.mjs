@@ -235,7 +235,7 @@ try {
   result = {
     machine: env,
     smoke: SMOKE,
-    bus: busUrl ? `EVENT_BUS_URL=${busUrl}` : "Postgres LISTEN/NOTIFY",
+    bus: busUrl ? `EVENT_BUS_URL (${new URL(busUrl).protocol}//…)` : "Postgres LISTEN/NOTIFY",
     connections,
     durationSeconds: duration,
     rounds,
