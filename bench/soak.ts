@@ -217,7 +217,7 @@ async function main() {
     for (const row of rows) {
       const changes = seen.get(row.id) ?? [];
       const versions = changes.map((change) => change.version);
-      if (versions.join() !== Array.from({ length: row.version }, (_, index) => index + 1).join()) problems.push(`customer ${row.id}: saw versions [${versions}] for ${row.version} transitions`);
+      if (versions.join() !== Array.from({ length: row.version }, (_, index) => index + 1).join()) problems.push(`customer ${row.id}: saw versions [${versions.join(",")}] for ${row.version} transitions`);
       if (changes.at(-1)?.status !== row.status) problems.push(`customer ${row.id}: last change seen ${changes.at(-1)?.status}, stored ${row.status}`);
       transitionsChecked += row.version;
     }

@@ -3,10 +3,10 @@
  * by GraphQL Code Generator (examples/operations → examples/gql), queries and mutations over HTTP, and the
  * kycStatusChanged subscription over graphql-ws with reconnection.
  *
- * It creates a customer, subscribes to their KYC status, drops its own connection once to show that
- * graphql-ws reconnects and re-subscribes (and that the server answers a subscription with the current status
- * first, so nothing that happened while disconnected is missed), submits KYC, and prints each status change
- * until the outcome.
+ * It creates a customer, subscribes to their KYC status (the current status comes first), submits KYC, drops its
+ * own connection once to show that graphql-ws reconnects and re-subscribes, resuming from the last version it
+ * saw (`afterVersion`: the changes made while it was away arrive first, each once, in order), and prints each
+ * status change until the outcome.
  *
  *   npm start                                   # prints a development service token (AUTH_DEV_MODE)
  *   KYC_TOKEN=<token> npm run example           # in another terminal
@@ -28,6 +28,7 @@ import {
   ExampleKycStatusDocument,
   ExampleSubmitKycDocument,
   type ExampleKycStatusSubscription,
+  type ExampleKycStatusSubscriptionVariables,
   type KycStatus,
 } from "./gql/graphql.js";
 
@@ -57,7 +58,8 @@ async function request<TResult, TVariables>(document: TypedDocumentNode<TResult,
   const result = (await response.json()) as ExecutionResult<TResult>;
   if (result.errors?.length || !result.data) {
     const [first] = result.errors ?? [];
-    throw new ApiError(`${first?.extensions?.code ?? `HTTP ${response.status}`}: ${first?.message ?? "no data"}`);
+    const code = typeof first?.extensions?.code === "string" ? first.extensions.code : `HTTP ${response.status}`;
+    throw new ApiError(`${code}: ${first?.message ?? "no data"}`);
   }
   return result.data;
 }
@@ -80,7 +82,9 @@ async function main(): Promise<number> {
   say(`created customer ${customerId} (kycStatus ${createCustomer.kycStatus})`);
 
   let connections = 0;
-  let firstOnThisConnection = true;
+  // graphql-ws re-sends this very object when it re-subscribes after a reconnect, so keeping the last version
+  // seen in it makes the re-subscription a resume: the server replays what changed meanwhile, then goes live.
+  const variables: ExampleKycStatusSubscriptionVariables = { customerId, afterVersion: null };
   const client = createClient({
     url: websocketUrl,
     webSocketImpl: WebSocket,
@@ -98,8 +102,7 @@ async function main(): Promise<number> {
     on: {
       connected: (_socket, _payload, wasRetry) => {
         connections += 1;
-        firstOnThisConnection = true;
-        say(wasRetry ? `reconnected (connection ${connections}); graphql-ws re-subscribes` : `connected over WebSocket (${websocketUrl})`);
+        say(wasRetry ? `reconnected (connection ${connections}); graphql-ws re-subscribes after version ${variables.afterVersion ?? "none"}` : `connected over WebSocket (${websocketUrl})`);
       },
       closed: (event) => {
         const close = event as { code?: number; reason?: string };
@@ -132,25 +135,24 @@ async function main(): Promise<number> {
       );
     };
     client.subscribe<ExampleKycStatusSubscription>(
-      { query: print(ExampleKycStatusDocument), variables: { customerId } },
+      { query: print(ExampleKycStatusDocument), variables },
       {
         next: ({ data, errors }) => {
           if (errors?.length || !data) return reject(new ApiError(`subscription: ${errors?.[0]?.message ?? "no data"}`));
           const change = data.kycStatusChanged;
-          const what = firstOnThisConnection ? "current status on subscribe" : `${change.previousStatus} → ${change.status}${change.event ? ` (${change.event})` : ""}`;
-          firstOnThisConnection = false;
+          const what = change.previousStatus === null ? "current status" : `${change.previousStatus} → ${change.status}${change.event ? ` (${change.event})` : ""}`;
+          variables.afterVersion = change.version;
           say(`status ${change.status} v${change.version}: ${what}`);
           if (!IN_PROGRESS.includes(change.status)) {
             clearTimeout(timer);
             return resolve(change.status);
           }
+          if (!submitted) return submit();
           if (simulateDrop && !dropped) {
             dropped = true;
             say("simulating a dropped connection (client.terminate())");
             client.terminate();
-            return;
           }
-          if (!submitted) submit();
         },
         error: (error) => reject(error instanceof Error ? error : new Error(`subscription ended: ${JSON.stringify(error)}`)),
         complete: () => reject(new Error("the subscription ended before an outcome")),

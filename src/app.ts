@@ -1,55 +1,48 @@
 import "reflect-metadata";
 import { randomBytes } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import { hostname } from "node:os";
-import type { AddressInfo } from "node:net";
-import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { expressMiddleware } from "@as-integrations/express5";
-import express, { type NextFunction, type Request, type Response } from "express";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import type { Server } from "node:http";
+import type { DestinationStream, Logger } from "pino";
 import type { GraphQLError } from "graphql";
-import { pino, type DestinationStream, type Logger } from "pino";
+import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { startPurgeJobs } from "./app/purge-jobs.js";
+import { keepWebhookSubscribed } from "./app/webhook-subscription.js";
 import { developmentSigningSecret } from "./auth/dev-signing-key.js";
 import { createTokenVerifier, signToken } from "./auth/token-verifier.js";
-import { BondUnavailableError, createBondClient } from "./bond/bond-client.js";
-import { createBondWebhookApi, ensureWebhookSubscription } from "./bond/bond-webhooks.js";
+import { createBondClient } from "./bond/bond-client.js";
 import { createBondSandbox, type BondSandbox } from "./bond-sandbox/bond-sandbox.js";
-import type { AppConfig } from "./config.js";
+import { DEV_SERVICE_TOKEN_TTL_SECONDS, DEV_WEBHOOK_SECRET_BYTES, TOKEN_CLOCK_TOLERANCE_SECONDS, type AppConfig } from "./config.js";
 import { openDatabase, type OpenDatabase } from "./db/database.js";
 import { KycRepository } from "./db/kyc-repository.js";
 import { WebhookReceiptRepository } from "./db/webhook-receipts.js";
-import { isDatabaseUnavailable } from "./errors/database-unavailable.js";
-import { checkReadiness } from "./db/readiness.js";
 import { ReconciliationRepository } from "./db/reconciliation-repository.js";
 import { startKycReconciler, type KycReconciler } from "./kyc/kyc-reconciler.js";
-import { DomainError, Unauthenticated } from "./domain/errors.js";
 import type { Viewer } from "./domain/access.js";
-import type { GraphQLContext } from "./graphql/context.js";
-import { formatError, toGraphQLError } from "./graphql/errors.js";
-import { complexityPlugin, documentSizeRefusal, limitRules, parseOptions } from "./graphql/limits.js";
+import { formatError } from "./graphql/errors.js";
+import { limitRules } from "./graphql/limits.js";
 import { buildKycSchema } from "./graphql/schema.js";
 import { startGraphQLWebSocketServer } from "./graphql/websocket.js";
-import { BOND_WEBHOOK_PATH, bondWebhookRouter } from "./http/bond-webhook.route.js";
-import { graphqlCors } from "./http/cors.js";
-import { graphqlBodyParser } from "./http/graphql-body.js";
-import { trustedDocumentsMiddleware } from "./http/trusted-documents.js";
 import { loadTrustedDocuments } from "./graphql/trusted-documents.js";
-import { maxUploadRequestBytes } from "./domain/kyc-document.js";
-import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlHtml } from "./http/graphiql.js";
+import { createApolloServer } from "./http/apollo.js";
+import { BOND_WEBHOOK_PATH } from "./http/bond-webhook.route.js";
+import { graphqlContext } from "./http/graphql-context.js";
+import { GRAPHQL_PATH } from "./http/graphql-route.js";
+import { createHttpApp, SANDBOX_PATH } from "./http/http-app.js";
+import { createHttpServer, listen, loopbackUrl } from "./http/http-server.js";
 import { createRateLimits } from "./http/rate-limits.js";
 import { currentKycStatus, KycService, type Clock } from "./kyc/kyc-service.js";
-import { createMetrics, graphqlMetricsPlugin, instrumentBondApi, METRICS_PATH, metricsHandler, WEBHOOK_EVENT_LOCAL, webhookMetricsMiddleware, type Metrics } from "./observability/metrics.js";
-import { requestContextMiddleware, requestLogFields } from "./observability/request-context.js";
-import { bondRetryEvent, createTracing, graphqlTracingPlugin, serverSpanMiddleware, traceTransactions } from "./observability/tracing.js";
-import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { createInProcessKycStatusBus, type KycStatusBus } from "./realtime/kyc-status-bus.js";
-import { createPostgresKycStatusBus } from "./realtime/postgres-kyc-status-bus.js";
+import { createLogger } from "./observability/logger.js";
+import { createMetrics, instrumentBondApi, type Metrics } from "./observability/metrics.js";
+import { bondRetryEvent, createTracing, traceTransactions } from "./observability/tracing.js";
+import type { KycStatusBus } from "./realtime/kyc-status-bus.js";
+import { createKycStatusBus } from "./realtime/create-kyc-status-bus.js";
 import { createPiiVault, developmentPiiKey } from "./security/pii-vault.js";
 
-export const GRAPHQL_PATH = "/graphql";
-export const SANDBOX_PATH = "/bond/api/v0.1";
+/**
+ * The composition root: builds every part from the configuration and wires them together. What each part
+ * does lives in its own module: HTTP routes in http/http-app.ts, Apollo in http/apollo.ts, GraphiQL in
+ * http/graphiql.ts, the GraphQL context in http/graphql-context.ts, background jobs in app/.
+ */
+export { GRAPHQL_PATH, SANDBOX_PATH };
 
 /** Things a test (or an embedding program) may swap; production uses the defaults. */
 export interface AppOverrides {
@@ -83,26 +76,6 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Runs `work`, again after `delayMs` (doubled each time) while Bond is unavailable, at most `attempts` times. */
-async function retryUnavailable<T>(work: () => Promise<T>, attempts: number, delayMs: number): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (!(error instanceof BondUnavailableError) || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delayMs * 2 ** (attempt - 1)));
-    }
-  }
-}
-
-/** Personal fields that must never reach a log line, wherever they appear. */
-const REDACTED_PATHS = [
-  "ssn", "*.ssn", "*.*.ssn", "input.ssn", "variables.input.ssn",
-  // A second line of defence behind the error formatter: GraphQL variables and inputs are never logged.
-  "variables", "*.variables", "input", "*.input", "payload.variables", "*.payload.variables",
-  "body", "req.body", "*.body", "authorization", "*.authorization", "req.headers.authorization", "req.headers.identity", "token", "*.token",
-];
-
 /**
  * Builds and starts the whole service: database (migrated), Bond client (and the embedded sandbox
  * when no Bond URL is configured), KYC service, GraphQL over HTTP and WebSocket, the webhook route.
@@ -110,8 +83,7 @@ const REDACTED_PATHS = [
  */
 export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<App> {
   const clock = overrides.clock ?? (() => new Date());
-  // `mixin` adds the id of the request being handled (AsyncLocalStorage) to every line, however deep the caller.
-  const logger = pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, base: { service: "kyc-graphql", pid: process.pid, hostname: hostname() }, mixin: requestLogFields }, overrides.logStream);
+  const logger = createLogger(config.logLevel, overrides.logStream);
   const metrics = createMetrics();
   const tracing = createTracing({ ...config.tracing, spanProcessors: overrides.spanProcessors });
   const { tracer } = tracing;
@@ -126,31 +98,20 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   // Dev mode: a signing secret kept in DATA_DIR (so `npm run token` tokens survive restarts) and a service token (printed by main).
   const devSigningKey = !config.auth.jwtSecret && config.auth.devMode ? developmentSigningSecret(config.dataDir) : null;
   const jwtSecret = config.auth.jwtSecret ?? devSigningKey?.secret;
-  const verifyToken = createTokenVerifier({ ...config.auth, secret: jwtSecret, clockToleranceSeconds: 5, clock });
+  const verifyToken = createTokenVerifier({ ...config.auth, secret: jwtSecret, clockToleranceSeconds: TOKEN_CLOCK_TOLERANCE_SECONDS, clock });
   const devServiceToken = config.auth.devMode
-    ? await signToken({ secret: jwtSecret!, issuer: config.auth.issuer, audience: config.auth.audience }, { sub: "dev-service", scope: config.auth.serviceScope }, 12 * 3600, clock())
+    ? await signToken({ secret: jwtSecret!, issuer: config.auth.issuer, audience: config.auth.audience }, { sub: "dev-service", scope: config.auth.serviceScope }, DEV_SERVICE_TOKEN_TTL_SECONDS, clock())
     : null;
   if (devServiceToken) logger.warn({ keySource: devSigningKey?.source }, "AUTH_DEV_MODE: no AUTH_JWT_SECRET/AUTH_JWKS_URL configured; tokens are signed with a development key (npm run token prints one; a service token is in the start-up banner)");
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, bounds: config.database });
   const rateLimits = createRateLimits(config.limits, database.kind === "postgres" ? database.db : null);
   traceTransactions(database.db, tracer, database.kind === "postgres" ? "postgresql" : "pglite");
-  // Slow or idle clients are cut off rather than holding a socket (Node's defaults allow minutes).
-  const httpServer: Server = createServer({
-    headersTimeout: config.http.headersTimeoutMs,
-    requestTimeout: config.http.requestTimeoutMs,
-    keepAliveTimeout: config.http.keepAliveTimeoutMs,
-    // Node checks those two timeouts on this interval (30 s by default), so it bounds how late a slow client is cut.
-    connectionsCheckingInterval: Math.min(1_000, config.http.headersTimeoutMs),
-  });
-  httpServer.keepAliveTimeout = config.http.keepAliveTimeoutMs; // not every Node 20 reads it from the options
-  const localBase = () => {
-    const address = httpServer.address() as AddressInfo | null;
-    return `http://127.0.0.1:${address?.port ?? config.port}`;
-  };
+  const httpServer: Server = createHttpServer(config.http);
+  const localBase = () => loopbackUrl(httpServer, config.port);
 
   const embedded = config.bond.embeddedSandbox;
-  const webhookSecret = config.bond.webhookSecrets[0] ?? randomBytes(32).toString("hex");
+  const webhookSecret = config.bond.webhookSecrets[0] ?? randomBytes(DEV_WEBHOOK_SECRET_BYTES).toString("hex");
   const bondSandbox = embedded
     ? createBondSandbox({
         identity: config.bond.identity,
@@ -183,36 +144,10 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   );
 
   const repository = new KycRepository(database.db);
-  // On real Postgres every instance hears every change (pg_notify/LISTEN); PGlite has one process.
-  const bus =
-    database.kind === "postgres"
-      ? await createPostgresKycStatusBus({
-          databaseUrl: config.databaseUrl!,
-          loadCurrent: async (ids) => (await repository.customers.findKycStatuses(ids)).map(currentKycStatus),
-          logger: logger.child({ component: "kyc-status-bus" }),
-          retryDelayMs: config.database.listenRetryDelayMs,
-          maxRetryDelayMs: config.database.listenRetryMaxDelayMs,
-          connectTimeoutMs: config.database.connectTimeoutMs,
-          applicationName: `kyc-graphql listen pid=${process.pid}`,
-        })
-      : createInProcessKycStatusBus();
+  // Postgres: the outbox relayed with pg_notify/LISTEN, or through Redis (EVENT_BUS_URL); PGlite: in-process.
+  const bus = await createKycStatusBus({ config, databaseKind: database.kind, loadCurrent: async (ids) => (await repository.customers.findKycStatuses(ids)).map(currentKycStatus), logger });
   const receipts = new WebhookReceiptRepository(database.db);
-  // Receipts older than the timestamp tolerance are useless (such a timestamp is refused as stale).
-  const purgeReceipts = setInterval(() => {
-    receipts.purgeBefore(new Date(clock().getTime() - 2 * config.bond.webhookToleranceSeconds * 1000)).catch((error: unknown) => logger.warn({ err: String(error) }, "could not purge webhook receipts"));
-  }, 60_000);
-  purgeReceipts.unref();
-  // Idempotency keys are honoured 24 hours (like Bond's); after that they and their fingerprints go.
-  const purgeIdempotencyKeys =
-    config.idempotencyPurgeIntervalMs > 0
-      ? setInterval(() => {
-          repository.attempts
-            .purgeIdempotencyKeysExpiredBy(clock())
-            .then((purged) => (purged > 0 ? logger.info({ purged }, "expired idempotency keys purged") : undefined))
-            .catch((error: unknown) => logger.warn({ err: String(error) }, "could not purge expired idempotency keys"));
-        }, config.idempotencyPurgeIntervalMs)
-      : null;
-  purgeIdempotencyKeys?.unref();
+  const purgeJobs = startPurgeJobs({ receipts, repository, clock, logger, webhookToleranceSeconds: config.bond.webhookToleranceSeconds, idempotencyPurgeIntervalMs: config.idempotencyPurgeIntervalMs });
   const kyc = new KycService({
     repository,
     receipts,
@@ -231,6 +166,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   // Errors over WebSocket go through the same formatter as over HTTP: same codes, internals masked.
   const formatGraphQLError = formatError(logger);
   const formatErrors = (errors: readonly GraphQLError[]) => errors.map((error) => formatGraphQLError(error.toJSON(), error));
+  const contextServices = { kyc, rateLimits };
   // One logger for every WebSocket operation: thousands of subscriptions stay open (see BENCHMARKS.md).
   const websocketLogger = logger.child({ transport: "ws" });
   const websocket = startGraphQLWebSocketServer({
@@ -238,7 +174,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     path: GRAPHQL_PATH,
     schema,
     verifyToken,
-    context: (viewer: Viewer): GraphQLContext => ({ kyc, viewer, rateLimits, logger: websocketLogger }),
+    context: (viewer: Viewer) => graphqlContext(contextServices, viewer, websocketLogger),
     formatErrors,
     validationRules: limitRules(queryLimits),
     queryLimits,
@@ -252,77 +188,20 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     tracer,
   });
 
-  const apollo = new ApolloServer<GraphQLContext>({
-    schema,
-    formatError: formatGraphQLError,
-    // Apollo's own messages go through pino too (same redaction, same destination).
-    logger: logger.child({ component: "apollo" }),
-    introspection: config.graphql.introspection,
-    validationRules: limitRules(queryLimits),
-    // The token limit: a huge document is refused while it is parsed, before any rule walks it.
-    parseOptions: parseOptions(queryLimits),
-    // Part of our security posture (see SECURITY.md). A GET (or a simple POST) runs only with a header a browser
-    // cannot send cross-origin without a CORS preflight: Apollo's two, plus `authorization`, which every
-    // operation here needs anyway. So queries by GET work (urql's preferGetMethod) without opening CSRF;
-    // mutations are never run by GET (Apollo answers 405).
-    csrfPrevention: { requestHeaders: ["authorization", "apollo-require-preflight", "x-apollo-operation-name"] },
-    allowBatchedHttpRequests: false,
-    // Automatic persisted queries off on purpose: any client could register any document by its hash, which
-    // defeats a trusted-documents list; documents are persisted at build time instead (TRUSTED_DOCUMENTS).
-    persistedQueries: false,
-    // main.ts owns SIGINT/SIGTERM and calls close(); Apollo's own handlers would race it and hang stop().
-    stopOnTerminationSignals: false,
-    plugins: [
-      // Waits for in-flight requests (a webhook's transaction included) for up to 5 s, well inside main's 10 s limit.
-      // WebSockets are closed before (close() below), with 1001 rather than a socket the HTTP drain cut.
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5_000 }),
-      // We send no cache hints; the default cache-control plugin would still compute a policy for every field.
-      ApolloServerPluginCacheControlDisabled(),
-      complexityPlugin(schema, config.graphql.maxComplexity),
-      graphqlMetricsPlugin(metrics),
-      graphqlTracingPlugin(),
-      // GraphiQL from our own assets: Apollo's default landing page loads Apollo Sandbox from a CDN.
-      config.graphql.graphiql
-        ? {
-            async serverWillStart() {
-              const defaultHeaders = devServiceToken ? { Authorization: `Bearer ${devServiceToken}` } : undefined;
-              return { async renderLandingPage() { return { html: graphiqlHtml({ graphqlPath: GRAPHQL_PATH, title: "kyc-graphql", defaultHeaders }) }; } };
-            },
-          }
-        : ApolloServerPluginLandingPageDisabled(),
-    ],
-  });
+  const apollo = createApolloServer({ schema, httpServer, graphql: queryLimits, formatError: formatGraphQLError, logger, metrics, devServiceToken });
   await apollo.start();
 
-  const app = express();
-  app.disable("x-powered-by");
-  const quietPaths = new Set(["/healthz", "/readyz", METRICS_PATH]);
-  // The embedded Bond sandbox's own traffic is the upstream talking to itself, not a client: debug too.
-  app.use(requestContextMiddleware(logger, { quietPath: (path) => quietPaths.has(path) || path.startsWith(`${GRAPHIQL_ASSETS_PATH}/`) || path.startsWith(`${SANDBOX_PATH}/`) }));
-  // Express would hash every response body for an ETag; API responses are never revalidated by it.
-  app.set("etag", false);
-  if (config.limits.trustProxy) app.set("trust proxy", config.limits.trustProxy);
-  const perIp = rateLimits.perIp();
-  app.get("/healthz", perIp, (_request, response) => {
-    response.json({ status: "ok" });
-  });
-  app.get("/readyz", perIp, async (_request, response) => {
-    const readiness = await checkReadiness(database.db, 2_000);
-    if (readiness.ready) return void response.json({ status: "ready" });
-    response.status(503).json({ status: "not-ready", reason: readiness.reason });
-  });
-  app.get(METRICS_PATH, perIp, metricsHandler(metrics, config.metrics.token));
-  if (config.graphql.graphiql) app.use(GRAPHIQL_ASSETS_PATH, perIp, graphiqlAssets());
-  if (bondSandbox) app.use(SANDBOX_PATH, bondSandbox.router);
-  app.use(BOND_WEBHOOK_PATH, webhookMetricsMiddleware(metrics));
-  app.post(
-    BOND_WEBHOOK_PATH,
-    serverSpanMiddleware(tracer, "bond webhook", (span, response) => {
-      if (typeof response.locals[WEBHOOK_EVENT_LOCAL] === "string") span.setAttribute("bond.webhook.event", response.locals[WEBHOOK_EVENT_LOCAL] as string);
-    }),
-  );
-  app.use(
-    bondWebhookRouter({
+  const app = createHttpApp({
+    logger,
+    metrics,
+    tracer,
+    db: database.db,
+    rateLimits,
+    trustProxy: config.limits.trustProxy,
+    metricsToken: config.metrics.token,
+    graphiql: config.graphql.graphiql,
+    bondSandbox,
+    webhook: {
       kyc,
       logger: logger.child({ component: "webhook" }),
       secrets: config.bond.webhookSecrets.length > 0 ? config.bond.webhookSecrets : [webhookSecret],
@@ -332,96 +211,34 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       rateLimits,
       clock,
       metrics,
-    }),
-  );
-  app.use(
-    GRAPHQL_PATH,
-    serverSpanMiddleware(tracer, "graphql"),
-    // Browser apps on other origins (CORS_ORIGINS); the webhook route above never gets CORS headers.
-    graphqlCors(config.corsOrigins),
-    graphqlBodyParser({ defaultLimitBytes: 256 * 1024, uploadLimitBytes: Math.max(256 * 1024, maxUploadRequestBytes(config.kycDocuments.maxBytes)), verifyToken }),
-    ...(trustedDocuments ? [trustedDocumentsMiddleware(trustedDocuments)] : []),
-    // Tokens and nesting, counted without recursion before graphql-js parses (the same check as over WebSocket).
-    (request: Request, response: Response, next: NextFunction) => {
-      const query = (request.body as { query?: unknown } | undefined)?.query ?? request.query?.query;
-      const refusal = typeof query === "string" ? documentSizeRefusal(query, queryLimits) : null;
-      if (!refusal) return next();
-      response.status(400).json({ errors: [{ message: refusal.message, extensions: { code: refusal.extensions.code } }] });
     },
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const viewer = await verifyToken(req.get("authorization"));
-        if (viewer.kind === "anonymous") {
-          // Requests without valid credentials spend the source address's budget (guessing is slowed down).
-          try {
-            await rateLimits.consumeAnonymous(req.ip ?? "unknown");
-          } catch (error) {
-            throw error instanceof DomainError ? toGraphQLError(error) : error;
-          }
-          throw toGraphQLError(new Unauthenticated(viewer.reason));
-        }
-        return { kyc, viewer, rateLimits, logger };
-      },
-    }),
-  );
-  app.use((_request: Request, response: Response) => {
-    response.status(404).json({ code: "NOT_FOUND", message: "No such route." });
-  });
-  app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
-    if (isDatabaseUnavailable(error)) {
-      response.status(503).json({ code: "SERVICE_UNAVAILABLE", message: "The database is unavailable; retry shortly." });
-      return;
-    }
-    const status = typeof error === "object" && error && "status" in error && typeof error.status === "number" ? error.status : 500;
-    const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status === 400 ? "MALFORMED_JSON" : "INTERNAL_ERROR";
-    if (status >= 500) logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, "request failed");
-    response.status(status).json({ code, message: status === 413 ? "The request body is too large." : status === 400 ? "The request body is not valid JSON." : "Internal error." });
+    graphql: {
+      apollo,
+      services: contextServices,
+      verifyToken,
+      queryLimits,
+      trustedDocuments,
+      corsOrigins: config.corsOrigins,
+      documentMaxBytes: config.kycDocuments.maxBytes,
+      tracer,
+      logger,
+    },
   });
   httpServer.on("request", app);
+  const url = await listen(httpServer, config.port, config.host);
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(config.port, config.host, () => {
-      httpServer.off("error", reject);
-      resolve();
-    });
-  });
-  const address = httpServer.address() as AddressInfo;
-  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${address.port}`;
-
-  // Bond delivers only to subscribed URLs: make sure ours is subscribed, exactly once (with the embedded
-  // sandbox too, exactly as with Bond). Without PUBLIC_URL a real Bond cannot reach us: nothing to register.
+  // Bond delivers only to subscribed URLs (with the embedded sandbox too, exactly as with Bond). Without
+  // PUBLIC_URL a real Bond cannot reach us: nothing to register.
   const subscribedWebhookUrl = config.publicUrl ? `${config.publicUrl}${BOND_WEBHOOK_PATH}` : embedded ? `${localBase()}${BOND_WEBHOOK_PATH}` : null;
-  let registration: NodeJS.Timeout | null = null;
-  if (subscribedWebhookUrl) {
-    const webhookApi = createBondWebhookApi({ baseUrl: bondApiUrl, identity: config.bond.identity, authorization: config.bond.authorization, timeoutMs: config.bond.timeoutMs });
-    const registrationLogger = logger.child({ component: "bond-webhooks" });
-    const register = async (): Promise<boolean> => {
-      try {
-        // A few quick tries first: a kept-alive connection Bond just closed fails one request, not Bond.
-        const ensured = await retryUnavailable(() => ensureWebhookSubscription(webhookApi, subscribedWebhookUrl, registrationLogger), 3, 300);
-        if (ensured.created && ensured.secret && !embedded && !config.bond.webhookSecrets.includes(ensured.secret)) {
-          registrationLogger.error(
-            { subscriptionId: ensured.subscription.id },
-            "Bond issued a new signing secret for the webhook subscription made at start, and BOND_WEBHOOK_SECRET is not it: webhooks will be refused until it is set (npm run bond:webhooks -- delete/create prints a new one)",
-          );
-        }
-        return true;
-      } catch (error) {
-        registrationLogger.error({ err: error instanceof Error ? error.message : String(error), webhookUrl: subscribedWebhookUrl }, "could not register the Bond webhook subscription; retrying in 60 s");
-        return false;
-      }
-    };
-    // Awaited at start (so no KYC is sent before Bond knows where to answer), then retried in the background if it failed.
-    if (!(await register())) {
-      registration = setInterval(() => {
-        void register().then((done) => {
-          if (done && registration) clearInterval(registration);
-        });
-      }, 60_000);
-      registration.unref();
-    }
-  }
+  const webhookSubscription = subscribedWebhookUrl
+    ? await keepWebhookSubscribed({
+        webhookUrl: subscribedWebhookUrl,
+        bond: { apiUrl: bondApiUrl, identity: config.bond.identity, authorization: config.bond.authorization, timeoutMs: config.bond.timeoutMs },
+        configuredSecrets: config.bond.webhookSecrets,
+        embedded,
+        logger: logger.child({ component: "bond-webhooks" }),
+      })
+    : null;
 
   const reconciler = startKycReconciler({
     kyc,
@@ -450,14 +267,13 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     metrics,
     close() {
       closing ??= (async () => {
-        clearInterval(purgeReceipts);
-        if (registration) clearInterval(registration);
-        if (purgeIdempotencyKeys) clearInterval(purgeIdempotencyKeys);
+        purgeJobs.stop();
+        webhookSubscription?.stop();
         await reconciler.close();
         await bondSandbox?.close();
         // WebSockets first, so each client gets 1001 (going away) rather than a socket the HTTP drain cut.
         await websocket.dispose();
-        await apollo.stop(); // stops accepting, then drains HTTP (plugin above)
+        await apollo.stop(); // stops accepting, then drains HTTP (see http/apollo.ts)
         await bus.close();
         await database.close();
         await tracing.close();

@@ -1,7 +1,8 @@
 import "reflect-metadata";
 import { createApp } from "./app.js";
+import { handleProcessEvents } from "./app/process-handlers.js";
+import { startupBanner } from "./app/startup-banner.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { isDatabaseUnavailable } from "./errors/database-unavailable.js";
 import { loadEnvFile } from "./env-file.js";
 import { describeStartupError } from "./startup-errors.js";
 
@@ -29,52 +30,9 @@ async function main(): Promise<void> {
     console.error(`kyc-graphql failed to start: ${describeStartupError(error, config)}`);
     process.exit(1);
   }
-  // A lost database connection rejects promises inside postgres.js that no request awaits any more (the request
-  // already answered SERVICE_UNAVAILABLE). Such a rejection is not a reason to stop every request: log it and live.
-  // Anything else unhandled is a bug: log it and exit, as Node would.
-  process.on("unhandledRejection", (reason) => {
-    if (isDatabaseUnavailable(reason)) {
-      app.logger.warn({ err: reason instanceof Error ? reason.message : String(reason) }, "database connection error nobody awaited (ignored)");
-      return;
-    }
-    app.logger.fatal({ err: reason instanceof Error ? { name: reason.name, message: reason.message, stack: reason.stack } : String(reason) }, "unhandled rejection");
-    process.exit(1);
-  });
-  const upstream = app.bondSandbox ? `embedded Bond sandbox at ${app.bondApiUrl}` : `Bond at ${app.bondApiUrl}`;
+  handleProcessEvents(app);
   // The banner is for people and goes to stderr: stdout carries only JSON log lines (for log shippers).
-  console.error(
-    [
-      "",
-      `kyc-graphql is running (${config.env})`,
-      `  GraphQL (POST)      ${app.graphqlUrl}`,
-      ...(config.graphql.graphiql ? [`  GraphiQL (browser)  ${app.graphqlUrl}`] : []),
-      `  WebSocket           ${app.websocketUrl}  (graphql-transport-ws)`,
-      `  Bond webhooks       ${app.webhookUrl}`,
-      `  Database            ${app.database.description}`,
-      `  Upstream            ${upstream}`,
-      ...(app.devServiceToken
-        ? [
-            "",
-            "  AUTH_DEV_MODE: no AUTH_JWT_SECRET/AUTH_JWKS_URL set, so this run signs its own tokens. A service token",
-            "  (all access, 12 h; GraphiQL already sends it) for curl and scripts:",
-            `  Authorization: Bearer ${app.devServiceToken}`,
-          ]
-        : []),
-      "",
-    ].join("\n"),
-  );
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    app.logger.info({ signal }, "shutting down");
-    const timer = setTimeout(() => process.exit(1), 10_000);
-    timer.unref();
-    await app.close();
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  console.error(startupBanner(app, config));
 }
 
 main().catch((error: unknown) => {

@@ -121,6 +121,8 @@ describe("a bad value stops the start with a message naming the variable", () =>
     DATABASE_RECONNECT_MAX_DELAY_MS: "-1",
     LISTEN_RETRY_DELAY_MS: "5",
     LISTEN_RETRY_MAX_DELAY_MS: "x",
+    EVENT_BUS_URL: "http://cache:6379",
+    EVENT_BUS_OUTBOX_POLL_MS: "10",
     HTTP_HEADERS_TIMEOUT_MS: "0",
     HTTP_REQUEST_TIMEOUT_MS: "1.5",
     HTTP_KEEP_ALIVE_TIMEOUT_MS: "never",
@@ -181,6 +183,17 @@ describe("a bad value stops the start with a message naming the variable", () =>
       const problems = (error as ConfigError).problems;
       expect(problems.some((problem) => problem.startsWith(name)), problems.join("; ")).toBe(true);
     }
+  });
+});
+
+describe("the status bus transport (EVENT_BUS_URL)", () => {
+  it("is Postgres by default, Redis when EVENT_BUS_URL is a redis:// URL, and Redis needs DATABASE_URL", () => {
+    expect(loadConfig({ AUTH_DEV_MODE: "true", DATABASE_URL: "postgres://db/kyc" }).eventBus).toEqual({ redisUrl: undefined, outboxPollIntervalMs: 2_000 });
+    expect(loadConfig({ AUTH_DEV_MODE: "true", DATABASE_URL: "postgres://db/kyc", EVENT_BUS_URL: "redis://cache:6379", EVENT_BUS_OUTBOX_POLL_MS: "500" }).eventBus).toEqual({
+      redisUrl: "redis://cache:6379",
+      outboxPollIntervalMs: 500,
+    });
+    expect(() => loadConfig({ AUTH_DEV_MODE: "true", EVENT_BUS_URL: "redis://cache:6379" })).toThrow(/EVENT_BUS_URL needs DATABASE_URL/);
   });
 });
 

@@ -58,7 +58,7 @@ export function createTokenVerifier(settings: TokenSettings): TokenVerifier {
   // key again on every request (a profile showed jose at 12% of a query's CPU).
   const key: Promise<webcrypto.CryptoKey> | JWTVerifyGetKey = settings.jwksUrl
     ? createRemoteJWKSet(new URL(settings.jwksUrl))
-    : webcrypto.subtle.importKey("raw", new TextEncoder().encode(settings.secret!), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    : webcrypto.subtle.importKey("raw", new TextEncoder().encode(settings.secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
   // A token already verified is not verified again until it expires: the signature, issuer and audience
   // of the same bytes cannot change, only the time can, and that is checked on every hit. Only successes
   // are cached, keyed by the whole token, so a forged variant of a cached token is always verified.

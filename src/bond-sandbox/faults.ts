@@ -126,7 +126,7 @@ export function createFaultInjector(options: { random?: () => number; onFault?: 
       }
     },
     overrideStatus(response) {
-      const status = response.locals.faultStatus;
+      const status: unknown = response.locals.faultStatus;
       return typeof status === "number" ? status : undefined;
     },
     close() {

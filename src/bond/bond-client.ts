@@ -136,7 +136,7 @@ function jsonObject(value: unknown): Record<string, unknown> {
 
 /** An error answer's body, as parseAlreadyPassed and the error mapping read it. */
 function toBondErrorBody(value: unknown): BondErrorBody {
-  return jsonObject(value) as BondErrorBody;
+  return jsonObject(value);
 }
 
 function fieldMessages(message: unknown): Record<string, string[]> | null {

@@ -80,7 +80,7 @@ export function createBondWebhookApi(options: { baseUrl: string | (() => string)
     if (response.status >= 500 || response.status === 429) throw new BondUnavailableError(`HTTP ${response.status}`);
     const error = (parsed && typeof parsed === "object" ? parsed : {}) as Record<string, unknown>;
     const message = typeof error.Message === "string" ? error.Message : typeof error.message === "string" ? error.message : `Bond answered HTTP ${response.status}`;
-    throw new BondRequestError(response.status, String(error.Code ?? error.code ?? `http_${response.status}`), message);
+    throw new BondRequestError(response.status, textOf(error.Code) ?? textOf(error.code) ?? `http_${response.status}`, message);
   }
   const path = (id: string) => `/webhooks/${encodeURIComponent(id)}`;
   return {
@@ -153,4 +153,9 @@ export async function ensureWebhookSubscription(api: BondWebhookApi, url: string
   const wasCreated = created !== null && created.id === subscription.id;
   logger?.info({ webhookUrl: url, subscriptionId: subscription.id, created: wasCreated, deletedDuplicates: deleted.length }, "Bond webhook subscription in place");
   return { subscription, created: wasCreated, secret: wasCreated ? created!.secret : null, deleted };
+}
+
+/** A string or number from Bond's JSON as text; anything else is not a code. */
+function textOf(value: unknown): string | undefined {
+  return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
 }

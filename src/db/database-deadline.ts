@@ -22,7 +22,7 @@ export function withinDeadline<T>(promise: PromiseLike<T>, ms: number, what: str
   });
 }
 
-type Sql = postgres.Sql<{}>;
+type Sql = postgres.Sql;
 type Callback = (sql: Sql) => unknown;
 
 /**

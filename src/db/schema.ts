@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, date } from "drizzle-orm/pg-core";
+import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, date } from "drizzle-orm/pg-core";
 import type { Address } from "../domain/customer.js";
 import type { KycAttemptStatus } from "../domain/kyc-attempt.js";
 import type { KycFailureReasons } from "../domain/bond-webhook.js";
@@ -194,6 +194,23 @@ export const rateLimits = pgTable("rate_limits", {
   points: integer("points").notNull(),
   expire: timestamp("expire", { withTimezone: true, mode: "date" }),
 });
+
+/**
+ * Status changes committed but not yet announced to the other instances (the transactional outbox): a row
+ * is written in the transaction that changes the status, and deleted by the relay that publishes it (right
+ * after the commit, by the committing instance; or by any instance's poller once it is older than the
+ * poll interval, e.g. when that instance died after committing). The payload is the bus message: ids,
+ * statuses, event name, time and version, nothing personal.
+ */
+export const kycStatusOutbox = pgTable(
+  "kyc_status_outbox",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    payload: text("payload").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (table) => [index("kyc_status_outbox_created_idx").on(table.createdAt)],
+);
 
 export type CustomerRow = typeof customers.$inferSelect;
 export type KycAttemptRow = typeof kycAttempts.$inferSelect;

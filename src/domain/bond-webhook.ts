@@ -105,7 +105,8 @@ export function parseFailureReasons(value: unknown): KycFailureReasons | null {
   if (!value || typeof value !== "object" || Array.isArray(value)) return null;
   const reasons: KycFailureReasons = {};
   for (const check of KYC_CHECKS) {
-    const result = String((value as Record<string, unknown>)[check] ?? "").toLowerCase();
+    const raw = (value as Record<string, unknown>)[check];
+    const result = typeof raw === "string" ? raw.toLowerCase() : "";
     if (result === "passed" || result === "failed") reasons[check] = result;
   }
   return Object.keys(reasons).length > 0 ? reasons : null;

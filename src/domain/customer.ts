@@ -76,7 +76,7 @@ export type CustomerChanges = Partial<CustomerDetails>;
 
 export function validateCustomerChanges(input: unknown): CustomerChanges {
   const changes = parseOrThrow(detailsSchema.partial().extend({ addresses: addressesSchema.optional() }), input);
-  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as CustomerChanges;
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
 }
 
 /** Seed rule: a customer who has passed KYC can no longer be updated. */

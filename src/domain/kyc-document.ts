@@ -49,6 +49,7 @@ export function detectKycFileType(bytes: Uint8Array): KycFileType | null {
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 /** Browsers' FileReader.readAsDataURL gives `data:<type>;base64,<data>`; the prefix is accepted and dropped. */
 const DATA_URL_PREFIX = /^data:[a-z0-9.+/-]{1,100};base64,/i;
+// eslint-disable-next-line no-control-regex -- a file name must not contain control characters: that is the check
 const FILE_NAME = /^[^/\\\u0000-\u001f\u007f]{1,255}$/;
 
 /** A file as the client sent it, before checkKycFile (which gives a CheckedKycFile or field errors). */

@@ -32,7 +32,7 @@ const RESPONSE_STATUS_CODES = new Set(["UNAUTHENTICATED", "RATE_LIMITED"]);
 
 export function toGraphQLError(error: DomainError): GraphQLError {
   // Apollo applies `extensions.http` to the HTTP response and keeps it out of the body.
-  const retryAfter = error.details.retryAfterSeconds;
+  const retryAfter = typeof error.details.retryAfterSeconds === "number" ? error.details.retryAfterSeconds : undefined;
   const http = RESPONSE_STATUS_CODES.has(error.code)
     ? { status: HTTP_STATUS[error.code], headers: new Map(retryAfter ? [["retry-after", String(retryAfter)]] : []) }
     : undefined;
@@ -53,7 +53,7 @@ function domainErrorBehind(error: unknown): DomainError | undefined {
 export function domainErrorsToGraphQL(): MiddlewareFn {
   return async (_action, next) => {
     try {
-      return await next();
+      return (await next()) as unknown;
     } catch (error) {
       if (error instanceof DomainError) throw toGraphQLError(error);
       throw error;

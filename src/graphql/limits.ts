@@ -184,8 +184,8 @@ export function limitRules(limits: QueryLimits): ValidationRule[] {
   const report = { propagateOnRejection: false, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)] };
   const rules: ValidationRule[] = [
     fragmentShapeRule(limits),
-    afterShapeCheck(maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...report }) as unknown as ValidationRule, limits),
-    afterShapeCheck(maxAliasesRule({ n: limits.maxAliases, allowList: [], ...report }) as unknown as ValidationRule, limits),
+    afterShapeCheck(maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...report }), limits),
+    afterShapeCheck(maxAliasesRule({ n: limits.maxAliases, allowList: [], ...report }), limits),
   ];
   if (!limits.introspection) rules.push(NoSchemaIntrospectionCustomRule);
   return rules;
@@ -213,9 +213,9 @@ const MAX_COSTS_PER_DOCUMENT = 100;
 /** The operation's cost, or null when its variables do not coerce (execution then refuses them with BAD_USER_INPUT). */
 export function complexityOf(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined): number | null {
   let bySchema = costs.get(schema);
-  if (!bySchema) costs.set(schema, (bySchema = new WeakMap()));
+  if (!bySchema) costs.set(schema, (bySchema = new WeakMap<DocumentNode, Map<string, number | null>>()));
   let byDocument = bySchema.get(document);
-  if (!byDocument) bySchema.set(document, (byDocument = new Map()));
+  if (!byDocument) bySchema.set(document, (byDocument = new Map<string, number | null>()));
   const key = `${operationName ?? ""}\u0000${variables ? JSON.stringify(variables) : ""}`;
   const cached = byDocument.get(key);
   if (cached !== undefined) return cached;

@@ -11,6 +11,11 @@ import { ipAllowed, type RateLimits } from "./rate-limits.js";
 
 export const BOND_WEBHOOK_PATH = "/webhooks/bond";
 
+/** A Bond webhook event is small JSON: a body far bigger is not one, and is refused (413) before its signature is checked. */
+const WEBHOOK_BODY_LIMIT = "64kb";
+/** Retry-After for a spent budget when the limiter gives no wait of its own: its window, a minute. */
+const DEFAULT_RETRY_AFTER_SECONDS = 60;
+
 export interface BondWebhookRouteOptions {
   kyc: KycService;
   logger: Logger;
@@ -45,7 +50,7 @@ export function bondWebhookRouter(options: BondWebhookRouteOptions): Router {
     try {
       await options.rateLimits.consumeAnonymous(request.ip ?? "unknown");
     } catch (error) {
-      const retryAfter = (error as { details?: { retryAfterSeconds?: number } }).details?.retryAfterSeconds ?? 60;
+      const retryAfter = (error as { details?: { retryAfterSeconds?: number } }).details?.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
       response.set("Retry-After", String(retryAfter));
       return reply(response, 429, "RATE_LIMITED", "Too many refused webhook requests from this address.", { retryAfterSeconds: retryAfter });
     }
@@ -56,7 +61,7 @@ export function bondWebhookRouter(options: BondWebhookRouteOptions): Router {
     options.logger.warn({ ip: request.ip }, "webhook refused: source address not allowed");
     return void refuse(request, response, 403, "FORBIDDEN_SOURCE", "Webhooks are not accepted from this address.");
   });
-  router.post(BOND_WEBHOOK_PATH, express.raw({ type: () => true, limit: "64kb" }), async (request: Request, response: Response) => {
+  router.post(BOND_WEBHOOK_PATH, express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (request: Request, response: Response) => {
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const header = request.get("Bond-Signature");
     const signature = verifyBondSignature({

@@ -7,6 +7,9 @@ export const CORS_ALLOWED_HEADERS = ["content-type", "authorization", "apollo-re
 /** Response headers a browser app may read. */
 export const CORS_EXPOSED_HEADERS = [REQUEST_ID_HEADER, "retry-after"];
 
+/** Browsers may reuse a preflight answer for 10 minutes: one preflight per origin and operation shape, not one per request. */
+const PREFLIGHT_MAX_AGE_SECONDS = 600;
+
 /**
  * CORS for /graphql only (never mounted on the webhook route): an origin in `allowedOrigins` gets
  * `Access-Control-Allow-Origin` (its own origin, never `*`) with credentials, and its preflight a 204. Any other
@@ -21,7 +24,7 @@ export function graphqlCors(allowedOrigins: readonly string[]) {
     methods: ["GET", "POST"],
     allowedHeaders: CORS_ALLOWED_HEADERS,
     exposedHeaders: CORS_EXPOSED_HEADERS,
-    maxAge: 600,
+    maxAge: PREFLIGHT_MAX_AGE_SECONDS,
     optionsSuccessStatus: 204,
   });
   return (request: Request, response: Response, next: NextFunction): void => {

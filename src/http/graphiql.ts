@@ -5,6 +5,8 @@ import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { gzip as gzipCallback } from "node:zlib";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
+import { DEFAULT_QUERY } from "./graphiql/default-query.js";
+import { graphiqlPageScript, type GraphiQLPageConfig } from "./graphiql/page-script.js";
 
 /**
  * GraphiQL served entirely by this server: the machine running the API (or the browser using it)
@@ -12,7 +14,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
  *
  * The page is plain HTML plus same-origin files only: the GraphiQL (JS and CSS), React, ReactDOM and
  * graphql-ws UMD bundles from node_modules, and two small files generated here (the page's CSS and the
- * script that builds the fetcher and renders GraphiQL). Its settings travel in a JSON data block, so the page
+ * script that builds the fetcher and renders GraphiQL, written in graphiql/page-script.ts). Its settings travel in a JSON data block, so the page
  * runs no inline script or style and fits a `script-src 'self'; style-src 'self'` policy.
  */
 
@@ -53,7 +55,7 @@ const versions = new Map<string, string>();
 function packageVersion(name: string): string {
   let version = versions.get(name);
   if (version === undefined) {
-    version = String((require(`${name}/package.json`) as { version?: unknown }).version ?? "0");
+    version = (require(`${name}/package.json`) as { version?: string }).version ?? "0";
     versions.set(name, version);
   }
   return version;
@@ -65,184 +67,10 @@ const PAGE_CSS = `html, body, #graphiql { height: 100%; margin: 0; }
 `;
 
 /**
- * The page's own script. Plain ES2020 run by the browser, so it is kept free of backticks and `${`
- * (it lives in a template literal) and reads its settings from the #graphiql-config JSON block.
+ * The page's own script, from the type-checked browser function in graphiql/page-script.ts: its compiled
+ * source (tsc's in dist/, SWC's under vitest), called at once. It reads its settings from #graphiql-config.
  */
-const PAGE_SCRIPT = String.raw`(function () {
-  "use strict";
-  var root = document.getElementById("graphiql");
-  var config = JSON.parse(document.getElementById("graphiql-config").textContent);
-
-  function fail(message) {
-    root.textContent = message;
-    throw new Error(message);
-  }
-  if (!window.React || !window.ReactDOM || !window.GraphiQL || !window.graphqlWs) {
-    fail("GraphiQL could not start: one of its scripts did not load.");
-  }
-
-  var httpUrl = new URL(config.graphqlPath, window.location.href);
-  var wsUrl = new URL(httpUrl.href);
-  wsUrl.protocol = httpUrl.protocol === "https:" ? "wss:" : "ws:";
-
-  // Results shown in the result pane when something goes wrong outside GraphQL itself
-  // (network, HTTP, WebSocket), so that problems are visible instead of an empty pane.
-  function problem(message, extensions) {
-    return { errors: [{ message: message, extensions: Object.assign({ source: "graphiql" }, extensions) }] };
-  }
-
-  // Parses the text being sent rather than using GraphiQL's opts.documentAST, which is updated 100 ms
-  // after the last keystroke and can lag behind a quick Ctrl-Enter.
-  function isSubscription(params) {
-    var GraphQL = window.GraphiQL.GraphQL;
-    var ast;
-    try {
-      ast = GraphQL.parse(params.query);
-    } catch (error) {
-      return false; // not valid GraphQL: let the server report the syntax error over HTTP
-    }
-    // Null when the operation cannot be told (several operations and no name): HTTP reports that too.
-    var operation = GraphQL.getOperationAST(ast, params.operationName || undefined);
-    return Boolean(operation && operation.operation === "subscription");
-  }
-
-  // Queries and mutations: a JSON POST, which Apollo's CSRF prevention lets through.
-  async function overHttp(params, opts) {
-    var response;
-    try {
-      response = await fetch(httpUrl.href, {
-        method: "POST",
-        headers: Object.assign(
-          { "content-type": "application/json", accept: "application/graphql-response+json, application/json" },
-          config.headers,
-          opts && opts.headers
-        ),
-        body: JSON.stringify(params),
-        credentials: "same-origin",
-      });
-    } catch (error) {
-      return problem("Could not reach " + httpUrl.href + ": " + (error && error.message ? error.message : error));
-    }
-    var text = await response.text();
-    try {
-      return JSON.parse(text);
-    } catch (error) {
-      return problem("HTTP " + response.status + " " + response.statusText + " from " + httpUrl.href + " is not a GraphQL response.", {
-        status: response.status,
-        body: text.slice(0, 2000),
-      });
-    }
-  }
-
-  // Subscriptions: graphql-ws over one lazily opened WebSocket (closed when no subscription runs).
-  var running = new Set(); // observers of the subscriptions in progress, to tell them about reconnects
-  var lastTrouble = "WebSocket connection lost";
-  function tellRunning(result) {
-    running.forEach(function (observer) { observer.next(result); });
-  }
-  function describeClose(event) {
-    return "WebSocket " + wsUrl.href + " closed (code " + event.code + (event.reason ? ": " + event.reason : "") + ")";
-  }
-  function isCloseEvent(value) {
-    return typeof value === "object" && value !== null && "code" in value && "reason" in value;
-  }
-
-  var latestHeaders = Object.assign({}, config.headers);
-  var client = window.graphqlWs.createClient({
-    url: wsUrl.href,
-    lazy: true,
-    // The headers (from the headers editor: typically Authorization) go along as connection params,
-    // where graphql-ws servers look; read when the socket opens, so a changed token applies on reconnect.
-    connectionParams: function () {
-      var params = {};
-      Object.keys(latestHeaders).forEach(function (name) { params[name.toLowerCase()] = latestHeaders[name]; });
-      return params;
-    },
-    // Keep trying while a subscription runs (its Stop button ends it); each wait is shown in the pane.
-    retryAttempts: Infinity,
-    // graphql-ws gives up at once on a browser "error" event (what a refused connection produces);
-    // retry those too. Close codes it deems fatal (4400 and the like) are still not retried.
-    shouldRetry: function (errorOrClose) {
-      return isCloseEvent(errorOrClose) || (typeof Event !== "undefined" && errorOrClose instanceof Event);
-    },
-    // Exponential backoff with jitter, capped: graphql-ws's default has no cap.
-    retryWait: function (retries) {
-      var delay = Math.min(1000 * Math.pow(2, retries), 15000) + Math.floor(Math.random() * 1000);
-      tellRunning(problem(lastTrouble + "; reconnecting in " + Math.round(delay / 1000) + " s (attempt " + (retries + 1) + ")…", { retrying: true }));
-      return new Promise(function (resolve) { setTimeout(resolve, delay); });
-    },
-    on: {
-      error: function () { lastTrouble = "WebSocket " + wsUrl.href + " failed (is the server running?)"; },
-      closed: function (event) { if (isCloseEvent(event) && event.code !== 1000) lastTrouble = describeClose(event); },
-      connected: function (socket, payload, wasRetry) {
-        if (wasRetry) tellRunning({ data: null, extensions: { source: "graphiql", notice: "WebSocket reconnected; the subscription was resubscribed and waits for the next event." } });
-      },
-    },
-  });
-
-  // An Observable (GraphiQL subscribes to it and calls unsubscribe on Stop) rather than an async
-  // generator: a generator's return() waits for the pending next value, so Stop would not unsubscribe.
-  function overWebSocket(params) {
-    return {
-      subscribe: function (observer) {
-        running.add(observer);
-        var unsubscribe = client.subscribe(params, {
-          next: function (result) { observer.next(result); },
-          complete: function () {
-            running.delete(observer);
-            observer.complete();
-          },
-          error: function (error) {
-            running.delete(observer);
-            if (Array.isArray(error)) observer.error(error); // GraphQL errors from the server (shown as { errors })
-            else if (isCloseEvent(error)) observer.error([{ message: describeClose(error) }]);
-            else if (error instanceof Error) observer.error(error);
-            else observer.error([{ message: lastTrouble }]);
-          },
-        });
-        return {
-          unsubscribe: function () {
-            running.delete(observer);
-            unsubscribe();
-          },
-        };
-      },
-    };
-  }
-
-  // GraphiQL's operationName also comes from its 100 ms-late parse: after the editor's text was replaced
-  // and run at once, it can still name the previous document's operation. When the text being sent has
-  // one operation and no operation of that name, send it without the stale name.
-  function withCurrentOperationName(params) {
-    if (!params.operationName) return params;
-    var ast;
-    try {
-      ast = window.GraphiQL.GraphQL.parse(params.query);
-    } catch (error) {
-      return params;
-    }
-    var operations = ast.definitions.filter(function (definition) { return definition.kind === "OperationDefinition"; });
-    var named = operations.some(function (operation) { return operation.name && operation.name.value === params.operationName; });
-    if (named || operations.length !== 1) return params;
-    return Object.assign({}, params, { operationName: operations[0].name ? operations[0].name.value : undefined });
-  }
-
-  function fetcher(graphiqlParams, opts) {
-    var params = withCurrentOperationName(graphiqlParams);
-    latestHeaders = Object.assign({}, config.headers, opts && opts.headers);
-    return isSubscription(params) ? overWebSocket(params) : overHttp(params, opts);
-  }
-
-  // ?query=…&variables=… open a tab with that operation (handy for links and scripted tests).
-  var search = new URLSearchParams(window.location.search);
-  var props = { fetcher: fetcher, defaultQuery: config.defaultQuery };
-  // Headers the server suggests (the development token) appear in the headers editor, where they can be changed.
-  if (Object.keys(config.defaultHeaders).length > 0) props.defaultHeaders = JSON.stringify(config.defaultHeaders, null, 2);
-  if (search.has("query")) props.query = search.get("query");
-  if (search.has("variables")) props.variables = search.get("variables");
-
-  ReactDOM.createRoot(root).render(React.createElement(GraphiQL, props));
-})();
+const PAGE_SCRIPT = `(${graphiqlPageScript.toString()})();
 `;
 
 interface GeneratedFile {
@@ -254,8 +82,13 @@ const GENERATED_FILES = new Map<string, GeneratedFile>([
   ["graphiql-page.js", { body: PAGE_SCRIPT, contentType: JS }],
 ]);
 
+/** Hex digits of a SHA-256 kept for ETags and ?v=: 64 bits, plenty to tell versions of a few files apart. */
+const SHORT_HASH_LENGTH = 16;
+/** Asset URLs carry a version (?v=), so browsers may keep the files for the longest lifetime HTTP caches honour: a year. */
+const ASSET_MAX_AGE_SECONDS = 365 * 24 * 3600;
+
 function shortHash(content: string | Buffer): string {
-  return createHash("sha256").update(content).digest("hex").slice(0, 16);
+  return createHash("sha256").update(content).digest("hex").slice(0, SHORT_HASH_LENGTH);
 }
 
 /** The URL of an allow-listed asset, with a query string that changes whenever its content may change. */
@@ -306,7 +139,7 @@ export function graphiqlAssets(): Router {
     response.set({
       "Content-Type": asset.contentType,
       // URLs carry a version (?v=), so browsers may keep the files for a year without asking again.
-      "Cache-Control": "public, max-age=31536000, immutable",
+      "Cache-Control": `public, max-age=${ASSET_MAX_AGE_SECONDS}, immutable`,
       "X-Content-Type-Options": "nosniff",
       Vary: "Accept-Encoding",
     });
@@ -321,72 +154,6 @@ export function graphiqlAssets(): Router {
   });
   return router;
 }
-
-const DEFAULT_QUERY = `# kyc-graphql: GraphiQL served by this server (works offline)
-#
-# The KYC flow. Pick an operation with the ▶ button, or put
-# the cursor in one and press Ctrl-Enter.
-#
-# 1. CreateCustomer: creates the customer at Bond. Put its id
-#    in Variables (below): { "customerId": "<id>" }
-# 2. KycStatus: subscribes to kycStatusChanged over a
-#    WebSocket: the current status, then each change. Run it
-#    in a second browser tab to watch while you go on.
-# 3. SubmitKyc: sends the KYC data. Bond verifies it
-#    asynchronously: SUBMITTED at once, then the outcome
-#    (PASSED, FAILED, …) arrives on the subscription.
-# 4. Customer: the status and KYC attempts, at any time.
-
-mutation CreateCustomer {
-  createCustomer(input: {
-    firstName: "Jane", lastName: "Doe", dob: "1990-05-17",
-    email: "jane@example.com",
-    phone: "555-111-2222", phoneCountryCode: "1",
-    addresses: [{
-      addressType: PHYSICAL, street: "1 Main St",
-      city: "Austin", state: "TX", zipCode: "78701",
-      isPrimary: true
-    }]
-  }) {
-    id
-    kycStatus
-  }
-}
-
-subscription KycStatus($customerId: ID!) {
-  kycStatusChanged(customerId: $customerId) {
-    status
-    previousStatus
-    event
-    occurredAt
-    version
-  }
-}
-
-mutation SubmitKyc($customerId: ID!) {
-  submitKyc(input: {
-    customerId: $customerId,
-    programId: "b50063df-0b39-43f7-9458-25b08a75d42a",
-    ssn: "123-45-6789", phone: "555-555-5555",
-    phoneCountryCode: "1", email: "jane@example.com",
-    ip: "127.1.1.1", idempotencyKey: "signup-jane-1"
-  }) {
-    id
-    status
-    ssnLastFour
-  }
-}
-
-query Customer($customerId: ID!) {
-  customer(id: $customerId) {
-    kycStatus
-    kycStatusAt
-    kycPassedAt
-    kycDocumentsRequired
-    kycAttempts { status ssnLastFour createdAt }
-  }
-}
-`;
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
@@ -410,7 +177,7 @@ export function graphiqlHtml(options: {
   /** Shown in the headers editor (editable); sent with every request while there. */
   defaultHeaders?: Record<string, string>;
 }): string {
-  const config = { graphqlPath: options.graphqlPath, defaultQuery: options.defaultQuery ?? DEFAULT_QUERY, headers: options.headers ?? {}, defaultHeaders: options.defaultHeaders ?? {} };
+  const config: GraphiQLPageConfig = { graphqlPath: options.graphqlPath, defaultQuery: options.defaultQuery ?? DEFAULT_QUERY, headers: options.headers ?? {}, defaultHeaders: options.defaultHeaders ?? {} };
   const stylesheet = (name: string) => `<link rel="stylesheet" href="${escapeHtml(assetUrl(name))}">`;
   const script = (name: string) => `<script src="${escapeHtml(assetUrl(name))}"></script>`;
   return `<!doctype html>

@@ -1,6 +1,7 @@
 import type { BondApi } from "../bond/bond-client.js";
 import type { Transaction } from "../db/database.js";
 import type { KycRepository } from "../db/kyc-repository.js";
+import type { KycStatusRepository } from "../db/kyc-status-repository.js";
 import type { WebhookReceiptRepository } from "../db/webhook-receipts.js";
 import { bondEventIdentity, type BondKycEvent, type UnsupportedBondEvent } from "../domain/bond-webhook.js";
 import type { Clock } from "../domain/clock.js";
@@ -153,6 +154,7 @@ export class KycStatusChanges {
       version: saved.kycVersion,
     };
     await repository.statuses.recordStatusChange(tx, change);
+    // Written in this transaction (on Postgres: an outbox row), so it is announced if and only if the change commits.
     await this.deps.bus.publishInTransaction(tx, change);
     return { change, attemptStatus: saved.attemptUpdated ? decision.attemptStatus : null };
   }
@@ -179,6 +181,7 @@ export class KycStatusChanges {
       await changes.return?.();
       throw error;
     }
+    const history = repository.statuses;
     async function* stream(): AsyncGenerator<KycStatusChange> {
       let version = afterVersion ?? -1;
       try {
@@ -189,6 +192,15 @@ export class KycStatusChanges {
         }
         for await (const change of changes) {
           if (change.version <= version) continue;
+          // A gap: changes committed while this instance could not hear them (its LISTEN connection was down;
+          // the re-sync then brings only the latest state). The history has them, in order.
+          if (version >= 0 && change.version > version + 1) {
+            for (const missed of await changesBetween(history, customerId, version, change.version)) {
+              version = missed.version;
+              yield missed;
+            }
+            if (change.version <= version) continue;
+          }
           version = change.version;
           yield change;
         }
@@ -217,4 +229,13 @@ export class KycStatusChanges {
 
 function assertResumableVersion(afterVersion: number): void {
   if (!Number.isSafeInteger(afterVersion) || afterVersion < 0) throw new ValidationFailed({ afterVersion: ["must be a version this API sent (an integer, 0 or more)"] });
+}
+
+/** Stored changes after `after` up to `upTo`, oldest first; none when the history cannot be read (the caller then moves on to the latest state, as before the history existed). */
+async function changesBetween(history: Pick<KycStatusRepository, "listStatusChangesAfter">, customerId: string, after: number, upTo: number): Promise<KycStatusChange[]> {
+  try {
+    return (await history.listStatusChangesAfter(customerId, after)).filter((change) => change.version <= upTo);
+  } catch {
+    return [];
+  }
 }

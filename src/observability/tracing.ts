@@ -18,6 +18,10 @@ import { operationLabel } from "./metrics.js";
  * variables itself); otherwise a no-op tracer. Attributes never carry personal data: only operation
  * names, root fields, event types, outcomes and status codes — no variables, ids of people or bodies.
  */
+
+/** Operation names are the client's choice: cut to this many characters before they go on a span. */
+const MAX_OPERATION_NAME_LENGTH = 100;
+
 export interface Tracing {
   tracer: Tracer;
   /** Flushes pending spans and stops exporting. */
@@ -69,7 +73,7 @@ export async function inSpan<T>(tracer: Tracer, name: string, attributes: Attrib
  */
 export function serverSpanMiddleware(tracer: Tracer, name: string, onFinish?: (span: Span, response: Response) => void): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
-    const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes: { "http.request.method": request.method, "url.path": request.originalUrl.split("?")[0]! } });
+    const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes: { "http.request.method": request.method, "url.path": request.originalUrl.split("?")[0] } });
     response.on("finish", () => {
       span.setAttribute("http.response.status_code", response.statusCode);
       onFinish?.(span, response);
@@ -90,12 +94,12 @@ export function graphqlTracingPlugin(): ApolloServerPlugin {
           if (!span) return;
           const { operation: rootField, type } = operationLabel(operation);
           span.updateName(`${type} ${rootField}`);
-          span.setAttributes({ "graphql.operation.type": type, "graphql.root_field": rootField, ...(operationName ? { "graphql.operation.name": operationName.slice(0, 100) } : {}) });
+          span.setAttributes({ "graphql.operation.type": type, "graphql.root_field": rootField, ...(operationName ? { "graphql.operation.name": operationName.slice(0, MAX_OPERATION_NAME_LENGTH) } : {}) });
         },
         async willSendResponse({ response, errors }) {
           if (!span) return;
           const body = response.body.kind === "single" ? response.body.singleResult : response.body.initialResult;
-          const codes = [...(errors ?? []), ...(body.errors ?? [])].map((error) => String(error.extensions?.code ?? "INTERNAL_SERVER_ERROR"));
+          const codes = [...(errors ?? []), ...(body.errors ?? [])].map((error) => (typeof error.extensions?.code === "string" ? error.extensions.code : "INTERNAL_SERVER_ERROR"));
           if (codes.length > 0) span.setAttributes({ "graphql.error.codes": [...new Set(codes)] });
         },
       };

@@ -14,7 +14,7 @@ export function requestIdOfOperation(args: ExecutionArgs): string | undefined {
   return operationRequestIds.get(args);
 }
 
-const isAsyncIterable = (value: unknown): value is AsyncIterable<ExecutionResult> => typeof Object(value)[Symbol.asyncIterator] === "function";
+const isAsyncIterable = (value: unknown): value is AsyncIterable<ExecutionResult> => typeof (Object(value) as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === "function";
 
 /**
  * `execute` and `subscribe` for graphql-ws: each operation on a socket is a request of its own, with a

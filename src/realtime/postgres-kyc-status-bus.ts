@@ -1,9 +1,8 @@
-import { sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import postgres from "postgres";
 import { withinDeadline } from "../db/database-deadline.js";
-import type { KycStatus } from "../domain/kyc-status.js";
 import { LocalSubscribers, type KycStatusBus, type KycStatusChange } from "./kyc-status-bus.js";
+import { createStatusOutbox, decodeStatusChange } from "./status-outbox.js";
 
 /** The Postgres channel every instance LISTENs on. */
 export const KYC_STATUS_CHANNEL = "kyc_status_changed";
@@ -20,6 +19,8 @@ export interface PostgresKycStatusBusOptions {
   maxRetryDelayMs?: number;
   /** Bound on opening the LISTEN connection (and on one LISTEN attempt), so a retry never waits on a dead handshake. */
   connectTimeoutMs?: number;
+  /** The outbox poller's period (and the age at which a row counts as left behind). */
+  outboxPollIntervalMs?: number;
 }
 
 export interface PostgresKycStatusBus extends KycStatusBus {
@@ -27,24 +28,18 @@ export interface PostgresKycStatusBus extends KycStatusBus {
   readonly listening: boolean;
   /** Resolves once the LISTEN connection is (again) up and subscribers were re-synced. */
   whenListening(): Promise<void>;
-}
-
-/** The NOTIFY payload: small (Postgres caps one at 8000 bytes), ids and status only. */
-interface NotifyPayload {
-  c: string;
-  s: KycStatus;
-  p: KycStatus | null;
-  e: string | null;
-  t: string;
-  v: number;
+  /** Relays outbox rows left behind now, instead of at the next poll (tests). */
+  pollOutbox(): Promise<number>;
 }
 
 const RESYNC_BATCH = 1000;
 
 /**
- * Fans status changes out across every API instance through Postgres itself: `pg_notify` inside the
- * transaction that changes the status (Postgres delivers it only if that commits, in commit order), and a
- * LISTEN connection per instance that feeds its local subscribers. When the LISTEN connection drops it is
+ * Fans status changes out across every API instance through Postgres itself: the transaction that changes
+ * the status writes an outbox row (status-outbox.ts), which the committing instance relays right after the
+ * commit with `pg_notify` (in the transaction that deletes the row; a poller relays rows an instance left
+ * behind), and a LISTEN connection per instance feeds its local subscribers. (A NOTIFY inside the status
+ * transaction itself serialised every committing writer on Postgres's notify lock: BENCHMARKS.md.) When the LISTEN connection drops it is
  * re-established with backoff, and the current state of every customer with a local subscriber is re-read
  * and pushed (subscribers drop what is not newer than what they have, by version).
  */
@@ -75,7 +70,7 @@ export async function createPostgresKycStatusBus(options: PostgresKycStatusBusOp
     onnotify(channel: string, payload: string) {
       if (channel !== KYC_STATUS_CHANNEL) return;
       try {
-        local.deliver(fromPayload(JSON.parse(payload) as NotifyPayload));
+        local.deliver(decodeStatusChange(payload));
       } catch (error) {
         logger.error({ err: error instanceof Error ? error.message : String(error) }, "unreadable kyc status notification");
       }
@@ -87,7 +82,7 @@ export async function createPostgresKycStatusBus(options: PostgresKycStatusBusOp
       void reestablish();
     },
   };
-  const listener = postgres(options.databaseUrl, listenerOptions as postgres.Options<{}>);
+  const listener = postgres(options.databaseUrl, listenerOptions as postgres.Options<Record<string, postgres.PostgresType>>);
 
   async function listen(): Promise<void> {
     await withinDeadline(listener.unsafe(`listen ${KYC_STATUS_CHANNEL}`), connectTimeoutMs + 1_000, "LISTEN");
@@ -124,6 +119,14 @@ export async function createPostgresKycStatusBus(options: PostgresKycStatusBusOp
   }
 
   await listen();
+  const outbox = createStatusOutbox({
+    databaseUrl: options.databaseUrl,
+    publisher: { kind: "notify", channel: KYC_STATUS_CHANNEL },
+    logger,
+    pollIntervalMs: options.outboxPollIntervalMs,
+    connectTimeoutMs,
+    applicationName: (options.applicationName ?? "kyc-graphql listen").replace("listen", "relay"),
+  });
 
   return {
     get listening() {
@@ -133,27 +136,18 @@ export async function createPostgresKycStatusBus(options: PostgresKycStatusBusOp
       if (listening && !reconnecting) return Promise.resolve();
       return new Promise((resolve) => waiters.push(resolve));
     },
-    async publishInTransaction(tx, change) {
-      await tx.execute(sql`select pg_notify(${KYC_STATUS_CHANNEL}, ${JSON.stringify(toPayload(change))})`);
-    },
-    publishAfterCommit() {
-      // Already announced by the transaction itself; every instance (this one too) hears it through LISTEN.
-    },
+    publishInTransaction: (tx, change) => outbox.write(tx, change),
+    // Every instance (this one too) hears it through LISTEN.
+    publishAfterCommit: (change) => outbox.relayAfterCommit(change),
+    pollOutbox: () => outbox.poll(),
     subscribe: (customerId) => local.subscribe(customerId),
     async close() {
       closing = true;
       local.closeAll();
       waiters.splice(0).forEach((wake) => wake());
       waiters = [];
+      await outbox.close();
       await listener.end({ timeout: 1 });
     },
   };
-}
-
-function toPayload(change: KycStatusChange): NotifyPayload {
-  return { c: change.customerId, s: change.status, p: change.previousStatus, e: change.event, t: change.occurredAt.toISOString(), v: change.version };
-}
-
-function fromPayload(payload: NotifyPayload): KycStatusChange {
-  return { customerId: payload.c, status: payload.s, previousStatus: payload.p, event: payload.e, occurredAt: new Date(payload.t), version: payload.v };
 }

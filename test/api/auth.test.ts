@@ -30,7 +30,7 @@ function rawConnection(payload: unknown, url = app.websocketUrl): Promise<{ acke
     let acked = false;
     socket.on("open", () => payload !== undefined && socket.send(JSON.stringify({ type: "connection_init", payload })));
     socket.on("message", (data) => {
-      if (JSON.parse(String(data)).type === "connection_ack") {
+      if (JSON.parse((data as Buffer).toString()).type === "connection_ack") {
         acked = true;
         resolve({ acked, closeCode: 0, closeReason: "", socket });
       }

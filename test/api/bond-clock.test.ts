@@ -96,7 +96,8 @@ describe.each(OFFSETS)("Bond's clock %s ours", (_name, offsetMs) => {
 describe("the reconciler's status read with Bond's clock 4 minutes behind", () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ SANDBOX_CLOCK_OFFSET_MS: "-240000", RECONCILE_SUBMITTED_AFTER_MS: "300", RECONCILE_INTERVAL_MS: "100" });
+    // A status read can come before the sandbox has decided (a loaded machine): back off briefly, not the production minute.
+    app = await startTestApp({ SANDBOX_CLOCK_OFFSET_MS: "-240000", RECONCILE_SUBMITTED_AFTER_MS: "300", RECONCILE_INTERVAL_MS: "100", RECONCILE_BACKOFF_BASE_MS: "200", RECONCILE_BACKOFF_MAX_MS: "1000" });
     app.bondSandbox!.faults.setWebhookFaults({ drop: true });
   });
   afterAll(() => app?.close());

@@ -78,7 +78,7 @@ describe.skipIf(!realPostgres)("a database cut while requests are in flight (rea
   afterAll(async () => {
     if (app && app.child.exitCode !== null) console.log(`server output:\n${app.output()}`);
     proxy?.restore();
-    await Promise.all(sockets.map((client) => client.dispose()));
+    await Promise.all(sockets.map(async (client) => client.dispose()));
     await app?.stop();
     await direct?.end();
     await proxy?.close();

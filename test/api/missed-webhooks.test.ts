@@ -12,7 +12,8 @@ import { bondStatusReads, createCustomer, customerOf, eventually, kycInput, wait
  */
 let app: TestApp;
 beforeAll(async () => {
-  app = await startTestApp({ RECONCILE_SUBMITTED_AFTER_MS: "300", RECONCILE_INTERVAL_MS: "100" });
+  // A status read can come before the sandbox has decided (a loaded machine): back off briefly, not the production minute.
+  app = await startTestApp({ RECONCILE_SUBMITTED_AFTER_MS: "300", RECONCILE_INTERVAL_MS: "100", RECONCILE_BACKOFF_BASE_MS: "200", RECONCILE_BACKOFF_MAX_MS: "1000" });
   app.bondSandbox!.faults.setWebhookFaults({ drop: true });
 });
 afterAll(() => app?.close());

@@ -7,6 +7,7 @@ import { bondSignatureHeader } from "../../src/bond/webhook-signature.js";
 import { CreateCustomerDocument, KycStatusChangedDocument, type KycStatusChangedSubscription } from "../gql/graphql.js";
 import { at, eventually, newCustomerInput } from "../support/fixtures.js";
 import { buildServer, startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { startTcpProxy } from "../support/tcp-proxy.mjs";
 import { collect } from "../support/test-app.js";
 import { createTestDatabase } from "../support/test-database.js";
 
@@ -32,10 +33,11 @@ describe.skipIf(!process.env.DATABASE_URL)("two API instances on one real Postgr
   let admin: postgres.Sql;
   let a: ServerProcess;
   let b: ServerProcess;
+  let shared: Record<string, string>;
   beforeAll(async () => {
     database = await createTestDatabase();
     admin = postgres(database.url!, { max: 1, onnotice: () => {} });
-    const shared = { DATABASE_URL: database.url!, BOND_WEBHOOK_SECRET: randomBytes(16).toString("hex"), PII_KEY: randomBytes(32).toString("base64") };
+    shared = { DATABASE_URL: database.url!, BOND_WEBHOOK_SECRET: randomBytes(16).toString("hex"), PII_KEY: randomBytes(32).toString("base64") };
     a = await startServerProcess(shared);
     b = await startServerProcess(shared);
   });
@@ -82,6 +84,39 @@ describe.skipIf(!process.env.DATABASE_URL)("two API instances on one real Postgr
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(statuses(onA)).toEqual([["NOT_STARTED", 0], ["UNDER_REVIEW", 1], ["PASSED", 2]]);
     await onA.stop();
+  });
+
+  it("fills the gap from the history when changes commit while an instance cannot hear them: every change, in order", async () => {
+    // C reaches Postgres through a proxy the test cuts: three changes commit (through B) while C hears nothing.
+    // When the proxy is back, C's LISTEN returns and its re-sync pushes only the latest state; each subscriber
+    // fills the versions in between from kyc_status_changes.
+    const target = new URL(database.url!);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const routed = new URL(database.url!);
+    routed.port = String(proxy.port);
+    const c = await startServerProcess({ ...shared, DATABASE_URL: routed.toString(), LISTEN_RETRY_DELAY_MS: "200", LISTEN_RETRY_MAX_DELAY_MS: "200" });
+    try {
+      const customerId = await createCustomerOn(a);
+      const onC = subscribeOn(c, customerId);
+      onC.done.catch(() => undefined); // ended by C's shutdown if an assertion fails first
+      await onC.waitFor(1);
+      proxy.cut();
+      for (const body of [
+        { event: "kyc.verification.document_required", customer_id: customerId, occurred_at: at(1), documents: ["government_id"] },
+        { event: "kyc.verification.under_review", customer_id: customerId, occurred_at: at(2) },
+        { event: "kyc.verification.failure", customer_id: customerId, occurred_at: at(3) },
+      ]) {
+        expect((await b.postWebhook(body)).status).toBe(200);
+      }
+      proxy.restore();
+      await onC.waitFor(4);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(statuses(onC)).toEqual([["NOT_STARTED", 0], ["DOCUMENT_REQUIRED", 1], ["UNDER_REVIEW", 2], ["FAILED", 3]]);
+      await onC.stop();
+    } finally {
+      await c.stop();
+      await proxy.close();
+    }
   });
 });
 

@@ -17,7 +17,7 @@ function tricklingClient(port: number, text: string): Promise<{ closedAfterMs: n
     const timer = setInterval(() => {
       if (sent < text.length && socket.writable) socket.write(text[sent++]);
     }, 1000);
-    socket.on("data", (chunk) => (answer += chunk));
+    socket.on("data", (chunk) => (answer += chunk.toString()));
     socket.on("error", () => {});
     socket.on("close", () => {
       clearInterval(timer);

@@ -35,7 +35,7 @@ describe("bad input gets typed errors and changes nothing", () => {
       headers: { "content-type": "application/json", ...(await app.asService()) },
       body: JSON.stringify({ query: print(SubmitKycDocument), variables: { input: { ...withoutSsn, phone: "555-999-0000" } } }),
     });
-    const result = (await response.json()) as any;
+    const result = (await response.json());
     expect(result.errors[0].extensions).toEqual({ code: "BAD_USER_INPUT", fields: { ssn: ["Missing data for required field."] } });
     expect(JSON.stringify(result)).not.toContain("555-999-0000");
   });

@@ -34,7 +34,7 @@ describe("webhook authenticity", () => {
   ] as const)("refuses a forged success %s with 401, storing nothing", async (_name, options, reason) => {
     const customerId = await createCustomer(app);
     const opts = "timestamp" in options ? { timestamp: now() + options.timestamp } : options;
-    const response = await app.postWebhook(success(customerId), opts as never);
+    const response = await app.postWebhook(success(customerId), opts);
     expect(response.status).toBe(401);
     expect(response.body).toEqual({ code: "INVALID_SIGNATURE", message: `Bond-Signature check failed (${reason}).` });
     await untouched(app, customerId);

@@ -109,7 +109,7 @@ describe("the sandbox delivering like Bond: duplicated and reordered webhooks", 
         expect(seen.map((change) => change.status)).toEqual(["SUBMITTED", expected]);
         expect(sandbox.kycSubmissionCount(customerId)).toBe(1);
       }
-      await Promise.all(watchers.map((watcher) => watcher.stop()));
+      await Promise.all(watchers.map(async (watcher) => watcher.stop()));
     } finally {
       sandbox.faults.clear();
     }

@@ -39,7 +39,7 @@ describe("Bond's documented examples against the embedded sandbox", () => {
       headers: { Identity: IDENTITY, Authorization: AUTHORIZATION, "Content-Type": "application/json", ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as any };
+    return { status: response.status, body: (await response.json()) };
   }
   const newCustomer = async () => (await call("POST", "/customers", { first_name: "Jane", last_name: "Doe", dob: "1990-05-17" })).body.customer_id as string;
 

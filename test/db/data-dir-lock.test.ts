@@ -31,7 +31,7 @@ describe("one process per embedded data directory (DATA_DIR)", () => {
 
   it("takes over a lock left by a process that is gone (a crash), and removes it on a clean stop", async () => {
     await Promise.all(running.splice(0).map((app) => app.stop()));
-    const dead = spawnSync(process.execPath, ["-e", "0"]).pid!; // a pid that no longer runs
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid; // a pid that no longer runs
     writeFileSync(join(dataDir, "kyc-graphql.pid"), String(dead));
     const app = await startServerProcess(env, { entry: "source" });
     running.push(app);

@@ -21,7 +21,7 @@ async function tableNames(dataDir: string | null) {
   try {
     const result = await database.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`);
     const migrations = await database.db.execute(sql`select count(*)::int as count from drizzle.__drizzle_migrations`);
-    return { tables: (result as unknown as { rows: { table_name: string }[] }).rows.map((row) => row.table_name), migrations: (migrations as unknown as { rows: { count: number }[] }).rows[0].count };
+    return { tables: (result as { rows: { table_name: string }[] }).rows.map((row) => row.table_name), migrations: (migrations as { rows: { count: number }[] }).rows[0].count };
   } finally {
     await database.close();
   }
@@ -42,7 +42,7 @@ describe("embedded database snapshot", () => {
     const reopened = await openDatabase({ dataDir });
     const rows = await reopened.db.execute(sql`select id from snapshot_probe`);
     await reopened.close();
-    expect((rows as unknown as { rows: { id: number }[] }).rows).toEqual([{ id: 42 }]);
+    expect((rows as { rows: { id: number }[] }).rows).toEqual([{ id: 42 }]);
   });
 
   it("is keyed by the migrations: another migration set never loads it", () => {

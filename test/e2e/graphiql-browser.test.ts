@@ -38,7 +38,7 @@ async function waitForResult(page: Page, texts: string[]): Promise<string> {
   const shown = () => page.$eval(".result-window .CodeMirror", (element) => (element as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue()).catch(() => "(no result pane)");
   const handle = await page.waitForFunction(
     (wanted) => {
-      // Runs in the page (the tests' TypeScript has no DOM types).
+      // Runs in the page; typed by hand, so the test does not lean on the DOM types src/http/graphiql/page-script.ts brings in.
       const page = globalThis as unknown as { document: { querySelector(selector: string): { CodeMirror?: { getValue(): string } } | null } };
       const element = page.document.querySelector(".result-window .CodeMirror");
       const value = element?.CodeMirror?.getValue() ?? "";

@@ -27,7 +27,7 @@ const until = async (check: () => boolean, timeoutMs = 5_000) => {
   }
 };
 
-describe.skipIf(!process.env.DATABASE_URL)("the Postgres status bus (pg_notify in the transaction, LISTEN per instance)", () => {
+describe.skipIf(!process.env.DATABASE_URL)("the Postgres status bus (outbox row in the transaction, pg_notify after commit, LISTEN per instance)", () => {
   let testDatabase: Awaited<ReturnType<typeof createTestDatabase>>;
   let database: OpenDatabase;
   let repository: KycRepository;
@@ -46,6 +46,7 @@ describe.skipIf(!process.env.DATABASE_URL)("the Postgres status bus (pg_notify i
       logger: pino({ level: "silent" }),
       applicationName,
       retryDelayMs: 300,
+      outboxPollIntervalMs: 500,
     });
   });
   afterAll(async () => {
@@ -55,7 +56,7 @@ describe.skipIf(!process.env.DATABASE_URL)("the Postgres status bus (pg_notify i
     await testDatabase?.drop();
   });
 
-  const newCustomer = async () => (await repository.customers.insertCustomer(randomUUID(), { firstName: "Jane", lastName: "Doe", dob: "1990-05-17", phone: null, phoneCountryCode: null, email: null, addresses: [] } as never, null, new Date())).id;
+  const newCustomer = async () => (await repository.customers.insertCustomer(randomUUID(), { firstName: "Jane", lastName: "Doe", dob: "1990-05-17", phone: null, phoneCountryCode: null, email: null, addresses: [] }, null, new Date())).id;
   const changeTo = (customerId: string, status: KycStatus, version: number): KycStatusChange => ({
     customerId,
     status,
@@ -74,10 +75,28 @@ describe.skipIf(!process.env.DATABASE_URL)("the Postgres status bus (pg_notify i
         throw new Error("roll back");
       }),
     ).rejects.toThrow("roll back");
-    await database.db.transaction((tx) => bus.publishInTransaction(tx, changeTo(customerId, KycStatus.SUBMITTED, 1)));
-    await until(() => received.length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const committed = changeTo(customerId, KycStatus.SUBMITTED, 1);
+    await database.db.transaction((tx) => bus.publishInTransaction(tx, committed));
+    bus.publishAfterCommit(committed);
+    await until(() => received.length === 1, 400);
+    await new Promise((resolve) => setTimeout(resolve, 700));
     expect(received).toEqual([changeTo(customerId, KycStatus.SUBMITTED, 1)]);
+    const [{ left }] = await admin`select count(*)::int as left from kyc_status_outbox`;
+    expect(left).toBe(0);
+  });
+
+  it("relays a committed change whose instance died before relaying it (the outbox poller), once", async () => {
+    const customerId = await newCustomer();
+    const received = drain(bus.subscribe(customerId));
+    // Committed, and then nothing: as if the process had been killed right after its commit.
+    await database.db.transaction((tx) => bus.publishInTransaction(tx, changeTo(customerId, KycStatus.UNDER_REVIEW, 1)));
+    const [{ waiting }] = await admin`select count(*)::int as waiting from kyc_status_outbox`;
+    expect(waiting).toBe(1);
+    await until(() => received.length === 1, 3_000);
+    expect(received).toEqual([changeTo(customerId, KycStatus.UNDER_REVIEW, 1)]);
+    expect(await bus.pollOutbox()).toBe(0);
+    const [{ left }] = await admin`select count(*)::int as left from kyc_status_outbox`;
+    expect(left).toBe(0);
   });
 
   it("re-listens after its connection is killed and re-syncs a change it could not hear", async () => {
@@ -103,7 +122,9 @@ describe.skipIf(!process.env.DATABASE_URL)("the Postgres status bus (pg_notify i
     const [again] = await admin`select pid from pg_stat_activity where application_name = ${applicationName}`;
     expect(again.pid).not.toBe(pid);
 
-    await database.db.transaction((tx) => bus.publishInTransaction(tx, changeTo(customerId, KycStatus.PASSED, 2)));
+    const passed = changeTo(customerId, KycStatus.PASSED, 2);
+    await database.db.transaction((tx) => bus.publishInTransaction(tx, passed));
+    bus.publishAfterCommit(passed);
     await until(() => received.length === 2);
     expect(received[1]).toMatchObject({ status: KycStatus.PASSED, version: 2 });
   });

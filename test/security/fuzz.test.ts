@@ -248,7 +248,7 @@ describe("fuzzing with malformed input", () => {
         if (document === "socialSecurityCard") input.socialSecurityCard = { file };
         return input;
       })
-      .filter((input) => refuses(() => validateKycDocumentUpload(input as never, 4 * 1024 * 1024)));
+      .filter((input) => refuses(() => validateKycDocumentUpload(input, 4 * 1024 * 1024)));
     const callsBefore = app.bondSandbox!.requests.length;
     await assertForSeeds(
       "uploadKycDocument",

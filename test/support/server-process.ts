@@ -73,8 +73,8 @@ export async function startServerProcess(env: Record<string, string>, options: S
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout!.on("data", (chunk) => (output += String(chunk)));
-  child.stderr!.on("data", (chunk) => (output += String(chunk)));
+  child.stdout.on("data", (chunk) => (output += String(chunk)));
+  child.stderr.on("data", (chunk) => (output += String(chunk)));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once("exit", (code, signal) => done({ code, signal })));
   if (ownDataDir) void exited.then(() => rmSync(ownDataDir, { recursive: true, force: true }));
 
@@ -87,8 +87,8 @@ export async function startServerProcess(env: Record<string, string>, options: S
         done(match[1]);
       }
     };
-    child.stdout!.on("data", check);
-    child.stderr!.on("data", check); // the banner goes to stderr
+    child.stdout.on("data", check);
+    child.stderr.on("data", check); // the banner goes to stderr
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
       fail(new Error(`the server exited (${code ?? signal}) before listening:\n${output}`));
@@ -136,7 +136,7 @@ export async function startServerProcess(env: Record<string, string>, options: S
       const started = Date.now();
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const ended = await exited;
-      await Promise.all(clients.map((client) => client.dispose()));
+      await Promise.all(clients.map(async (client) => client.dispose()));
       return { ...ended, ms: Date.now() - started };
     },
   };

@@ -146,7 +146,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
       return { status: response.status, body: parsed };
     },
     async close() {
-      await Promise.all(clients.map((client) => client.dispose()));
+      await Promise.all(clients.map(async (client) => client.dispose()));
       await app.close();
       await database.drop();
     },
