@@ -11,7 +11,22 @@
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import postgres from "postgres";
-import { arg, build, createDatabase, loadNow, machine, percentile, report, round, seedCustomers, signWebhook, sleep, SMOKE, startClients, startServer } from "./lib.mjs";
+import {
+  arg,
+  build,
+  createDatabase,
+  loadNow,
+  machine,
+  percentile,
+  report,
+  round,
+  seedCustomers,
+  signWebhook,
+  sleep,
+  SMOKE,
+  startClients,
+  startServer,
+} from "./lib.mjs";
 
 const duration = Number(arg("duration", SMOKE ? 1 : 8));
 const rounds = Number(arg("rounds", SMOKE ? 1 : 3));
@@ -71,7 +86,12 @@ function load(fleet, url, ids, connectionCount, seconds) {
           fleet.flips.set(customerId, flip + 1);
           const event = flip % 2 ? "kyc.verification.document_required" : "kyc.verification.under_review";
           // Sent now: the subscriber measures delivery from this time (same machine, same clock).
-          const body = { event, customer_id: customerId, occurred_at: new Date().toISOString(), ...(flip % 2 && { documents: ["government_id"] }) };
+          const body = {
+            event,
+            customer_id: customerId,
+            occurred_at: new Date().toISOString(),
+            ...(flip % 2 && { documents: ["government_id"] }),
+          };
           const raw = JSON.stringify(body);
           return { ...request, body: raw, headers: { "content-type": "application/json", "bond-signature": signWebhook(secret, raw) } };
         },
@@ -103,7 +123,8 @@ async function measure(fleet, seconds) {
   );
   const cpuMs = servers.reduce((sum, server, index) => sum + server.cpuMs() - cpuBefore[index], 0);
   // Requests still in flight when the generators stopped are stored too: count once the table stops growing.
-  for (let last = -1, now = await count(sql, "kyc_events"); now !== last; ) [last, now] = [now, (await sleep(200), await count(sql, "kyc_events"))];
+  for (let last = -1, now = await count(sql, "kyc_events"); now !== last;)
+    [last, now] = [now, (await sleep(200), await count(sql, "kyc_events"))];
   const changes = (await count(sql, "kyc_status_changes")) - changesBefore;
   const expectedMessages = changes * perCustomer;
   // Wait for the last deliveries (bounded): every change to every subscriber of its customer.
@@ -223,7 +244,9 @@ try {
     for (const fleet of order) runs[fleet.size].push(await measure(fleet, duration));
   }
   const all = [...runs[1], ...runs[3]];
-  failed = all.some((run) => run.non2xx > 0 || run.errors > 0 || run.storedEvents < run.responses2xx || run.deliveries < run.expectedDeliveries);
+  failed = all.some(
+    (run) => run.non2xx > 0 || run.errors > 0 || run.storedEvents < run.responses2xx || run.deliveries < run.expectedDeliveries,
+  );
   const summarise = (list) => ({
     eventsPerSecond: median(list.map((run) => run.eventsPerSecond)),
     deliveryP99ms: median(list.map((run) => run.deliveryP99ms)),
