@@ -12,7 +12,20 @@ const layer = (files, patterns, why) => ({
 });
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "examples/web/", "examples/gql/", "test/gql/", "drizzle/", "test-artifacts/", ".data/", "**/*.mjs", "**/*.js"] },
+  {
+    ignores: [
+      "dist/",
+      "node_modules/",
+      "examples/web/",
+      "examples/gql/",
+      "test/gql/",
+      "drizzle/",
+      "test-artifacts/",
+      ".data/",
+      "**/*.mjs",
+      "**/*.js",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
@@ -32,11 +45,36 @@ export default tseslint.config(
     files: ["src/**/*.ts"],
     rules: { "max-lines": ["error", { max: 300 }] },
   },
-  layer(["src/domain/**/*.ts"], ["graphql", "type-graphql", "express", "drizzle-orm", "drizzle-orm/*", "postgres", "@electric-sql/*", "**/db/*", "**/graphql/*", "**/http/*", "**/bond/*", "**/realtime/*"], "the domain is plain TypeScript: no GraphQL, HTTP, SQL or adapters"),
-  layer(["src/graphql/**/*.ts"], ["drizzle-orm", "drizzle-orm/*", "postgres", "**/db/*"], "GraphQL goes through the use cases, never to the database"),
+  layer(
+    ["src/domain/**/*.ts"],
+    [
+      "graphql",
+      "type-graphql",
+      "express",
+      "drizzle-orm",
+      "drizzle-orm/*",
+      "postgres",
+      "@electric-sql/*",
+      "**/db/*",
+      "**/graphql/*",
+      "**/http/*",
+      "**/bond/*",
+      "**/realtime/*",
+    ],
+    "the domain is plain TypeScript: no GraphQL, HTTP, SQL or adapters",
+  ),
+  layer(
+    ["src/graphql/**/*.ts"],
+    ["drizzle-orm", "drizzle-orm/*", "postgres", "**/db/*"],
+    "GraphQL goes through the use cases, never to the database",
+  ),
   // The sandbox's route handlers are closures returned by factories (no `this`), passed to Express by reference.
   { files: ["src/bond-sandbox/**/*.ts"], rules: { "@typescript-eslint/unbound-method": "off" } },
-  layer(["src/bond-sandbox/**/*.ts"], ["**/domain/*", "**/bond/*", "**/kyc/*", "**/graphql/*", "**/db/*"], "the sandbox is an independent Bond: it shares nothing with the client or the domain"),
+  layer(
+    ["src/bond-sandbox/**/*.ts"],
+    ["**/domain/*", "**/bond/*", "**/kyc/*", "**/graphql/*", "**/db/*"],
+    "the sandbox is an independent Bond: it shares nothing with the client or the domain",
+  ),
   {
     // Tests and benchmarks read JSON answers as untyped data and assert on them; `any` there is the point.
     files: ["test/**/*.ts", "bench/**/*.ts"],

@@ -7,7 +7,9 @@ export default defineConfig({
   // graphql ships both index.mjs (which Vite would pick) and index.js (which Node picks for the libraries
   // Vitest leaves external, like type-graphql and graphql-ws); two copies break `instanceof`, so use one.
   resolve: { alias: [{ find: /^graphql$/, replacement: "graphql/index.js" }] },
-  plugins: [swc.vite({ jsc: { target: "es2022", transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false } } })],
+  plugins: [
+    swc.vite({ jsc: { target: "es2022", transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false } } }),
+  ],
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["reflect-metadata"],

@@ -6,7 +6,9 @@ import { defineConfig } from "vitest/config";
 // The same transform as vitest.config.ts (SWC, decorator metadata), but only test/contract/*.contract.ts.
 export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: "graphql/index.js" }] },
-  plugins: [swc.vite({ jsc: { target: "es2022", transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false } } })],
+  plugins: [
+    swc.vite({ jsc: { target: "es2022", transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false } } }),
+  ],
   test: {
     include: ["test/contract/*.contract.ts"],
     setupFiles: ["reflect-metadata"],

@@ -40,7 +40,12 @@ function asyncIterator(topic) {
     waiting?.({ value: undefined, done: true });
   };
   return {
-    next: () => (queue.length ? Promise.resolve({ value: queue.shift(), done: false }) : done ? Promise.resolve({ value: undefined, done: true }) : new Promise((resolve) => (waiting = resolve))),
+    next: () =>
+      queue.length
+        ? Promise.resolve({ value: queue.shift(), done: false })
+        : done
+          ? Promise.resolve({ value: undefined, done: true })
+          : new Promise((resolve) => (waiting = resolve)),
     return: () => (stop(), Promise.resolve({ value: undefined, done: true })),
     [Symbol.asyncIterator]() {
       return this;
@@ -56,8 +61,18 @@ const schema = buildSchema(`
 schema.getSubscriptionType().getFields().kycStatusChanged.subscribe = async function* (_root, { customerId }) {
   const changes = asyncIterator(customerId);
   try {
-    const [row] = await sql`select kyc_status, kyc_version, coalesce(kyc_status_at, created_at) as at from customers where id = ${customerId}`;
-    yield { kycStatusChanged: { customerId, status: row.kyc_status, previousStatus: null, occurredAt: row.at.toISOString(), event: null, version: row.kyc_version } };
+    const [row] =
+      await sql`select kyc_status, kyc_version, coalesce(kyc_status_at, created_at) as at from customers where id = ${customerId}`;
+    yield {
+      kycStatusChanged: {
+        customerId,
+        status: row.kyc_status,
+        previousStatus: null,
+        occurredAt: row.at.toISOString(),
+        event: null,
+        version: row.kyc_version,
+      },
+    };
     for await (const change of changes) yield { kycStatusChanged: change };
   } finally {
     await changes.return();
@@ -82,7 +97,14 @@ const server = createServer((request, response) => {
         on conflict (identity) do nothing returning id`;
       if (inserted.length === 0) return null;
       await tx`update customers set kyc_status = ${status}, kyc_status_at = ${event.occurred_at}, kyc_version = kyc_version + 1, updated_at = now() where id = ${customer.id}`;
-      return { customerId: customer.id, status, previousStatus: customer.kyc_status, occurredAt: event.occurred_at, event: event.event, version: customer.kyc_version + 1 };
+      return {
+        customerId: customer.id,
+        status,
+        previousStatus: customer.kyc_status,
+        occurredAt: event.occurred_at,
+        event: event.event,
+        version: customer.kyc_version + 1,
+      };
     });
     if (change) publish(change.customerId, change);
     const json = JSON.stringify({ received: true });
@@ -93,4 +115,8 @@ const websockets = new WebSocketServer({ server, path: "/graphql" });
 useServer({ schema }, websockets);
 
 server.listen(0, "127.0.0.1", () => console.log(`listening http://127.0.0.1:${server.address().port}`));
-process.on("SIGTERM", () => websockets.clients.forEach((socket) => socket.terminate()) || server.close(() => sql.end({ timeout: 1 }).then(() => process.exit(0))));
+process.on(
+  "SIGTERM",
+  () =>
+    websockets.clients.forEach((socket) => socket.terminate()) || server.close(() => sql.end({ timeout: 1 }).then(() => process.exit(0))),
+);

@@ -58,7 +58,8 @@ const server = createServer((request, response) => {
 
 async function ingest(event, status, identity, signatureHash) {
   await sql.begin(async (tx) => {
-    const [customer] = await tx`with customer as (select id, kyc_status, kyc_round, kyc_version from customers where id = ${event.customer_id} for update),
+    const [customer] =
+      await tx`with customer as (select id, kyc_status, kyc_round, kyc_version from customers where id = ${event.customer_id} for update),
       receipt as (insert into webhook_receipts (signature_hash, received_at) select ${signatureHash}::text || ':round:' || kyc_round, now() from customer on conflict do nothing returning 1)
       select customer.*, exists (select 1 from receipt) as first_delivery, exists (select 1 from kyc_events where identity = ${identity}) as event_stored from customer`;
     if (!customer.first_delivery || customer.event_stored) return;
@@ -78,7 +79,14 @@ async function ingest(event, status, identity, signatureHash) {
   });
 }
 const subscribers = new Map(); // customerId → Set of [socket, operation id]
-const send = (socket, id, change) => socket.send(JSON.stringify({ id, type: "next", payload: { data: { kycStatusChanged: { status: change.s, version: change.v, occurredAt: change.t } } } }));
+const send = (socket, id, change) =>
+  socket.send(
+    JSON.stringify({
+      id,
+      type: "next",
+      payload: { data: { kycStatusChanged: { status: change.s, version: change.v, occurredAt: change.t } } },
+    }),
+  );
 await sql.listen("baseline", (payload) => {
   const change = JSON.parse(payload);
   for (const [socket, id] of subscribers.get(change.c) ?? []) send(socket, id, change);
@@ -95,11 +103,16 @@ websockets.on("connection", (socket) => {
     if (!subscribers.has(customerId)) subscribers.set(customerId, new Set());
     subscribers.get(customerId).add(entry);
     mine.push([customerId, entry]);
-    const [row] = await sql`select kyc_status, kyc_version, coalesce(kyc_status_at, created_at) as at from customers where id = ${customerId}`;
+    const [row] =
+      await sql`select kyc_status, kyc_version, coalesce(kyc_status_at, created_at) as at from customers where id = ${customerId}`;
     send(socket, message.id, { s: row.kyc_status, v: row.kyc_version, t: row.at.toISOString() });
   });
   socket.on("close", () => mine.forEach(([customerId, entry]) => subscribers.get(customerId)?.delete(entry)));
 });
 
 server.listen(0, "127.0.0.1", () => console.log(`listening http://127.0.0.1:${server.address().port}`));
-process.on("SIGTERM", () => websockets.clients.forEach((socket) => socket.terminate()) || server.close(() => sql.end({ timeout: 1 }).then(() => process.exit(0))));
+process.on(
+  "SIGTERM",
+  () =>
+    websockets.clients.forEach((socket) => socket.terminate()) || server.close(() => sql.end({ timeout: 1 }).then(() => process.exit(0))),
+);

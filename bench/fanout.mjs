@@ -9,9 +9,29 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { arg, build, createDatabase, loadNow, machine, percentile, PROFILE, report, ROOT, round, seedCustomers, signWebhook, sleep, SMOKE, startClients, startProcess, startServer } from "./lib.mjs";
+import {
+  arg,
+  build,
+  createDatabase,
+  loadNow,
+  machine,
+  percentile,
+  PROFILE,
+  report,
+  ROOT,
+  round,
+  seedCustomers,
+  signWebhook,
+  sleep,
+  SMOKE,
+  startClients,
+  startProcess,
+  startServer,
+} from "./lib.mjs";
 
-const sizes = arg("sizes", SMOKE ? "200" : "1000,10000").split(",").map(Number);
+const sizes = arg("sizes", SMOKE ? "200" : "1000,10000")
+  .split(",")
+  .map(Number);
 const perCustomer = 100;
 const webhooks = Number(arg("webhooks", SMOKE ? 10 : 200));
 const ratePerSecond = Number(arg("rate", 20));
@@ -33,8 +53,17 @@ async function postWebhooks(server, customerIds) {
   let failedPosts = 0;
   for (let index = 0; index < webhooks; index += 1) {
     const event = EVENTS[Math.floor(index / customerIds.length) % 2];
-    const raw = JSON.stringify({ event, customer_id: customerIds[index % customerIds.length], occurred_at: new Date().toISOString(), ...(event.endsWith("document_required") && { documents: ["government_id"] }) });
-    const response = await fetch(`${server.url}/webhooks/bond`, { method: "POST", headers: { "content-type": "application/json", "bond-signature": signWebhook(secret, raw) }, body: raw });
+    const raw = JSON.stringify({
+      event,
+      customer_id: customerIds[index % customerIds.length],
+      occurred_at: new Date().toISOString(),
+      ...(event.endsWith("document_required") && { documents: ["government_id"] }),
+    });
+    const response = await fetch(`${server.url}/webhooks/bond`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "bond-signature": signWebhook(secret, raw) },
+      body: raw,
+    });
     if (!response.ok) failedPosts += 1;
     await response.arrayBuffer();
     await sleep(1000 / ratePerSecond);
@@ -96,10 +125,16 @@ async function measure(side, server, ids, size, spareIds) {
 const env = await machine();
 if (!process.argv.includes("--no-build")) build();
 const starters = {
-  ours: (url) => startServer({ DATABASE_URL: url, BOND_WEBHOOK_SECRET: secret }, [...GC_ARGS, ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${join(ROOT, "bench/profiles")}`] : [])]),
+  ours: (url) =>
+    startServer({ DATABASE_URL: url, BOND_WEBHOOK_SECRET: secret }, [
+      ...GC_ARGS,
+      ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${join(ROOT, "bench/profiles")}`] : []),
+    ]),
   compare: (url) => startServer({ DATABASE_URL: url, BOND_WEBHOOK_SECRET: secret }, GC_ARGS, compare),
-  "graphql-ws": (url) => startProcess(join(ROOT, "bench/baseline-graphql-ws-server.mjs"), { DATABASE_URL: url, BOND_WEBHOOK_SECRET: secret }, GC_ARGS),
-  "bare-ws": (url) => startProcess(join(ROOT, "bench/baseline-realtime-server.mjs"), { DATABASE_URL: url, BOND_WEBHOOK_SECRET: secret }, GC_ARGS),
+  "graphql-ws": (url) =>
+    startProcess(join(ROOT, "bench/baseline-graphql-ws-server.mjs"), { DATABASE_URL: url, BOND_WEBHOOK_SECRET: secret }, GC_ARGS),
+  "bare-ws": (url) =>
+    startProcess(join(ROOT, "bench/baseline-realtime-server.mjs"), { DATABASE_URL: url, BOND_WEBHOOK_SECRET: secret }, GC_ARGS),
 };
 const runs = [];
 for (let index = 0; index < rounds; index += 1) {
@@ -128,7 +163,11 @@ for (let index = 0; index < rounds; index += 1) {
 }
 const median = (values) => {
   const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
-  return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : round((sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2, 1);
+  return sorted.length === 0
+    ? NaN
+    : sorted.length % 2
+      ? sorted[(sorted.length - 1) / 2]
+      : round((sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2, 1);
 };
 const medians = sizes.flatMap((size) =>
   sides.map((side) => {
@@ -147,8 +186,19 @@ const medians = sizes.flatMap((size) =>
     };
   }),
 );
-report("fan-out: webhook → graphql-ws subscribers", { machine: env, smoke: SMOKE, rounds, subscribersPerCustomer: perCustomer, webhookRatePerSecond: ratePerSecond, targets: "p99 < 25 ms at 10,000 subscriptions and CPU/webhook <= stock graphql-ws; <= 20 KB RSS per idle subscription (after GC)", medians, runs });
-if (runs.some((run) => run.side === "ours" && (run.failedSubscriptions > 0 || run.failedPosts > 0 || run.deliveries < run.expectedDeliveries))) {
+report("fan-out: webhook → graphql-ws subscribers", {
+  machine: env,
+  smoke: SMOKE,
+  rounds,
+  subscribersPerCustomer: perCustomer,
+  webhookRatePerSecond: ratePerSecond,
+  targets: "p99 < 25 ms at 10,000 subscriptions and CPU/webhook <= stock graphql-ws; <= 20 KB RSS per idle subscription (after GC)",
+  medians,
+  runs,
+});
+if (
+  runs.some((run) => run.side === "ours" && (run.failedSubscriptions > 0 || run.failedPosts > 0 || run.deliveries < run.expectedDeliveries))
+) {
   console.error("ours lost subscriptions, webhooks or deliveries");
   process.exit(1);
 }

@@ -11,7 +11,8 @@ import postgres from "postgres";
 export const ROOT = resolve(import.meta.dirname, "..");
 export const SMOKE = process.argv.includes("--smoke");
 export const PROFILE = process.argv.includes("--profile");
-export const BASE_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const BASE_DATABASE_URL =
+  process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** The servers verify HS256 tokens with this secret; the benchmarks send a service token (all access). */
 export const JWT_SECRET = randomBytes(32).toString("hex");
@@ -67,7 +68,10 @@ export async function createDatabase() {
 }
 
 export function build() {
-  execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json")], { cwd: ROOT, stdio: "inherit" });
+  execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json")], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
 }
 
 /**
@@ -78,7 +82,15 @@ export async function startProcess(script, env = {}, nodeArgs = []) {
   const dataDir = mkdtempSync(join(tmpdir(), "kyc-bench-"));
   const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, NODE_ENV: "production", PORT: "0", LOG_LEVEL: "warn", DATA_DIR: dataDir, PII_KEY: randomBytes(32).toString("base64"), ...env },
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: "production",
+      PORT: "0",
+      LOG_LEVEL: "warn",
+      DATA_DIR: dataDir,
+      PII_KEY: randomBytes(32).toString("base64"),
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -116,7 +128,11 @@ export async function startProcess(script, env = {}, nodeArgs = []) {
 /** Our built server, as production runs it; per-IP budgets off (every request comes from 127.0.0.1). */
 /** Production mode refuses the embedded Bond sandbox unless BOND_SANDBOX=embedded asks for it: benches ask. */
 export const startServer = (env = {}, nodeArgs, script = join(ROOT, "dist/src/main.js")) =>
-  startProcess(script, { AUTH_JWT_SECRET: JWT_SECRET, IP_RATE_LIMIT_PER_MINUTE: "0", ...(env.BOND_API_URL ? {} : { BOND_SANDBOX: "embedded" }), ...env }, nodeArgs);
+  startProcess(
+    script,
+    { AUTH_JWT_SECRET: JWT_SECRET, IP_RATE_LIMIT_PER_MINUTE: "0", ...(env.BOND_API_URL ? {} : { BOND_SANDBOX: "embedded" }), ...env },
+    nodeArgs,
+  );
 
 /** CPU time (user + system) the process has used so far, in milliseconds. */
 export function cpuMs(pid) {
@@ -134,7 +150,9 @@ export async function seedCustomers(databaseUrl, count) {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   const ids = Array.from({ length: count }, () => randomUUID());
   for (let start = 0; start < ids.length; start += 1000) {
-    const rows = ids.slice(start, start + 1000).map((id, index) => ({ id, first_name: "Bench", last_name: `Customer ${start + index}`, dob: "1990-05-17" }));
+    const rows = ids
+      .slice(start, start + 1000)
+      .map((id, index) => ({ id, first_name: "Bench", last_name: `Customer ${start + index}`, dob: "1990-05-17" }));
     await sql`insert into customers ${sql(rows)}`;
   }
   await sql.end();
@@ -175,7 +193,8 @@ export function startClients() {
       child.send(command);
     });
   return {
-    open: (websocketUrl, customerIds, total) => ask({ type: "open", url: websocketUrl, customerIds, total, token: SERVICE_TOKEN }, "opened"),
+    open: (websocketUrl, customerIds, total) =>
+      ask({ type: "open", url: websocketUrl, customerIds, total, token: SERVICE_TOKEN }, "opened"),
     stats: () => ask({ type: "stats" }, "stats"),
     async close() {
       if (child.exitCode === null) child.send({ type: "close" });

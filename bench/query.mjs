@@ -2,7 +2,22 @@
 // same table, same run, at 50 and 200 connections. `--smoke`: a few seconds; `--profile`: CPU profile of ours.
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { arg, build, createDatabase, loadNow, machine, PROFILE, report, ROOT, round, seedCustomers, SERVICE_TOKEN, SMOKE, startProcess, startServer } from "./lib.mjs";
+import {
+  arg,
+  build,
+  createDatabase,
+  loadNow,
+  machine,
+  PROFILE,
+  report,
+  ROOT,
+  round,
+  seedCustomers,
+  SERVICE_TOKEN,
+  SMOKE,
+  startProcess,
+  startServer,
+} from "./lib.mjs";
 
 const duration = Number(arg("duration", SMOKE ? 2 : 10));
 const connectionsList = SMOKE ? [50] : [50, 200];
@@ -16,7 +31,9 @@ function run(url, connections, ids) {
     duration,
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${SERVICE_TOKEN}` },
-    requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify({ query, variables: { id: ids[next++ % ids.length] } }) }) }],
+    requests: [
+      { setupRequest: (request) => ({ ...request, body: JSON.stringify({ query, variables: { id: ids[next++ % ids.length] } }) }) },
+    ],
   });
 }
 
@@ -32,7 +49,15 @@ const summary = (result) => ({
 function average(list) {
   const mean = (key) => round(list.reduce((sum, item) => sum + item[key], 0) / list.length, 0);
   const total = (key) => list.reduce((sum, item) => sum + item[key], 0);
-  return { requestsPerSecond: mean("requestsPerSecond"), serverCpuMsPerRequest: round(list.reduce((sum, item) => sum + item.serverCpuMsPerRequest, 0) / list.length, 3), p50ms: mean("p50ms"), p99ms: mean("p99ms"), non2xx: total("non2xx"), errors: total("errors"), timeouts: total("timeouts") };
+  return {
+    requestsPerSecond: mean("requestsPerSecond"),
+    serverCpuMsPerRequest: round(list.reduce((sum, item) => sum + item.serverCpuMsPerRequest, 0) / list.length, 3),
+    p50ms: mean("p50ms"),
+    p99ms: mean("p99ms"),
+    non2xx: total("non2xx"),
+    errors: total("errors"),
+    timeouts: total("timeouts"),
+  };
 }
 
 const env = await machine();
@@ -46,7 +71,11 @@ const results = [];
 try {
   // Both must really answer the query (not an error with a 200) before they are measured.
   for (const server of [ours, baseline]) {
-    const response = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${SERVICE_TOKEN}` }, body: JSON.stringify({ query, variables: { id: ids[0] } }) });
+    const response = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${SERVICE_TOKEN}` },
+      body: JSON.stringify({ query, variables: { id: ids[0] } }),
+    });
     const body = await response.json();
     if (body.data?.customer?.kycStatus !== "NOT_STARTED") throw new Error(`unexpected answer: ${JSON.stringify(body)}`);
   }
@@ -68,7 +97,16 @@ try {
     }
     const oursResult = average(runs.ours);
     const baselineResult = average(runs.baseline);
-    results.push({ connections, durationSeconds: duration, rounds, loadBefore: load, loadAfter: loadNow(), ours: oursResult, baseline: baselineResult, ratio: round(oursResult.requestsPerSecond / baselineResult.requestsPerSecond, 2) });
+    results.push({
+      connections,
+      durationSeconds: duration,
+      rounds,
+      loadBefore: load,
+      loadAfter: loadNow(),
+      ours: oursResult,
+      baseline: baselineResult,
+      ratio: round(oursResult.requestsPerSecond / baselineResult.requestsPerSecond, 2),
+    });
   }
 } finally {
   await ours.stop();

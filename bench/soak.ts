@@ -94,14 +94,21 @@ async function main() {
           firstName: "Soak",
           lastName: "Tester",
           dob: "1990-01-01",
-          addresses: [{ addressType: "PHYSICAL", street: "1 Main St", city: "Austin", state: "TX", zipCode: "78701", country: "US", isPrimary: true }],
+          addresses: [
+            { addressType: "PHYSICAL", street: "1 Main St", city: "Austin", state: "TX", zipCode: "78701", country: "US", isPrimary: true },
+          ],
         },
       });
       customerIds.push(created.data.createCustomer.id);
     }
 
     // One WebSocket, one subscription per customer.
-    const ws = createClient({ url: app.websocketUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    const ws = createClient({
+      url: app.websocketUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
     const seen = new Map<string, Array<{ status: string; version: number }>>(customerIds.map((id) => [id, []]));
     const subscribed = customerIds.map(
       (customerId) =>
@@ -121,7 +128,8 @@ async function main() {
                 seen.get(customerId)!.push(change);
               },
               error: (error) => {
-                if ((error as { code?: number }).code !== 1001) console.error("subscription error", error instanceof Error ? error.message : error);
+                if ((error as { code?: number }).code !== 1001)
+                  console.error("subscription error", error instanceof Error ? error.message : error);
               },
               complete: () => {},
             },
@@ -168,7 +176,8 @@ async function main() {
           if (result.data?.submitKyc) return;
           code = result.errors?.[0]?.extensions?.code;
           if (code === "SERVICE_UNAVAILABLE") serviceUnavailable++;
-          if (code !== "UPSTREAM_UNAVAILABLE" && code !== "IDEMPOTENCY_KEY_IN_FLIGHT" && code !== "SERVICE_UNAVAILABLE") throw new Error(`submitKyc failed for ${customerId}: ${JSON.stringify(result.errors)}`);
+          if (code !== "UPSTREAM_UNAVAILABLE" && code !== "IDEMPOTENCY_KEY_IN_FLIGHT" && code !== "SERVICE_UNAVAILABLE")
+            throw new Error(`submitKyc failed for ${customerId}: ${JSON.stringify(result.errors)}`);
         } catch (error) {
           if (!(error instanceof TypeError)) throw error; // fetch's network failure
           code = "NETWORK";
@@ -191,11 +200,15 @@ async function main() {
 
     // Wait for every outcome (webhooks are retried, duplicated and reordered on the way).
     const expected = new Map(customerIds.map((id, index) => [id, OUTCOMES[index % OUTCOMES.length][1] as string]));
-    const finalStatus = async (id: string) => (await graphql("query($id: ID!) { customer(id: $id) { kycStatus } }", { id })).data?.customer?.kycStatus as string;
+    const finalStatus = async (id: string) =>
+      (await graphql("query($id: ID!) { customer(id: $id) { kycStatus } }", { id })).data?.customer?.kycStatus as string;
     for (;;) {
       const statuses = await Promise.all(customerIds.map(finalStatus));
       if (statuses.every((status, index) => status === expected.get(customerIds[index]))) break;
-      if (Date.now() - started > DEADLINE_MS) throw new Error(`not converged within ${DEADLINE_MS} ms: ${statuses.filter((status, index) => status !== expected.get(customerIds[index])).length} customers off`);
+      if (Date.now() - started > DEADLINE_MS)
+        throw new Error(
+          `not converged within ${DEADLINE_MS} ms: ${statuses.filter((status, index) => status !== expected.get(customerIds[index])).length} customers off`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     await sandbox.idle();
@@ -206,9 +219,12 @@ async function main() {
     const problems: string[] = [];
     const kycPosts = sandbox.requests.filter((request) => request.method === "POST" && request.path.endsWith("/verification-kyc"));
     const acceptedByKey = new Map<string, number>();
-    for (const post of kycPosts) if (post.status === 201 && post.idempotencyKey) acceptedByKey.set(post.idempotencyKey, (acceptedByKey.get(post.idempotencyKey) ?? 0) + 1);
+    for (const post of kycPosts)
+      if (post.status === 201 && post.idempotencyKey)
+        acceptedByKey.set(post.idempotencyKey, (acceptedByKey.get(post.idempotencyKey) ?? 0) + 1);
     for (const [key, count] of acceptedByKey) if (count !== 1) problems.push(`key ${key} accepted ${count} times`);
-    for (const id of customerIds) if (sandbox.kycSubmissionCount(id) !== 1) problems.push(`customer ${id}: ${sandbox.kycSubmissionCount(id)} accepted submissions`);
+    for (const id of customerIds)
+      if (sandbox.kycSubmissionCount(id) !== 1) problems.push(`customer ${id}: ${sandbox.kycSubmissionCount(id)} accepted submissions`);
     if (acceptedByKey.size !== N) problems.push(`${acceptedByKey.size} keys accepted for ${N} customers`);
     const sql = app.database.db;
     const { customers } = await import("../src/db/schema.js");
@@ -217,8 +233,10 @@ async function main() {
     for (const row of rows) {
       const changes = seen.get(row.id) ?? [];
       const versions = changes.map((change) => change.version);
-      if (versions.join() !== Array.from({ length: row.version }, (_, index) => index + 1).join()) problems.push(`customer ${row.id}: saw versions [${versions.join(",")}] for ${row.version} transitions`);
-      if (changes.at(-1)?.status !== row.status) problems.push(`customer ${row.id}: last change seen ${changes.at(-1)?.status}, stored ${row.status}`);
+      if (versions.join() !== Array.from({ length: row.version }, (_, index) => index + 1).join())
+        problems.push(`customer ${row.id}: saw versions [${versions.join(",")}] for ${row.version} transitions`);
+      if (changes.at(-1)?.status !== row.status)
+        problems.push(`customer ${row.id}: last change seen ${changes.at(-1)?.status}, stored ${row.status}`);
       transitionsChecked += row.version;
     }
     const faulted = kycPosts.filter((post) => post.fault);
@@ -230,7 +248,9 @@ async function main() {
       faultRate: FAULT_RATE,
       kycPosts: kycPosts.length,
       faultedKycPosts: faulted.length,
-      faultsByKind: Object.fromEntries(["status", "reset", "accept-then-fail"].map((kind) => [kind, faulted.filter((post) => post.fault === kind).length])),
+      faultsByKind: Object.fromEntries(
+        ["status", "reset", "accept-then-fail"].map((kind) => [kind, faulted.filter((post) => post.fault === kind).length]),
+      ),
       conflictsReconciled: kycPosts.filter((post) => post.status === 409).length,
       clientRetries,
       serviceUnavailable,

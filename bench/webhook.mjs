@@ -7,7 +7,23 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import postgres from "postgres";
-import { arg, build, createDatabase, loadNow, machine, PROFILE, report, ROOT, round, seedCustomers, signWebhook, SMOKE, startClients, startProcess, startServer } from "./lib.mjs";
+import {
+  arg,
+  build,
+  createDatabase,
+  loadNow,
+  machine,
+  PROFILE,
+  report,
+  ROOT,
+  round,
+  seedCustomers,
+  signWebhook,
+  SMOKE,
+  startClients,
+  startProcess,
+  startServer,
+} from "./lib.mjs";
 
 const duration = Number(arg("duration", SMOKE ? 2 : 10));
 const connections = Number(arg("connections", 50));
@@ -30,7 +46,12 @@ function run(url, ids, startMs) {
         setupRequest(request) {
           const index = next++;
           const event = EVENTS[Math.floor(index / ids.length) % 2];
-          const body = { event, customer_id: ids[index % ids.length], occurred_at: new Date(startMs + index).toISOString(), ...(event.endsWith("document_required") && { documents: ["government_id"] }) };
+          const body = {
+            event,
+            customer_id: ids[index % ids.length],
+            occurred_at: new Date(startMs + index).toISOString(),
+            ...(event.endsWith("document_required") && { documents: ["government_id"] }),
+          };
           const raw = JSON.stringify(body);
           return { ...request, body: raw, headers: { "content-type": "application/json", "bond-signature": signWebhook(secret, raw) } };
         },
@@ -72,10 +93,16 @@ function medians(results) {
 const env = await machine();
 if (!process.argv.includes("--no-build")) build();
 const database = await createDatabase();
-const ours = await startServer({ DATABASE_URL: database.url, BOND_WEBHOOK_SECRET: secret }, PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${join(ROOT, "bench/profiles")}`] : []);
+const ours = await startServer(
+  { DATABASE_URL: database.url, BOND_WEBHOOK_SECRET: secret },
+  PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${join(ROOT, "bench/profiles")}`] : [],
+);
 const oursIds = await seedCustomers(database.url, customerCount);
 const baselineIds = await seedCustomers(database.url, customerCount);
-const baseline = await startProcess(join(ROOT, "bench/baseline-realtime-server.mjs"), { DATABASE_URL: database.url, BOND_WEBHOOK_SECRET: secret });
+const baseline = await startProcess(join(ROOT, "bench/baseline-realtime-server.mjs"), {
+  DATABASE_URL: database.url,
+  BOND_WEBHOOK_SECRET: secret,
+});
 const oursClients = startClients();
 const baselineClients = startClients();
 const sql = postgres(database.url, { max: 1, onnotice: () => {} });

@@ -53,7 +53,9 @@ process.on("message", async (command) => {
     const batch = 250;
     for (let start = 0; start < command.total; start += batch) {
       const opened = await Promise.all(
-        Array.from({ length: Math.min(batch, command.total - start) }, (_, index) => openOne(command.url, command.customerIds[(start + index) % command.customerIds.length], command.token)),
+        Array.from({ length: Math.min(batch, command.total - start) }, (_, index) =>
+          openOne(command.url, command.customerIds[(start + index) % command.customerIds.length], command.token),
+        ),
       );
       failed += opened.filter((ok) => !ok).length;
     }

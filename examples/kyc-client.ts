@@ -102,7 +102,11 @@ async function main(): Promise<number> {
     on: {
       connected: (_socket, _payload, wasRetry) => {
         connections += 1;
-        say(wasRetry ? `reconnected (connection ${connections}); graphql-ws re-subscribes after version ${variables.afterVersion ?? "none"}` : `connected over WebSocket (${websocketUrl})`);
+        say(
+          wasRetry
+            ? `reconnected (connection ${connections}); graphql-ws re-subscribes after version ${variables.afterVersion ?? "none"}`
+            : `connected over WebSocket (${websocketUrl})`,
+        );
       },
       closed: (event) => {
         const close = event as { code?: number; reason?: string };
@@ -140,7 +144,10 @@ async function main(): Promise<number> {
         next: ({ data, errors }) => {
           if (errors?.length || !data) return reject(new ApiError(`subscription: ${errors?.[0]?.message ?? "no data"}`));
           const change = data.kycStatusChanged;
-          const what = change.previousStatus === null ? "current status" : `${change.previousStatus} → ${change.status}${change.event ? ` (${change.event})` : ""}`;
+          const what =
+            change.previousStatus === null
+              ? "current status"
+              : `${change.previousStatus} → ${change.status}${change.event ? ` (${change.event})` : ""}`;
           variables.afterVersion = change.version;
           say(`status ${change.status} v${change.version}: ${what}`);
           if (!IN_PROGRESS.includes(change.status)) {
@@ -161,7 +168,9 @@ async function main(): Promise<number> {
   }).finally(() => client.dispose());
 
   const { customer } = await request(ExampleCustomerDocument, { id: customerId });
-  say(`outcome: ${outcome}; customer now ${customer?.kycStatus}${customer?.kycPassedAt ? ` (passed at ${customer.kycPassedAt})` : ""}${customer?.kycDocumentsRequired.length ? `, documents required: ${customer.kycDocumentsRequired.join(", ")}` : ""}`);
+  say(
+    `outcome: ${outcome}; customer now ${customer?.kycStatus}${customer?.kycPassedAt ? ` (passed at ${customer.kycPassedAt})` : ""}${customer?.kycDocumentsRequired.length ? `, documents required: ${customer.kycDocumentsRequired.join(", ")}` : ""}`,
+  );
   return 0;
 }
 

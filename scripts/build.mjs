@@ -23,14 +23,22 @@ function* files(path) {
 
 function inputsHash() {
   const hash = createHash("sha256");
-  for (const input of inputs) for (const file of files(join(root, input))) hash.update(`\0${relative(root, file)}\0`).update(readFileSync(file));
+  for (const input of inputs)
+    for (const file of files(join(root, input))) hash.update(`\0${relative(root, file)}\0`).update(readFileSync(file));
   return hash.digest("hex");
 }
 
 const hash = inputsHash();
-if (process.argv.includes("--if-stale") && existsSync(stampFile) && readFileSync(stampFile, "utf8") === hash && existsSync(join(root, "dist", "src", "main.js"))) {
+if (
+  process.argv.includes("--if-stale") &&
+  existsSync(stampFile) &&
+  readFileSync(stampFile, "utf8") === hash &&
+  existsSync(join(root, "dist", "src", "main.js"))
+) {
   process.exit(0);
 }
-const tsc = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
+const tsc = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "tsconfig.build.json")], {
+  stdio: "inherit",
+});
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 writeFileSync(stampFile, hash);

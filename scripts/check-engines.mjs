@@ -23,7 +23,8 @@ const stated = /Requires Node\.js ≥ ?(\d+(?:\.\d+){0,2})/.exec(readme)?.[1];
 const minimum = semver.minVersion(ours).version;
 const problems = [];
 if (!stated) problems.push('README.md does not say "Requires Node.js ≥ X"');
-else if (semver.coerce(stated).version !== minimum) problems.push(`README.md says Node.js ≥ ${stated} but package.json engines.node is ${ours} (minimum ${minimum})`);
+else if (semver.coerce(stated).version !== minimum)
+  problems.push(`README.md says Node.js ≥ ${stated} but package.json engines.node is ${ours} (minimum ${minimum})`);
 
 /** Every package.json under node_modules (scoped and nested ones included). */
 function* installedPackages(dir) {
@@ -66,7 +67,10 @@ for (const { path, manifest } of installedPackages(join(root, "node_modules"))) 
     (runtime.has(path) ? problems : devWarnings).push(line);
   }
 }
-if (devWarnings.length > 0) console.warn(`development-only packages that declare another Node (warning only):\n${devWarnings.map((line) => `  - ${line}`).join("\n")}`);
+if (devWarnings.length > 0)
+  console.warn(
+    `development-only packages that declare another Node (warning only):\n${devWarnings.map((line) => `  - ${line}`).join("\n")}`,
+  );
 
 if (problems.length > 0) {
   console.error(`Node version check failed (${checked} packages read):\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);

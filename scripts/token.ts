@@ -20,7 +20,14 @@ function fail(message: string): never {
 async function main(): Promise<void> {
   let args;
   try {
-    args = parseArgs({ options: { customer: { type: "string" }, service: { type: "boolean" }, "expires-in": { type: "string" }, help: { type: "boolean", short: "h" } } }).values;
+    args = parseArgs({
+      options: {
+        customer: { type: "string" },
+        service: { type: "boolean" },
+        "expires-in": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
   }
@@ -48,7 +55,9 @@ async function main(): Promise<void> {
   const claims = args.service ? { sub: "dev-service", scope: config.auth.serviceScope } : { sub: args.customer!.toLowerCase() };
   const token = await signToken({ secret, issuer: config.auth.issuer, audience: config.auth.audience }, claims, expiresIn);
   const until = new Date(Date.now() + expiresIn * 1000).toISOString();
-  process.stderr.write(`${args.service ? "service token (all access)" : `customer token for ${claims.sub}`}, valid until ${until}; send it as Authorization: Bearer <token>\n`);
+  process.stderr.write(
+    `${args.service ? "service token (all access)" : `customer token for ${claims.sub}`}, valid until ${until}; send it as Authorization: Bearer <token>\n`,
+  );
   process.stdout.write(`${token}\n`);
 }
 

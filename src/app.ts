@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the composition root: it builds every part in start-up order and tears them down in reverse; each part's code lives in its own file */
 import "reflect-metadata";
 import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
@@ -88,7 +89,9 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const tracing = createTracing({ ...config.tracing, spanProcessors: overrides.spanProcessors });
   const { tracer } = tracing;
   // TRUSTED_DOCUMENTS: the app's persisted documents (codegen's manifest); a bad file stops the start before anything opens.
-  const trustedDocuments = config.trustedDocuments ? loadTrustedDocuments(config.trustedDocuments.manifestPath, config.trustedDocuments.mode) : null;
+  const trustedDocuments = config.trustedDocuments
+    ? loadTrustedDocuments(config.trustedDocuments.manifestPath, config.trustedDocuments.mode)
+    : null;
   if (trustedDocuments) logger.info({ documents: trustedDocuments.size, mode: trustedDocuments.mode }, "trusted documents loaded");
 
   const developmentKey = config.piiKey ? null : developmentPiiKey(config.dataDir);
@@ -98,13 +101,32 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   // Dev mode: a signing secret kept in DATA_DIR (so `npm run token` tokens survive restarts) and a service token (printed by main).
   const devSigningKey = !config.auth.jwtSecret && config.auth.devMode ? developmentSigningSecret(config.dataDir) : null;
   const jwtSecret = config.auth.jwtSecret ?? devSigningKey?.secret;
-  const verifyToken = createTokenVerifier({ ...config.auth, secret: jwtSecret, clockToleranceSeconds: TOKEN_CLOCK_TOLERANCE_SECONDS, clock });
+  const verifyToken = createTokenVerifier({
+    ...config.auth,
+    secret: jwtSecret,
+    clockToleranceSeconds: TOKEN_CLOCK_TOLERANCE_SECONDS,
+    clock,
+  });
   const devServiceToken = config.auth.devMode
-    ? await signToken({ secret: jwtSecret!, issuer: config.auth.issuer, audience: config.auth.audience }, { sub: "dev-service", scope: config.auth.serviceScope }, DEV_SERVICE_TOKEN_TTL_SECONDS, clock())
+    ? await signToken(
+        { secret: jwtSecret!, issuer: config.auth.issuer, audience: config.auth.audience },
+        { sub: "dev-service", scope: config.auth.serviceScope },
+        DEV_SERVICE_TOKEN_TTL_SECONDS,
+        clock(),
+      )
     : null;
-  if (devServiceToken) logger.warn({ keySource: devSigningKey?.source }, "AUTH_DEV_MODE: no AUTH_JWT_SECRET/AUTH_JWKS_URL configured; tokens are signed with a development key (npm run token prints one; a service token is in the start-up banner)");
+  if (devServiceToken)
+    logger.warn(
+      { keySource: devSigningKey?.source },
+      "AUTH_DEV_MODE: no AUTH_JWT_SECRET/AUTH_JWKS_URL configured; tokens are signed with a development key (npm run token prints one; a service token is in the start-up banner)",
+    );
 
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, maxConnections: config.database.poolMax, bounds: config.database });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    maxConnections: config.database.poolMax,
+    bounds: config.database,
+  });
   const rateLimits = createRateLimits(config.limits, database.kind === "postgres" ? database.db : null);
   traceTransactions(database.db, tracer, database.kind === "postgres" ? "postgresql" : "pglite");
   const httpServer: Server = createHttpServer(config.http);
@@ -145,9 +167,21 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
 
   const repository = new KycRepository(database.db);
   // Postgres: the outbox relayed with pg_notify/LISTEN, or through Redis (EVENT_BUS_URL); PGlite: in-process.
-  const bus = await createKycStatusBus({ config, databaseKind: database.kind, loadCurrent: async (ids) => (await repository.customers.findKycStatuses(ids)).map(currentKycStatus), logger });
+  const bus = await createKycStatusBus({
+    config,
+    databaseKind: database.kind,
+    loadCurrent: async (ids) => (await repository.customers.findKycStatuses(ids)).map(currentKycStatus),
+    logger,
+  });
   const receipts = new WebhookReceiptRepository(database.db);
-  const purgeJobs = startPurgeJobs({ receipts, repository, clock, logger, webhookToleranceSeconds: config.bond.webhookToleranceSeconds, idempotencyPurgeIntervalMs: config.idempotencyPurgeIntervalMs });
+  const purgeJobs = startPurgeJobs({
+    receipts,
+    repository,
+    clock,
+    logger,
+    webhookToleranceSeconds: config.bond.webhookToleranceSeconds,
+    idempotencyPurgeIntervalMs: config.idempotencyPurgeIntervalMs,
+  });
   const kyc = new KycService({
     repository,
     receipts,
@@ -188,7 +222,15 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     tracer,
   });
 
-  const apollo = createApolloServer({ schema, httpServer, graphql: queryLimits, formatError: formatGraphQLError, logger, metrics, devServiceToken });
+  const apollo = createApolloServer({
+    schema,
+    httpServer,
+    graphql: queryLimits,
+    formatError: formatGraphQLError,
+    logger,
+    metrics,
+    devServiceToken,
+  });
   await apollo.start();
 
   const app = createHttpApp({
@@ -229,11 +271,20 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
 
   // Bond delivers only to subscribed URLs (with the embedded sandbox too, exactly as with Bond). Without
   // PUBLIC_URL a real Bond cannot reach us: nothing to register.
-  const subscribedWebhookUrl = config.publicUrl ? `${config.publicUrl}${BOND_WEBHOOK_PATH}` : embedded ? `${localBase()}${BOND_WEBHOOK_PATH}` : null;
+  const subscribedWebhookUrl = config.publicUrl
+    ? `${config.publicUrl}${BOND_WEBHOOK_PATH}`
+    : embedded
+      ? `${localBase()}${BOND_WEBHOOK_PATH}`
+      : null;
   const webhookSubscription = subscribedWebhookUrl
     ? await keepWebhookSubscribed({
         webhookUrl: subscribedWebhookUrl,
-        bond: { apiUrl: bondApiUrl, identity: config.bond.identity, authorization: config.bond.authorization, timeoutMs: config.bond.timeoutMs },
+        bond: {
+          apiUrl: bondApiUrl,
+          identity: config.bond.identity,
+          authorization: config.bond.authorization,
+          timeoutMs: config.bond.timeoutMs,
+        },
         configuredSecrets: config.bond.webhookSecrets,
         embedded,
         logger: logger.child({ component: "bond-webhooks" }),

@@ -43,15 +43,27 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       listenRetryMaxDelayMs: Math.max(env.LISTEN_RETRY_MAX_DELAY_MS, env.LISTEN_RETRY_DELAY_MS),
     },
     eventBus: { redisUrl: env.EVENT_BUS_URL, outboxPollIntervalMs: env.EVENT_BUS_OUTBOX_POLL_MS },
-    http: { headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS },
+    http: {
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    },
     bond: {
       apiUrl: env.BOND_API_URL?.replace(/\/+$/, ""),
       embeddedSandbox: !env.BOND_API_URL,
       identity: env.BOND_IDENTITY ?? "sandbox-identity",
       authorization: env.BOND_AUTHORIZATION ?? "sandbox-authorization",
       timeoutMs: env.BOND_TIMEOUT_MS,
-      retry: { budgetMs: env.BOND_RETRY_BUDGET_MS, baseDelayMs: env.BOND_RETRY_BASE_DELAY_MS, maxDelayMs: env.BOND_RETRY_MAX_DELAY_MS, maxAttempts: env.BOND_RETRY_MAX_ATTEMPTS },
-      webhookSecrets: (env.BOND_WEBHOOK_SECRET ?? "").split(",").map((secret) => secret.trim()).filter(Boolean),
+      retry: {
+        budgetMs: env.BOND_RETRY_BUDGET_MS,
+        baseDelayMs: env.BOND_RETRY_BASE_DELAY_MS,
+        maxDelayMs: env.BOND_RETRY_MAX_DELAY_MS,
+        maxAttempts: env.BOND_RETRY_MAX_ATTEMPTS,
+      },
+      webhookSecrets: (env.BOND_WEBHOOK_SECRET ?? "")
+        .split(",")
+        .map((secret) => secret.trim())
+        .filter(Boolean),
       webhookToleranceSeconds: env.WEBHOOK_TOLERANCE_SECONDS,
       webhookSignedContent: env.WEBHOOK_SIGNED_CONTENT,
       webhookAllowedIps: env.WEBHOOK_ALLOWED_IPS ?? [],
@@ -94,7 +106,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     piiPreviousKeys: (env.PII_PREVIOUS_KEYS ?? []).map((key) => Buffer.from(key, "base64")),
     corsOrigins: env.CORS_ORIGINS ?? (env.NODE_ENV === "development" ? DEVELOPMENT_CORS_ORIGINS : []),
     trustedDocuments: env.TRUSTED_DOCUMENTS
-      ? { manifestPath: env.TRUSTED_DOCUMENTS, mode: env.TRUSTED_DOCUMENTS_MODE ?? (env.NODE_ENV === "production" ? "enforce" : "allow-unknown") }
+      ? {
+          manifestPath: env.TRUSTED_DOCUMENTS,
+          mode: env.TRUSTED_DOCUMENTS_MODE ?? (env.NODE_ENV === "production" ? "enforce" : "allow-unknown"),
+        }
       : null,
     logLevel: env.LOG_LEVEL,
     metrics: { token: env.METRICS_TOKEN },
@@ -112,7 +127,9 @@ export interface BondAccessConfig {
 }
 
 export function loadBondAccessConfig(source: Record<string, string | undefined> = process.env): BondAccessConfig {
-  const parsed = environmentSchema.pick({ BOND_API_URL: true, BOND_IDENTITY: true, BOND_AUTHORIZATION: true, BOND_TIMEOUT_MS: true, PUBLIC_URL: true }).safeParse(source);
+  const parsed = environmentSchema
+    .pick({ BOND_API_URL: true, BOND_IDENTITY: true, BOND_AUTHORIZATION: true, BOND_TIMEOUT_MS: true, PUBLIC_URL: true })
+    .safeParse(source);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`);
   if (parsed.success && !parsed.data.BOND_API_URL) {
     problems.push("BOND_API_URL is required (Bond's, or a running server's embedded sandbox: http://127.0.0.1:4000/bond/api/v0.1)");

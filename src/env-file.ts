@@ -7,7 +7,10 @@ import { parseEnv } from "node:util";
  * deployment's real settings can never be overridden by a file left in the working directory.
  * Node's own parser (`util.parseEnv`, the one behind `node --env-file`) reads it; no dependency needed.
  */
-export function loadEnvFile(path = ".env", target: Record<string, string | undefined> = process.env): { loaded: boolean; applied: string[] } {
+export function loadEnvFile(
+  path = ".env",
+  target: Record<string, string | undefined> = process.env,
+): { loaded: boolean; applied: string[] } {
   let content: string;
   try {
     content = readFileSync(path, "utf8");

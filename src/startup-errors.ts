@@ -69,12 +69,16 @@ export function describeStartupError(error: unknown, target: StartupTarget): str
     const code = typeof link.code === "string" ? link.code : undefined;
     if (!code) continue;
     if (link.syscall === "listen") {
-      if (code === "EADDRINUSE") return `port ${portOf(link.port, target.port)} is already in use (HOST=${target.host}); stop the other process or set PORT`;
-      if (code === "EACCES") return `not allowed to listen on port ${portOf(link.port, target.port)} (ports below 1024 need privileges); set PORT`;
+      if (code === "EADDRINUSE")
+        return `port ${portOf(link.port, target.port)} is already in use (HOST=${target.host}); stop the other process or set PORT`;
+      if (code === "EACCES")
+        return `not allowed to listen on port ${portOf(link.port, target.port)} (ports below 1024 need privileges); set PORT`;
       if (code === "EADDRNOTAVAIL") return `cannot listen on ${target.host}: no such local address; set HOST`;
     }
-    if (target.databaseUrl && NETWORK_REASONS[code]) return `cannot reach Postgres at ${postgresAddress(target.databaseUrl)} (${NETWORK_REASONS[code]})`;
-    if (target.databaseUrl && POSTGRES_CONNECT_CODES.has(code) && typeof link.message === "string") return `Postgres at ${postgresAddress(target.databaseUrl)}: ${link.message}`;
+    if (target.databaseUrl && NETWORK_REASONS[code])
+      return `cannot reach Postgres at ${postgresAddress(target.databaseUrl)} (${NETWORK_REASONS[code]})`;
+    if (target.databaseUrl && POSTGRES_CONNECT_CODES.has(code) && typeof link.message === "string")
+      return `Postgres at ${postgresAddress(target.databaseUrl)}: ${link.message}`;
   }
   const first = chain[0];
   if (first && typeof first.message === "string") return first.message.split("\n")[0];

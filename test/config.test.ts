@@ -9,7 +9,13 @@ import { loadEnvFile } from "../src/env-file.js";
 describe("loadConfig", () => {
   it("needs nothing but dev mode to start: port 4000, embedded database and Bond sandbox, a generated token secret", () => {
     const config = loadConfig({ AUTH_DEV_MODE: "true" });
-    expect(config).toMatchObject({ port: 4000, databaseUrl: undefined, dataDir: ".data", bond: { apiUrl: undefined }, auth: { devMode: true, jwtSecret: undefined } });
+    expect(config).toMatchObject({
+      port: 4000,
+      databaseUrl: undefined,
+      dataDir: ".data",
+      bond: { apiUrl: undefined },
+      auth: { devMode: true, jwtSecret: undefined },
+    });
     expect(config.graphql).toMatchObject({ introspection: true, graphiql: true });
   });
 
@@ -19,24 +25,51 @@ describe("loadConfig", () => {
   });
 
   it("does not let dev mode stand in for authentication in production", () => {
-    expect(() => loadConfig({ NODE_ENV: "production", PII_KEY: Buffer.alloc(32, 1).toString("base64"), AUTH_DEV_MODE: "true" })).toThrow(/AUTH_DEV_MODE cannot stand in/);
+    expect(() => loadConfig({ NODE_ENV: "production", PII_KEY: Buffer.alloc(32, 1).toString("base64"), AUTH_DEV_MODE: "true" })).toThrow(
+      /AUTH_DEV_MODE cannot stand in/,
+    );
   });
 
   it("turns introspection and GraphiQL off in production unless enabled", () => {
-    const production = { NODE_ENV: "production", PII_KEY: Buffer.alloc(32, 1).toString("base64"), AUTH_JWT_SECRET: "x".repeat(32), BOND_SANDBOX: "embedded" };
+    const production = {
+      NODE_ENV: "production",
+      PII_KEY: Buffer.alloc(32, 1).toString("base64"),
+      AUTH_JWT_SECRET: "x".repeat(32),
+      BOND_SANDBOX: "embedded",
+    };
     expect(loadConfig(production).graphql).toMatchObject({ introspection: false, graphiql: false });
-    expect(loadConfig({ ...production, GRAPHQL_INTROSPECTION: "true", GRAPHIQL: "1" }).graphql).toMatchObject({ introspection: true, graphiql: true });
+    expect(loadConfig({ ...production, GRAPHQL_INTROSPECTION: "true", GRAPHIQL: "1" }).graphql).toMatchObject({
+      introspection: true,
+      graphiql: true,
+    });
   });
 
   it("reads the reliability settings, and refuses the test-only crash fault in production", () => {
-    const config = loadConfig({ AUTH_DEV_MODE: "true", BOND_RETRY_BUDGET_MS: "9000", RECONCILE_INTERVAL_MS: "0", KYC_FAULT_CRASH_AFTER_BOND_ACCEPT: "1" });
+    const config = loadConfig({
+      AUTH_DEV_MODE: "true",
+      BOND_RETRY_BUDGET_MS: "9000",
+      RECONCILE_INTERVAL_MS: "0",
+      KYC_FAULT_CRASH_AFTER_BOND_ACCEPT: "1",
+    });
     expect(config.bond.retry).toEqual({ budgetMs: 9000, baseDelayMs: 200, maxDelayMs: 5000, maxAttempts: 6 });
-    expect(config.reconcile).toEqual({ intervalMs: 0, pendingAfterMs: 120_000, submittedAfterMs: 900_000, backoff: { baseMs: 60_000, maxMs: 3_600_000 } });
+    expect(config.reconcile).toEqual({
+      intervalMs: 0,
+      pendingAfterMs: 120_000,
+      submittedAfterMs: 900_000,
+      backoff: { baseMs: 60_000, maxMs: 3_600_000 },
+    });
     expect(config.faults.crashAfterBondAccept).toBe(true);
     expect(loadConfig({ AUTH_DEV_MODE: "true" }).faults.crashAfterBondAccept).toBe(false);
     expect(() => loadConfig({ AUTH_DEV_MODE: "true", BOND_RETRY_MAX_ATTEMPTS: "0" })).toThrow(/BOND_RETRY_MAX_ATTEMPTS/);
-    const production = { NODE_ENV: "production", PII_KEY: Buffer.alloc(32, 1).toString("base64"), AUTH_JWT_SECRET: "x".repeat(32), BOND_SANDBOX: "embedded" };
-    expect(() => loadConfig({ ...production, KYC_FAULT_CRASH_AFTER_BOND_ACCEPT: "true" })).toThrow(/KYC_FAULT_CRASH_AFTER_BOND_ACCEPT is a test-only fault/);
+    const production = {
+      NODE_ENV: "production",
+      PII_KEY: Buffer.alloc(32, 1).toString("base64"),
+      AUTH_JWT_SECRET: "x".repeat(32),
+      BOND_SANDBOX: "embedded",
+    };
+    expect(() => loadConfig({ ...production, KYC_FAULT_CRASH_AFTER_BOND_ACCEPT: "true" })).toThrow(
+      /KYC_FAULT_CRASH_AFTER_BOND_ACCEPT is a test-only fault/,
+    );
   });
 
   it("names bad auth and limit settings", () => {
@@ -44,7 +77,9 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ AUTH_JWT_SECRET: "x".repeat(32), AUTH_JWKS_URL: "https://id.example/jwks.json" })).toThrow(/exclusive/);
     expect(() => loadConfig({ AUTH_DEV_MODE: "yes" })).toThrow(/AUTH_DEV_MODE/);
     expect(() => loadConfig({ AUTH_DEV_MODE: "true", WEBHOOK_ALLOWED_IPS: "10.0.0.0/8, not-an-ip" })).toThrow(/WEBHOOK_ALLOWED_IPS/);
-    expect(() => loadConfig({ AUTH_DEV_MODE: "true", WEBHOOK_SIGNED_CONTENT: "{t}" })).toThrow(/WEBHOOK_SIGNED_CONTENT must contain \{body\}/);
+    expect(() => loadConfig({ AUTH_DEV_MODE: "true", WEBHOOK_SIGNED_CONTENT: "{t}" })).toThrow(
+      /WEBHOOK_SIGNED_CONTENT must contain \{body\}/,
+    );
     expect(() => loadConfig({ AUTH_DEV_MODE: "true", SUBMIT_KYC_RATE_LIMIT_PER_MINUTE: "-1" })).toThrow(/SUBMIT_KYC_RATE_LIMIT_PER_MINUTE/);
   });
 
@@ -55,7 +90,8 @@ describe("loadConfig", () => {
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const message = (error as ConfigError).message;
-      for (const name of ["PORT", "DATABASE_URL", "PII_KEY", "BOND_IDENTITY", "BOND_AUTHORIZATION", "BOND_WEBHOOK_SECRET"]) expect(message).toContain(name);
+      for (const name of ["PORT", "DATABASE_URL", "PII_KEY", "BOND_IDENTITY", "BOND_AUTHORIZATION", "BOND_WEBHOOK_SECRET"])
+        expect(message).toContain(name);
     }
   });
 
@@ -65,7 +101,9 @@ describe("loadConfig", () => {
     expect(loadConfig({ ...production, BOND_SANDBOX: "embedded" }).bond).toMatchObject({ apiUrl: undefined, embeddedSandbox: true });
     const real = { BOND_API_URL: "https://api.bond.tech/api/v0.1", BOND_IDENTITY: "i", BOND_AUTHORIZATION: "a", BOND_WEBHOOK_SECRET: "s" };
     expect(loadConfig({ ...production, ...real }).bond).toMatchObject({ apiUrl: "https://api.bond.tech/api/v0.1", embeddedSandbox: false });
-    expect(() => loadConfig({ ...production, ...real, BOND_SANDBOX: "embedded" })).toThrow(/BOND_SANDBOX=embedded and BOND_API_URL are exclusive/);
+    expect(() => loadConfig({ ...production, ...real, BOND_SANDBOX: "embedded" })).toThrow(
+      /BOND_SANDBOX=embedded and BOND_API_URL are exclusive/,
+    );
     // Development (npm start) and tests keep the embedded sandbox by default.
     expect(loadConfig({ AUTH_DEV_MODE: "true" }).bond.embeddedSandbox).toBe(true);
     expect(loadConfig({ NODE_ENV: "test", AUTH_DEV_MODE: "true" }).bond.embeddedSandbox).toBe(true);
@@ -81,8 +119,20 @@ describe("loadConfig", () => {
   });
 
   it("reads a real Bond configuration", () => {
-    const config = loadConfig({ BOND_API_URL: "https://sandbox.bond.tech/api/v0.1/", BOND_IDENTITY: "i", BOND_AUTHORIZATION: "a", BOND_WEBHOOK_SECRET: "s, old", PORT: "8080", AUTH_DEV_MODE: "true" });
-    expect(config.bond).toMatchObject({ apiUrl: "https://sandbox.bond.tech/api/v0.1", identity: "i", authorization: "a", webhookSecrets: ["s", "old"] });
+    const config = loadConfig({
+      BOND_API_URL: "https://sandbox.bond.tech/api/v0.1/",
+      BOND_IDENTITY: "i",
+      BOND_AUTHORIZATION: "a",
+      BOND_WEBHOOK_SECRET: "s, old",
+      PORT: "8080",
+      AUTH_DEV_MODE: "true",
+    });
+    expect(config.bond).toMatchObject({
+      apiUrl: "https://sandbox.bond.tech/api/v0.1",
+      identity: "i",
+      authorization: "a",
+      webhookSecrets: ["s", "old"],
+    });
     expect(config.port).toBe(8080);
   });
 });
@@ -169,7 +219,18 @@ describe("a bad value stops the start with a message naming the variable", () =>
     OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318",
   };
   /** Free text (any value is acceptable): host names, identifiers, secrets, paths, proxy settings. */
-  const freeText = ["HOST", "DATA_DIR", "BOND_IDENTITY", "BOND_AUTHORIZATION", "BOND_WEBHOOK_SECRET", "AUTH_ISSUER", "AUTH_AUDIENCE", "TRUST_PROXY", "TRUSTED_DOCUMENTS", "OTEL_SERVICE_NAME"];
+  const freeText = [
+    "HOST",
+    "DATA_DIR",
+    "BOND_IDENTITY",
+    "BOND_AUTHORIZATION",
+    "BOND_WEBHOOK_SECRET",
+    "AUTH_ISSUER",
+    "AUTH_AUDIENCE",
+    "TRUST_PROXY",
+    "TRUSTED_DOCUMENTS",
+    "OTEL_SERVICE_NAME",
+  ];
 
   it("covers every variable (validated ones here, free-text ones listed)", () => {
     expect(CONFIG_VARIABLES.filter((name) => !(name in bad) && !freeText.includes(name))).toEqual([]);
@@ -182,15 +243,28 @@ describe("a bad value stops the start with a message naming the variable", () =>
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const problems = (error as ConfigError).problems;
-      expect(problems.some((problem) => problem.startsWith(name)), problems.join("; ")).toBe(true);
+      expect(
+        problems.some((problem) => problem.startsWith(name)),
+        problems.join("; "),
+      ).toBe(true);
     }
   });
 });
 
 describe("the status bus transport (EVENT_BUS_URL)", () => {
   it("is Postgres by default, Redis when EVENT_BUS_URL is a redis:// URL, and Redis needs DATABASE_URL", () => {
-    expect(loadConfig({ AUTH_DEV_MODE: "true", DATABASE_URL: "postgres://db/kyc" }).eventBus).toEqual({ redisUrl: undefined, outboxPollIntervalMs: 2_000 });
-    expect(loadConfig({ AUTH_DEV_MODE: "true", DATABASE_URL: "postgres://db/kyc", EVENT_BUS_URL: "redis://cache:6379", EVENT_BUS_OUTBOX_POLL_MS: "500" }).eventBus).toEqual({
+    expect(loadConfig({ AUTH_DEV_MODE: "true", DATABASE_URL: "postgres://db/kyc" }).eventBus).toEqual({
+      redisUrl: undefined,
+      outboxPollIntervalMs: 2_000,
+    });
+    expect(
+      loadConfig({
+        AUTH_DEV_MODE: "true",
+        DATABASE_URL: "postgres://db/kyc",
+        EVENT_BUS_URL: "redis://cache:6379",
+        EVENT_BUS_OUTBOX_POLL_MS: "500",
+      }).eventBus,
+    ).toEqual({
       redisUrl: "redis://cache:6379",
       outboxPollIntervalMs: 500,
     });
@@ -209,7 +283,11 @@ describe("loadEnvFile (.env)", () => {
     expect(result.loaded).toBe(true);
     expect(result.applied.sort()).toEqual(["BOND_TIMEOUT_MS", "LOG_LEVEL"]);
     expect(environment).toEqual({ PORT: "6000", LOG_LEVEL: "debug", BOND_TIMEOUT_MS: "2500" });
-    expect(loadConfig({ AUTH_DEV_MODE: "true", ...environment })).toMatchObject({ port: 6000, logLevel: "debug", bond: { timeoutMs: 2500 } });
+    expect(loadConfig({ AUTH_DEV_MODE: "true", ...environment })).toMatchObject({
+      port: 6000,
+      logLevel: "debug",
+      bond: { timeoutMs: 2500 },
+    });
   });
 
   it("is optional", () => {

@@ -11,7 +11,11 @@ const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
 /** Runs examples/kyc-client.ts in its own Node process, as `npm run example` does. */
 function runExample(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsxCli, "examples/kyc-client.ts"], { cwd: root, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [tsxCli, "examples/kyc-client.ts"], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -25,7 +29,8 @@ function runExample(env: Record<string, string>): Promise<{ code: number | null;
   });
 }
 
-const statusLines = (stdout: string) => [...stdout.matchAll(/status (\w+) v(\d+): (.*)$/gm)].map((match) => `${match[1]} v${match[2]}: ${match[3]}`);
+const statusLines = (stdout: string) =>
+  [...stdout.matchAll(/status (\w+) v(\d+): (.*)$/gm)].map((match) => `${match[1]} v${match[2]}: ${match[3]}`);
 
 let app: TestApp;
 beforeAll(async () => {
@@ -45,7 +50,9 @@ describe("examples/kyc-client.ts (npm run example)", () => {
       "SUBMITTED v1: NOT_STARTED → SUBMITTED (kyc.submitted)",
       "PASSED v2: SUBMITTED → PASSED (kyc.verification.success)",
     ]);
-    expect(run.stdout).toMatch(/simulating a dropped connection[\s\S]*connection closed \(4499: Terminated\)[\s\S]*reconnected \(connection 2\); graphql-ws re-subscribes after version 1/);
+    expect(run.stdout).toMatch(
+      /simulating a dropped connection[\s\S]*connection closed \(4499: Terminated\)[\s\S]*reconnected \(connection 2\); graphql-ws re-subscribes after version 1/,
+    );
     const customerId = /created customer ([0-9a-f-]{36})/.exec(run.stdout)?.[1];
     expect(customerId).toBeDefined();
     expect((await app.graphql(CustomerDocument, { id: customerId! })).data?.customer?.kycStatus).toBe("PASSED");
@@ -53,7 +60,12 @@ describe("examples/kyc-client.ts (npm run example)", () => {
   });
 
   it("stops at a non-passing outcome chosen by a sandbox SSN, without the simulated drop", async () => {
-    const run = await runExample({ KYC_API_URL: app.graphqlUrl, KYC_TOKEN: await app.serviceToken(), KYC_SSN: "111-11-1111", KYC_SIMULATE_DROP: "0" });
+    const run = await runExample({
+      KYC_API_URL: app.graphqlUrl,
+      KYC_TOKEN: await app.serviceToken(),
+      KYC_SSN: "111-11-1111",
+      KYC_SIMULATE_DROP: "0",
+    });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(statusLines(run.stdout).map((line) => line.split(" ")[0])).toEqual(["NOT_STARTED", "SUBMITTED", "DOCUMENT_REQUIRED"]);
     expect(run.stdout).not.toContain("reconnected");

@@ -5,7 +5,9 @@ import semver from "semver";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { optionalDependencies?: Record<string, string>; version?: string }> };
+const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
+  packages: Record<string, { optionalDependencies?: Record<string, string>; version?: string }>;
+};
 const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { engines: { node: string } };
 
 describe("a fresh clone installs without rewriting package-lock.json", () => {
@@ -27,7 +29,11 @@ describe("a fresh clone installs without rewriting package-lock.json", () => {
   });
 
   it("every runtime package accepts the Node versions package.json promises, and the README states the same minimum", () => {
-    const output = execFileSync(process.execPath, [join(ROOT, "scripts/check-engines.mjs")], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const output = execFileSync(process.execPath, [join(ROOT, "scripts/check-engines.mjs")], {
+      cwd: ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     expect(output).toMatch(/^engines ok: the \d+ runtime packages accept node /m);
     expect(semver.satisfies(process.version, manifest.engines.node)).toBe(true);
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");

@@ -12,7 +12,11 @@ import { TEST_JWT_SECRET } from "./support/test-app.js";
 const ROOT = resolve(import.meta.dirname, "..");
 const OUT_DIR = join(ROOT, "dist-test");
 beforeAll(() => {
-  execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json"), "--outDir", OUT_DIR], { cwd: ROOT, stdio: "inherit" });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json"), "--outDir", OUT_DIR],
+    { cwd: ROOT, stdio: "inherit" },
+  );
 }, 180_000);
 
 const dataDirs: string[] = [];
@@ -86,7 +90,9 @@ describe("start-up failures are one clear line", () => {
     const port = await freePort();
     const run = runServer({ DATABASE_URL: `postgres://postgres:secret@127.0.0.1:${port}/kyc` });
     expect(await run.exited).toBe(1);
-    expect(plainLines(run.stderr())).toEqual([`kyc-graphql failed to start: cannot reach Postgres at 127.0.0.1:${port} (connection refused)`]);
+    expect(plainLines(run.stderr())).toEqual([
+      `kyc-graphql failed to start: cannot reach Postgres at 127.0.0.1:${port} (connection refused)`,
+    ]);
     expect(run.stderr()).not.toContain("Failed query");
     expect(run.stderr()).not.toContain("secret");
   });
@@ -108,7 +114,9 @@ describe("start-up failures are one clear line", () => {
     try {
       const run = runServer({ PORT: String(port), HOST: "127.0.0.1" });
       expect(await run.exited).toBe(1);
-      expect(plainLines(run.stderr())).toEqual([`kyc-graphql failed to start: port ${port} is already in use (HOST=127.0.0.1); stop the other process or set PORT`]);
+      expect(plainLines(run.stderr())).toEqual([
+        `kyc-graphql failed to start: port ${port} is already in use (HOST=127.0.0.1); stop the other process or set PORT`,
+      ]);
       expect(run.stderr()).not.toMatch(/WebSocket|\n\s+at /);
     } finally {
       await new Promise((done) => blocker.close(done));
@@ -118,7 +126,12 @@ describe("start-up failures are one clear line", () => {
 
 describe("in production", () => {
   it("stdout is only JSON log lines with pid and hostname; the banner is on stderr and does not offer GraphiQL", async () => {
-    const run = runServer({ NODE_ENV: "production", BOND_SANDBOX: "embedded", PII_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "info" });
+    const run = runServer({
+      NODE_ENV: "production",
+      BOND_SANDBOX: "embedded",
+      PII_KEY: randomBytes(32).toString("base64"),
+      LOG_LEVEL: "info",
+    });
     await run.waitForStderr(/GraphQL \(POST\)\s+(http:\/\/\S+)\/graphql/);
     const url = /GraphQL \(POST\)\s+(http:\/\/\S+)\/graphql/.exec(run.stderr())![1];
     // A probe, a scrape and a real request: only the last is an info line (the embedded sandbox's registration calls are debug).
@@ -130,7 +143,10 @@ describe("in production", () => {
     expect(await run.stop()).toBe(0);
 
     expect(run.stderr()).not.toContain("GraphiQL");
-    const lines = run.stdout().split("\n").filter((line) => line !== "");
+    const lines = run
+      .stdout()
+      .split("\n")
+      .filter((line) => line !== "");
     expect(lines.length).toBeGreaterThan(0);
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     for (const record of records) expect(record).toMatchObject({ pid: expect.any(Number), hostname: hostname() });

@@ -36,14 +36,25 @@ export function buildExecutableSchema(buildSchema) {
   return schema;
 }
 
-const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(process.env.AUTH_JWT_SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+const key = await crypto.subtle.importKey(
+  "raw",
+  new TextEncoder().encode(process.env.AUTH_JWT_SECRET),
+  { name: "HMAC", hash: "SHA-256" },
+  false,
+  ["verify"],
+);
 
 /** The viewer a bearer token stands for, or null (no token, bad token, expired, wrong issuer or audience). */
 export async function verifyAuthorization(authorization) {
   const match = typeof authorization === "string" ? /^Bearer\s+([A-Za-z0-9_.-]{1,8192})$/i.exec(authorization.trim()) : null;
   if (!match) return null;
   try {
-    const { payload } = await jwtVerify(match[1], key, { issuer: "kyc-graphql", audience: "kyc-graphql", algorithms: ["HS256"], requiredClaims: ["exp"] });
+    const { payload } = await jwtVerify(match[1], key, {
+      issuer: "kyc-graphql",
+      audience: "kyc-graphql",
+      algorithms: ["HS256"],
+      requiredClaims: ["exp"],
+    });
     const scopes = typeof payload.scope === "string" ? payload.scope.split(" ") : [];
     return { subject: payload.sub, service: scopes.includes("kyc:service") };
   } catch {

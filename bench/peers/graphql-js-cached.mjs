@@ -25,7 +25,8 @@ const server = createServer(async (request, response) => {
   if (request.method !== "POST" || request.url !== "/graphql") return sendJson(response, 404, '{"error":"not found"}');
   try {
     const viewer = await verifyAuthorization(request.headers.authorization);
-    if (!viewer) return sendJson(response, 401, JSON.stringify({ errors: [{ message: "unauthenticated", extensions: { code: "UNAUTHENTICATED" } }] }));
+    if (!viewer)
+      return sendJson(response, 401, JSON.stringify({ errors: [{ message: "unauthenticated", extensions: { code: "UNAUTHENTICATED" } }] }));
     const { query, variables, operationName } = JSON.parse(await readBody(request));
     const entry = prepare(query);
     if (entry.errors) return sendJson(response, 400, JSON.stringify({ errors: entry.errors }));
@@ -35,4 +36,6 @@ const server = createServer(async (request, response) => {
     sendJson(response, 400, '{"errors":[{"message":"bad request"}]}');
   }
 });
-server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => announce(server.address().port, () => new Promise((done) => server.close(done))));
+server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () =>
+  announce(server.address().port, () => new Promise((done) => server.close(done))),
+);

@@ -8,7 +8,20 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { build, createDatabase, JWT_SECRET, loadNow, machine, ROOT, round, seedCustomers, SERVICE_TOKEN, SMOKE, startProcess, startServer } from "../lib.mjs";
+import {
+  build,
+  createDatabase,
+  JWT_SECRET,
+  loadNow,
+  machine,
+  ROOT,
+  round,
+  seedCustomers,
+  SERVICE_TOKEN,
+  SMOKE,
+  startProcess,
+  startServer,
+} from "../lib.mjs";
 
 /** `--name value` or `--name=value`. */
 function option(name, fallback) {
@@ -22,8 +35,11 @@ function option(name, fallback) {
 const rounds = Number(option("rounds", SMOKE ? 1 : 3));
 const durationSeconds = Number(option("duration", SMOKE ? 1 : 10));
 const warmupSeconds = SMOKE ? 0 : 3; // JIT, pools, caches; smoke runs skip it
-const connectionsList = option("connections", SMOKE ? "10" : "50,200").split(",").map(Number);
-if (!(rounds >= 1) || !(durationSeconds >= 1) || connectionsList.some((count) => !(count >= 1))) throw new Error("--rounds, --duration and --connections must be positive numbers");
+const connectionsList = option("connections", SMOKE ? "10" : "50,200")
+  .split(",")
+  .map(Number);
+if (!(rounds >= 1) || !(durationSeconds >= 1) || connectionsList.some((count) => !(count >= 1)))
+  throw new Error("--rounds, --duration and --connections must be positive numbers");
 const query = "query Customer($id: ID!) { customer(id: $id) { kycStatus } }";
 const expectedData = { customer: { kycStatus: "NOT_STARTED" } };
 
@@ -70,7 +86,8 @@ async function post(url, authorization) {
 /** Before anything is measured: the right answer with the token, and no data without one. */
 async function checkAnswers(side) {
   const answer = await post(side.server.url, `Bearer ${SERVICE_TOKEN}`);
-  if (answer.status !== 200 || JSON.stringify(answer.body?.data) !== JSON.stringify(expectedData)) throw new Error(`${side.name} answered ${answer.status} ${JSON.stringify(answer.body)}`);
+  if (answer.status !== 200 || JSON.stringify(answer.body?.data) !== JSON.stringify(expectedData))
+    throw new Error(`${side.name} answered ${answer.status} ${JSON.stringify(answer.body)}`);
   const anonymous = await post(side.server.url, null);
   if (anonymous.body?.data?.customer) throw new Error(`${side.name} answered without a token: ${JSON.stringify(anonymous.body)}`);
   const forged = await post(side.server.url, `Bearer ${SERVICE_TOKEN.slice(0, -4)}AAAA`);
@@ -97,7 +114,11 @@ try {
   currentIds = await seedCustomers(database.url, SMOKE ? 200 : 2000);
   await Promise.all(
     PEERS.filter((peer) => sides.includes(peer)).map(async (peer) => {
-      peer.server = await startProcess(join(ROOT, peer.script), { DATABASE_URL: database.url, AUTH_JWT_SECRET: JWT_SECRET, PEER_POOL_MAX: "10" });
+      peer.server = await startProcess(join(ROOT, peer.script), {
+        DATABASE_URL: database.url,
+        AUTH_JWT_SECRET: JWT_SECRET,
+        PEER_POOL_MAX: "10",
+      });
       started.push(peer.server);
     }),
   );
@@ -113,8 +134,17 @@ try {
         const cpuBefore = side.server.cpuMs();
         const result = await load(side.server.url, connections, durationSeconds, currentIds);
         const serverCpuMs = side.server.cpuMs() - cpuBefore;
-        runs.push({ round: roundIndex + 1, side: side.name, connections, ...result, serverCpuMs, serverCpuMsPerRequest: serverCpuMs / Math.max(1, result.requests2xx) });
-        console.log(`round ${roundIndex + 1} ${String(connections).padStart(3)} conns ${side.name.padEnd(18)} ${round(result.requestsPerSecond, 0)} req/s, p99 ${result.p99ms} ms, ${round(serverCpuMs / Math.max(1, result.requests2xx), 3)} CPU ms/req`);
+        runs.push({
+          round: roundIndex + 1,
+          side: side.name,
+          connections,
+          ...result,
+          serverCpuMs,
+          serverCpuMsPerRequest: serverCpuMs / Math.max(1, result.requests2xx),
+        });
+        console.log(
+          `round ${roundIndex + 1} ${String(connections).padStart(3)} conns ${side.name.padEnd(18)} ${round(result.requestsPerSecond, 0)} req/s, p99 ${result.p99ms} ms, ${round(serverCpuMs / Math.max(1, result.requests2xx), 3)} CPU ms/req`,
+        );
       }
     }
     roundLoads.push({ round: roundIndex + 1, order: order.map((side) => side.name), loadBefore, loadAfter: loadNow() });
@@ -162,17 +192,33 @@ for (const result of results) {
   lines.push(`| ${result.label} | ${cells.join(" | ")} |`);
 }
 const table = lines.join("\n");
-const summary = { date: new Date().toISOString(), machine: env, smoke: SMOKE, rounds, durationSeconds, connections: connectionsList, query, pool: 10, roundLoads, results, runs };
+const summary = {
+  date: new Date().toISOString(),
+  machine: env,
+  smoke: SMOKE,
+  rounds,
+  durationSeconds,
+  connections: connectionsList,
+  query,
+  pool: 10,
+  roundLoads,
+  results,
+  runs,
+};
 const stamp = new Date().toISOString().slice(0, 16).replace(":", "-");
 mkdirSync(join(ROOT, "bench/results"), { recursive: true });
 const file = join(ROOT, `bench/results/peers-${stamp}${SMOKE ? "-smoke" : ""}.json`);
 writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
 
-console.log(`\n== peers: customer(id) { kycStatus }, medians of ${rounds} round(s) of ${durationSeconds} s (load average per round: ${roundLoads.map((entry) => entry.loadBefore.split(" ")[0]).join(", ")})\n`);
+console.log(
+  `\n== peers: customer(id) { kycStatus }, medians of ${rounds} round(s) of ${durationSeconds} s (load average per round: ${roundLoads.map((entry) => entry.loadBefore.split(" ")[0]).join(", ")})\n`,
+);
 console.log(table);
 console.log(`\nmachine: ${env.cpus} × ${env.cpuModel}, node ${env.node}, postgres ${env.postgres}; written to ${file}`);
 
-const bad = results.filter((result) => Object.values(result.byConnections).some((figures) => figures.non2xx > 0 || figures.mismatches > 0 || figures.errors > 0));
+const bad = results.filter((result) =>
+  Object.values(result.byConnections).some((figures) => figures.non2xx > 0 || figures.mismatches > 0 || figures.errors > 0),
+);
 if (bad.length) {
   console.error(`wrong answers, non-2xx or errors from: ${bad.map((result) => result.server).join(", ")}`);
   process.exit(1);

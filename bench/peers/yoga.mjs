@@ -9,4 +9,6 @@ const yoga = createYoga({
   context: async ({ request }) => ({ viewer: await verifyAuthorization(request.headers.get("authorization")) }),
 });
 const server = createServer(yoga);
-server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => announce(server.address().port, () => new Promise((done) => server.close(done))));
+server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () =>
+  announce(server.address().port, () => new Promise((done) => server.close(done))),
+);

@@ -12,10 +12,16 @@ export function handleProcessEvents(app: App): void {
   // Anything else unhandled is a bug: log it and exit, as Node would.
   process.on("unhandledRejection", (reason) => {
     if (isDatabaseUnavailable(reason)) {
-      app.logger.warn({ err: reason instanceof Error ? reason.message : String(reason) }, "database connection error nobody awaited (ignored)");
+      app.logger.warn(
+        { err: reason instanceof Error ? reason.message : String(reason) },
+        "database connection error nobody awaited (ignored)",
+      );
       return;
     }
-    app.logger.fatal({ err: reason instanceof Error ? { name: reason.name, message: reason.message, stack: reason.stack } : String(reason) }, "unhandled rejection");
+    app.logger.fatal(
+      { err: reason instanceof Error ? { name: reason.name, message: reason.message, stack: reason.stack } : String(reason) },
+      "unhandled rejection",
+    );
     process.exit(1);
   });
   let stopping = false;

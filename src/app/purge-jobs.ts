@@ -19,15 +19,17 @@ export function startPurgeJobs(options: PurgeJobsOptions): { stop(): void } {
   // Receipts older than the timestamp tolerance are useless (such a timestamp is refused as stale).
   const keptMs = WEBHOOK_RECEIPT_KEPT_TOLERANCES * options.webhookToleranceSeconds * 1000;
   const purgeReceipts = setInterval(() => {
-    options.receipts.purgeBefore(new Date(clock().getTime() - keptMs)).catch((error: unknown) => logger.warn({ err: String(error) }, "could not purge webhook receipts"));
+    options.receipts
+      .purgeBefore(new Date(clock().getTime() - keptMs))
+      .catch((error: unknown) => logger.warn({ err: String(error) }, "could not purge webhook receipts"));
   }, WEBHOOK_RECEIPT_PURGE_INTERVAL_MS);
   purgeReceipts.unref();
   // Idempotency keys are honoured 24 hours (like Bond's); after that they and their fingerprints go.
   const purgeIdempotencyKeys =
     options.idempotencyPurgeIntervalMs > 0
       ? setInterval(() => {
-          options.repository
-            .attempts.purgeIdempotencyKeysExpiredBy(clock())
+          options.repository.attempts
+            .purgeIdempotencyKeysExpiredBy(clock())
             .then((purged) => (purged > 0 ? logger.info({ purged }, "expired idempotency keys purged") : undefined))
             .catch((error: unknown) => logger.warn({ err: String(error) }, "could not purge expired idempotency keys"));
         }, options.idempotencyPurgeIntervalMs)

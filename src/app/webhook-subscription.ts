@@ -33,11 +33,20 @@ export interface WebhookSubscriptionOptions {
  */
 export async function keepWebhookSubscribed(options: WebhookSubscriptionOptions): Promise<{ stop(): void }> {
   const { webhookUrl, logger } = options;
-  const webhookApi = createBondWebhookApi({ baseUrl: options.bond.apiUrl, identity: options.bond.identity, authorization: options.bond.authorization, timeoutMs: options.bond.timeoutMs });
+  const webhookApi = createBondWebhookApi({
+    baseUrl: options.bond.apiUrl,
+    identity: options.bond.identity,
+    authorization: options.bond.authorization,
+    timeoutMs: options.bond.timeoutMs,
+  });
   const register = async (): Promise<boolean> => {
     try {
       // A few quick tries first: a kept-alive connection Bond just closed fails one request, not Bond.
-      const ensured = await retryUnavailable(() => ensureWebhookSubscription(webhookApi, webhookUrl, logger), WEBHOOK_REGISTRATION_ATTEMPTS, WEBHOOK_REGISTRATION_RETRY_DELAY_MS);
+      const ensured = await retryUnavailable(
+        () => ensureWebhookSubscription(webhookApi, webhookUrl, logger),
+        WEBHOOK_REGISTRATION_ATTEMPTS,
+        WEBHOOK_REGISTRATION_RETRY_DELAY_MS,
+      );
       if (ensured.created && ensured.secret && !options.embedded && !options.configuredSecrets.includes(ensured.secret)) {
         logger.error(
           { subscriptionId: ensured.subscription.id },
@@ -46,7 +55,10 @@ export async function keepWebhookSubscribed(options: WebhookSubscriptionOptions)
       }
       return true;
     } catch (error) {
-      logger.error({ err: error instanceof Error ? error.message : String(error), webhookUrl }, `could not register the Bond webhook subscription; retrying in ${WEBHOOK_REGISTRATION_BACKGROUND_RETRY_MS / 1000} s`);
+      logger.error(
+        { err: error instanceof Error ? error.message : String(error), webhookUrl },
+        `could not register the Bond webhook subscription; retrying in ${WEBHOOK_REGISTRATION_BACKGROUND_RETRY_MS / 1000} s`,
+      );
       return false;
     }
   };

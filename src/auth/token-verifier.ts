@@ -65,7 +65,8 @@ export function createTokenVerifier(settings: TokenSettings): TokenVerifier {
   const verified = new LRUCache<string, { viewer: Viewer; expiresAtMs: number }>({ max: 10_000 });
   const now = () => (settings.clock ? settings.clock() : new Date()).getTime();
   return async (authorization) => {
-    if (authorization === undefined || authorization === null || authorization === "") return { kind: "anonymous", reason: "no bearer token was sent" };
+    if (authorization === undefined || authorization === null || authorization === "")
+      return { kind: "anonymous", reason: "no bearer token was sent" };
     const match = typeof authorization === "string" ? /^Bearer\s+([A-Za-z0-9_.-]{1,8192})$/i.exec(authorization.trim()) : null;
     if (!match) return { kind: "anonymous", reason: "the authorization value is not `Bearer <token>`" };
     const token = match[1];

@@ -124,7 +124,12 @@ export function createBondSandbox(options: BondSandboxOptions): BondSandbox {
     },
   });
   const replies = createReplies({ requests, faults, clock, logger, credentials: options });
-  const subscriptions = createWebhookSubscriptions({ clock, replies, webhookSecret: options.webhookSecret, outOfBandUrl: options.webhookUrl });
+  const subscriptions = createWebhookSubscriptions({
+    clock,
+    replies,
+    webhookSecret: options.webhookSecret,
+    outOfBandUrl: options.webhookUrl,
+  });
   const webhooks = createWebhookSender({
     faults: () => faults.webhook,
     random: options.random,

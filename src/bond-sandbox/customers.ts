@@ -55,7 +55,15 @@ function toAddresses(input: BondAddressInput[]): BondAddress[] {
   return input.map((address) => ({ ...address, street2: address.street2 ?? null }));
 }
 
-export function createCustomerHandlers({ customers, clock, replies }: { customers: Map<string, CustomerRecord>; clock: () => Date; replies: Replies }) {
+export function createCustomerHandlers({
+  customers,
+  clock,
+  replies,
+}: {
+  customers: Map<string, CustomerRecord>;
+  clock: () => Date;
+  replies: Replies;
+}) {
   const { reply, customerNotFound } = replies;
 
   function createCustomer(request: Request, response: Response): void {
@@ -74,7 +82,11 @@ export function createCustomerHandlers({ customers, clock, replies }: { customer
       email: email ?? null,
       addresses: toAddresses(addresses ?? []),
     };
-    customers.set(body.customer_id, { body, kyc: { status: "not_started", passedAt: null, documents: [], documentsReceived: [], updatedAt: clock() }, acceptedKycSubmissions: 0 });
+    customers.set(body.customer_id, {
+      body,
+      kyc: { status: "not_started", passedAt: null, documents: [], documentsReceived: [], updatedAt: clock() },
+      acceptedKycSubmissions: 0,
+    });
     reply(request, response, 201, body, body.customer_id);
   }
 
@@ -90,11 +102,18 @@ export function createCustomerHandlers({ customers, clock, replies }: { customer
     const record = customers.get(customerId);
     if (!record) return customerNotFound(request, response, customerId);
     if (record.kyc.passedAt) {
-      return reply(request, response, 400, bondError(400, "kyc_customer", "Customer information cannot be updated after KYC has passed."), customerId);
+      return reply(
+        request,
+        response,
+        400,
+        bondError(400, "kyc_customer", "Customer information cannot be updated after KYC has passed."),
+        customerId,
+      );
     }
     // Bond's code for an invalid PATCH body is unconfirmed; this mirrors `customer_post_schema`.
     const parsed = customerChangesSchema.safeParse(request.body ?? {});
-    if (!parsed.success) return reply(request, response, 400, bondError(400, "customer_patch_schema", fieldErrors(parsed.error)), customerId);
+    if (!parsed.success)
+      return reply(request, response, 400, bondError(400, "customer_patch_schema", fieldErrors(parsed.error)), customerId);
     const { ssn: _ssn, addresses, ...changes } = parsed.data; // the SSN is checked, never stored
     const definedChanges = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     record.body = { ...record.body, ...definedChanges, ...(addresses ? { addresses: toAddresses(addresses) } : {}) };

@@ -60,7 +60,9 @@ interface ActiveRule extends FaultRule {
   remaining: number;
 }
 
-export function createFaultInjector(options: { random?: () => number; onFault?: (request: Request, fault: BondFault) => void } = {}): FaultInjector {
+export function createFaultInjector(
+  options: { random?: () => number; onFault?: (request: Request, fault: BondFault) => void } = {},
+): FaultInjector {
   const random = options.random ?? Math.random;
   let rules: ActiveRule[] = [];
   let webhook: WebhookFaults = { ...NO_WEBHOOK_FAULTS };
@@ -104,7 +106,12 @@ export function createFaultInjector(options: { random?: () => number; onFault?: 
       switch (fault.kind) {
         case "status":
           if (fault.retryAfter !== undefined) response.set("Retry-After", fault.retryAfter);
-          response.status(fault.status).json({ Message: "Injected fault.", Status: fault.status, Code: "sandbox_fault", Type: fault.status >= 500 ? "Server Error" : "Request Error" });
+          response.status(fault.status).json({
+            Message: "Injected fault.",
+            Status: fault.status,
+            Code: "sandbox_fault",
+            Type: fault.status >= 500 ? "Server Error" : "Request Error",
+          });
           return;
         case "reset":
           request.socket.destroy();

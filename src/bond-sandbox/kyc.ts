@@ -1,16 +1,36 @@
 import type { Request, Response } from "express";
 import type { z } from "zod";
 import type { CustomerRecord, CustomerRequest } from "./customers.js";
-import { bondTimestamp, DEFAULT_FAILURE_REASONS, OUTCOME_AFTER_DOCUMENT_REVIEW, outcomeForSsn, STATUS_AFTER_EVENT, type KycOutcome } from "./outcomes.js";
+import {
+  bondTimestamp,
+  DEFAULT_FAILURE_REASONS,
+  OUTCOME_AFTER_DOCUMENT_REVIEW,
+  outcomeForSsn,
+  STATUS_AFTER_EVENT,
+  type KycOutcome,
+} from "./outcomes.js";
 import { bondError, type Replies } from "./replies.js";
-import { fieldErrors, kycDocumentsSchema, kycSubmissionSchema, simulateEventSchema, simulateFailSchema, simulatePassSchema } from "./schemas.js";
+import {
+  fieldErrors,
+  kycDocumentsSchema,
+  kycSubmissionSchema,
+  simulateEventSchema,
+  simulateFailSchema,
+  simulatePassSchema,
+} from "./schemas.js";
 import type { WebhookSender } from "./webhooks.js";
 
 /** KYC: submissions (with Bond's 24 h idempotency keys), documents, the status read and the /simulate endpoints. */
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-export function createKycHandlers(context: { customers: Map<string, CustomerRecord>; clock: () => Date; replies: Replies; webhooks: WebhookSender; webhookDelayMs: number }) {
+export function createKycHandlers(context: {
+  customers: Map<string, CustomerRecord>;
+  clock: () => Date;
+  replies: Replies;
+  webhooks: WebhookSender;
+  webhookDelayMs: number;
+}) {
   const { customers, clock, webhooks, webhookDelayMs } = context;
   const { reply, customerNotFound } = context.replies;
   /** Idempotency keys of accepted KYC requests, with when they were accepted. */
@@ -24,7 +44,13 @@ export function createKycHandlers(context: { customers: Map<string, CustomerReco
     if (record.kyc.passedAt) return;
     const passed = outcome.event === "kyc.verification.success";
     const documents = Array.isArray(outcome.extra.documents) ? outcome.extra.documents.map(String) : [];
-    record.kyc = { status: STATUS_AFTER_EVENT[outcome.event], passedAt: passed ? occurredAt : null, documents, documentsReceived: [], updatedAt: occurredAt };
+    record.kyc = {
+      status: STATUS_AFTER_EVENT[outcome.event],
+      passedAt: passed ? occurredAt : null,
+      documents,
+      documentsReceived: [],
+      updatedAt: occurredAt,
+    };
   }
 
   /** Queues an outcome webhook; its time and the state change are taken when it is sent. */
@@ -51,14 +77,21 @@ export function createKycHandlers(context: { customers: Map<string, CustomerReco
     if (!record) return customerNotFound(request, response, customerId);
     if (record.kyc.passedAt) {
       // Bond only says the refusal "returns the timestamp of the previously successful KYC"; this body is ours.
-      const refusal = { ...bondError(409, "kyc_already_passed", "KYC has already passed for this customer."), kyc_passed_at: record.kyc.passedAt.toISOString() };
+      const refusal = {
+        ...bondError(409, "kyc_already_passed", "KYC has already passed for this customer."),
+        kyc_passed_at: record.kyc.passedAt.toISOString(),
+      };
       return reply(request, response, 409, refusal, customerId);
     }
     const now = clock();
     const idempotencyKey = request.get("Idempotency-Key") || undefined;
     if (idempotencyKey !== undefined && idempotencyKeyInUse(idempotencyKey, now)) {
       // Bond's documented body for this one case, which does not follow its usual error shape.
-      const conflict = { type: "RESOURCE_CONFLICT", code: "idempotency_key_exists", message: "A request was made with this idempotency key in the past 24 hours" };
+      const conflict = {
+        type: "RESOURCE_CONFLICT",
+        code: "idempotency_key_exists",
+        message: "A request was made with this idempotency key in the past 24 hours",
+      };
       return reply(request, response, 409, conflict, customerId);
     }
     const parsed = kycSubmissionSchema.safeParse(request.body ?? {});
@@ -89,13 +122,23 @@ export function createKycHandlers(context: { customers: Map<string, CustomerReco
       return reply(request, response, 400, bondError(400, "kyc_documents", "No documents are required for this customer."), customerId);
     }
     const parsed = kycDocumentsSchema.safeParse(request.body ?? {});
-    if (!parsed.success) return reply(request, response, 400, bondError(400, "kyc_documents_schema", fieldErrors(parsed.error)), customerId);
+    if (!parsed.success)
+      return reply(request, response, 400, bondError(400, "kyc_documents_schema", fieldErrors(parsed.error)), customerId);
     const given = Object.keys(parsed.data).filter((key) => parsed.data[key as keyof typeof parsed.data] !== undefined);
-    if (given.length === 0) return reply(request, response, 400, bondError(400, "kyc_documents_schema", { _schema: ["Send at least one document."] }), customerId);
+    if (given.length === 0)
+      return reply(
+        request,
+        response,
+        400,
+        bondError(400, "kyc_documents_schema", { _schema: ["Send at least one document."] }),
+        customerId,
+      );
     const stillNeeded = kyc.documents.filter((name) => !kyc.documentsReceived.includes(name));
     const unwanted = given.filter((name) => !stillNeeded.includes(name));
     if (unwanted.length > 0) {
-      const fields = Object.fromEntries(unwanted.map((name) => [name, [kyc.documents.includes(name) ? "Already submitted." : "Not requested."]]));
+      const fields = Object.fromEntries(
+        unwanted.map((name) => [name, [kyc.documents.includes(name) ? "Already submitted." : "Not requested."]]),
+      );
       return reply(request, response, 400, bondError(400, "kyc_documents", fields), customerId);
     }
     kyc.documentsReceived.push(...given);
@@ -112,7 +155,19 @@ export function createKycHandlers(context: { customers: Map<string, CustomerReco
     if (!record) return customerNotFound(request, response, customerId);
     const { status, passedAt, documents, updatedAt } = record.kyc;
     // `updated_at` is our addition (Bond's body for this read is undocumented): when the status last changed.
-    reply(request, response, 200, { customer_id: customerId, kyc_status: status, kyc_passed_at: passedAt?.toISOString() ?? null, documents, updated_at: updatedAt.toISOString() }, customerId);
+    reply(
+      request,
+      response,
+      200,
+      {
+        customer_id: customerId,
+        kyc_status: status,
+        kyc_passed_at: passedAt?.toISOString() ?? null,
+        documents,
+        updated_at: updatedAt.toISOString(),
+      },
+      customerId,
+    );
   }
 
   /**

@@ -18,15 +18,7 @@ export type KycEventName = (typeof KYC_EVENTS)[number];
 
 /** The values of `kyc_status` in `GET /customers/{id}/verification-kyc`. */
 export type KycStatusName =
-  | "not_started"
-  | "submitted"
-  | "under_review"
-  | "document_required"
-  | "reenter_information"
-  | "passed"
-  | "failed"
-  | "timeout"
-  | "error";
+  "not_started" | "submitted" | "under_review" | "document_required" | "reenter_information" | "passed" | "failed" | "timeout" | "error";
 
 export const STATUS_AFTER_EVENT: Record<KycEventName, KycStatusName> = {
   "kyc.verification.success": "passed",
@@ -49,7 +41,10 @@ export interface KycOutcome {
 /** The failure reasons `POST /simulate/kyc-fail` sends when the caller gives none. */
 export const DEFAULT_FAILURE_REASONS = { ofac: "passed", bureau: "failed", mobile: "passed", ip: "passed", email: "passed" } as const;
 
-const documentsRequired = (documents: DocumentName[]): KycOutcome => ({ event: "kyc.verification.document_required", extra: { documents } });
+const documentsRequired = (documents: DocumentName[]): KycOutcome => ({
+  event: "kyc.verification.document_required",
+  extra: { documents },
+});
 
 /** Bond's documented sandbox test SSNs (digits only) and the outcome each one produces. */
 const OUTCOME_BY_TEST_SSN: Record<string, KycOutcome> = {

@@ -67,7 +67,8 @@ export function createReplies(context: {
       reply(request, response, 404, bondError(404, "customer_dne", "Customer not found"), customerId);
     },
     requireCredentials(request, response, next) {
-      if (sameSecret(request.get("Identity"), credentials.identity) && sameSecret(request.get("Authorization"), credentials.authorization)) return next();
+      if (sameSecret(request.get("Identity"), credentials.identity) && sameSecret(request.get("Authorization"), credentials.authorization))
+        return next();
       reply(request, response, 401, bondError(401, "unauthorized", "Invalid credentials"));
     },
     notFound(request, response) {
@@ -76,9 +77,12 @@ export function createReplies(context: {
     handleError(error, request, response, _next) {
       const type = typeof error === "object" && error && "type" in error ? String(error.type) : "";
       const status = typeof error === "object" && error && "status" in error && typeof error.status === "number" ? error.status : 500;
-      if (type === "entity.parse.failed") return reply(request, response, 400, bondError(400, "invalid_json", "The request body is not valid JSON."));
-      if (type === "entity.too.large") return reply(request, response, 413, bondError(413, "payload_too_large", "The request body is too large."));
-      if (status >= 400 && status < 500) return reply(request, response, status, bondError(status, "bad_request", "The request could not be read."));
+      if (type === "entity.parse.failed")
+        return reply(request, response, 400, bondError(400, "invalid_json", "The request body is not valid JSON."));
+      if (type === "entity.too.large")
+        return reply(request, response, 413, bondError(413, "payload_too_large", "The request body is too large."));
+      if (status >= 400 && status < 500)
+        return reply(request, response, status, bondError(status, "bad_request", "The request could not be read."));
       logger?.error({ errorName: error instanceof Error ? error.name : typeof error, path: request.path }, "bond sandbox request failed");
       reply(request, response, 500, bondError(500, "internal_error", "Internal server error."));
     },

@@ -57,7 +57,9 @@ const bodyObject = missingOr("Invalid input type.");
  * stands for Bond, a third party, and does not depend on our domain model.
  */
 const US_STATES = new Set(
-  "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP".split(" "),
+  "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP".split(
+    " ",
+  ),
 );
 
 const address = z.object(
@@ -85,7 +87,10 @@ const addresses = z
   .refine((list) => list.length === 0 || list.some((item) => item.is_primary), "At least one address must be primary.");
 
 /** Bond documents 2–50 characters for first names only; a middle name may be a single initial. */
-const middleName = requiredText("Not a valid name.").regex(/^[\p{L}][\p{L}\p{M} '’.-]{0,49}$/u, "Not a valid name: up to 50 letters, spaces, hyphens or apostrophes.");
+const middleName = requiredText("Not a valid name.").regex(
+  /^[\p{L}][\p{L}\p{M} '’.-]{0,49}$/u,
+  "Not a valid name: up to 50 letters, spaces, hyphens or apostrophes.",
+);
 
 /** `POST /customers`. The SSN is checked when given, but never stored. */
 export const newCustomerSchema = z.object(
@@ -122,7 +127,10 @@ export const kycSubmissionSchema = z.object(
 const customerId = bondRules.uuid("customer_id");
 const checkResult = z.enum(["passed", "failed"], missingOr("Must be passed or failed."));
 const failureReasons = z
-  .object({ ofac: checkResult, bureau: checkResult, mobile: checkResult, ip: checkResult, email: checkResult }, missingOr("Not a valid object."))
+  .object(
+    { ofac: checkResult, bureau: checkResult, mobile: checkResult, ip: checkResult, email: checkResult },
+    missingOr("Not a valid object."),
+  )
   .partial()
   .strict();
 
@@ -140,7 +148,10 @@ export const simulateEventSchema = z.looseObject(
   {
     customer_id: customerId,
     event: z.enum(KYC_EVENTS, missingOr(`Must be one of: ${KYC_EVENTS.join(", ")}.`)),
-    documents: z.array(z.enum(["government_id", "proof_of_address", "social_security_card"]), "Not a valid list of documents.").min(1, "Name at least one document.").optional(),
+    documents: z
+      .array(z.enum(["government_id", "proof_of_address", "social_security_card"]), "Not a valid list of documents.")
+      .min(1, "Name at least one document.")
+      .optional(),
     reasons: failureReasons.optional(),
     incorrect_information: z.array(z.string().min(1).max(64), "Not a valid list of field names.").optional(),
   },
@@ -174,17 +185,26 @@ export const kycDocumentsSchema = z.object(
     government_id: z
       .object(
         {
-          type: z.enum(["drivers_license", "passport", "state_id", "passport_card", "permanant_resident_card", "work_permit", "visa"], missingOr("Not a valid government id type.")),
+          type: z.enum(
+            ["drivers_license", "passport", "state_id", "passport_card", "permanant_resident_card", "work_permit", "visa"],
+            missingOr("Not a valid government id type."),
+          ),
           country: requiredText("Not a valid country.").regex(/^[A-Za-z]{2}$/, "Not a valid country: use the ISO 3166 alpha-2 code."),
           front_image: bondFile,
           back_image: bondFile.optional(),
         },
         missingOr("Not a valid object."),
       )
-      .refine((id) => !GOVERNMENT_ID_TYPES_WITH_BACK.has(id.type) || id.back_image, { message: "back_image is required for this type.", path: ["back_image"] })
+      .refine((id) => !GOVERNMENT_ID_TYPES_WITH_BACK.has(id.type) || id.back_image, {
+        message: "back_image is required for this type.",
+        path: ["back_image"],
+      })
       .optional(),
     proof_of_address: z
-      .object({ type: z.enum(["utility_bill", "property_tax_bill"], missingOr("Not a valid proof of address type.")), ...bondFileFields }, missingOr("Not a valid object."))
+      .object(
+        { type: z.enum(["utility_bill", "property_tax_bill"], missingOr("Not a valid proof of address type.")), ...bondFileFields },
+        missingOr("Not a valid object."),
+      )
       .optional(),
     social_security_card: bondFile.optional(),
   },
@@ -197,7 +217,10 @@ export const kycDocumentsSchema = z.object(
  */
 const webhookStatus = z.enum(["STATUS_ENABLED", "STATUS_DISABLED"], missingOr("Must be one of: STATUS_ENABLED, STATUS_DISABLED."));
 const webhookEvents = z
-  .array(requiredText("Not a valid event.").regex(/^[a-z*][a-z0-9_.*]{0,99}$/, "Not a valid event name or pattern."), missingOr("Not a valid list of events."))
+  .array(
+    requiredText("Not a valid event.").regex(/^[a-z*][a-z0-9_.*]{0,99}$/, "Not a valid event name or pattern."),
+    missingOr("Not a valid list of events."),
+  )
   .min(1, "Name at least one event.");
 const webhookUrl = requiredText("Not a valid URL.").pipe(z.url({ protocol: /^https?$/, error: "Not a valid URL." }));
 

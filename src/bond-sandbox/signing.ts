@@ -13,13 +13,18 @@ export const SANDBOX_SIGNED_CONTENT = "{t}.{body}";
 function bytesToSign(template: string, timestamp: number, rawBody: string): Buffer {
   const at = template.indexOf("{body}");
   const head = template.slice(0, at).split("{t}").join(String(timestamp));
-  const tail = template.slice(at + "{body}".length).split("{t}").join(String(timestamp));
+  const tail = template
+    .slice(at + "{body}".length)
+    .split("{t}")
+    .join(String(timestamp));
   return Buffer.concat([Buffer.from(head, "utf8"), Buffer.from(rawBody, "utf8"), Buffer.from(tail, "utf8")]);
 }
 
 /** The `v1` value: lower-case hex of HMAC-SHA256(secret, signed bytes). */
 export function sandboxSignature(secret: string, timestamp: number, rawBody: string, template = SANDBOX_SIGNED_CONTENT): string {
-  return createHmac("sha256", secret).update(bytesToSign(template, timestamp, rawBody)).digest("hex");
+  return createHmac("sha256", secret)
+    .update(bytesToSign(template, timestamp, rawBody))
+    .digest("hex");
 }
 
 /** The `Bond-Signature` header the sandbox sends. */

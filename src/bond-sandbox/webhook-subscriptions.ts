@@ -5,7 +5,12 @@ import { bondError, type Replies } from "./replies.js";
 import { fieldErrors, newWebhookSchema, webhookChangesSchema } from "./schemas.js";
 
 /** Bond's webhook subscriptions (`/webhooks`), and which of them a webhook goes to. */
-export function createWebhookSubscriptions(context: { clock: () => Date; replies: Replies; webhookSecret: string; outOfBandUrl?: () => string | undefined }) {
+export function createWebhookSubscriptions(context: {
+  clock: () => Date;
+  replies: Replies;
+  webhookSecret: string;
+  outOfBandUrl?: () => string | undefined;
+}) {
   const { clock, webhookSecret } = context;
   const { reply } = context.replies;
   const subscriptions = new Map<string, WebhookSubscription>();
@@ -18,10 +23,17 @@ export function createWebhookSubscriptions(context: { clock: () => Date; replies
   function targets(body: Record<string, unknown>): string[] {
     const matches = (pattern: string): boolean => {
       if (typeof body.event !== "string") return pattern.startsWith("kyc");
-      const regex = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+      const regex = new RegExp(
+        `^${pattern
+          .split("*")
+          .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+          .join(".*")}$`,
+      );
       return regex.test(body.event);
     };
-    const urls = [...subscriptions.values()].filter((subscription) => subscription.status === "STATUS_ENABLED" && subscription.events.some(matches)).map((subscription) => subscription.url);
+    const urls = [...subscriptions.values()]
+      .filter((subscription) => subscription.status === "STATUS_ENABLED" && subscription.events.some(matches))
+      .map((subscription) => subscription.url);
     const outOfBand = context.outOfBandUrl?.();
     if (outOfBand) urls.push(outOfBand);
     return [...new Set(urls)];

@@ -69,7 +69,10 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
     try {
       const response = await fetch(url, {
         method: "POST",
-        headers: { "Content-Type": "application/json", "Bond-Signature": sandboxSignatureHeader(options.secret, timestamp, rawBody, options.signedContent) },
+        headers: {
+          "Content-Type": "application/json",
+          "Bond-Signature": sandboxSignatureHeader(options.secret, timestamp, rawBody, options.signedContent),
+        },
         body: rawBody,
         signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
       });

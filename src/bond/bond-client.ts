@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one adapter for Bond's REST API: each call's request, retry policy and error mapping side by side */
 import type { CustomerChanges, CustomerDetails } from "../domain/customer.js";
 import type { CheckedKycFile, KycDocumentUpload } from "../domain/kyc-document.js";
 import type { KycSubmission } from "../domain/kyc-submission.js";
@@ -110,7 +111,16 @@ export interface BondClientOptions {
   onRetry?(info: { operation: string; attempt: number; delayMs: number; reason: string }): void;
 }
 
-type BondErrorBody = { Message?: unknown; Status?: number; Code?: string; Type?: string; type?: string; code?: string; message?: string; [key: string]: unknown };
+type BondErrorBody = {
+  Message?: unknown;
+  Status?: number;
+  Code?: string;
+  Type?: string;
+  type?: string;
+  code?: string;
+  message?: string;
+  [key: string]: unknown;
+};
 
 const ISO_TIMESTAMP = /\d{4}-\d{2}-\d{2}[T -]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?/;
 
@@ -174,7 +184,13 @@ function customerBody(details: Partial<CustomerDetails>): Record<string, unknown
 export function createBondClient(options: BondClientOptions): BondApi {
   const baseUrl = typeof options.baseUrl === "function" ? options.baseUrl : () => options.baseUrl as string;
 
-  async function call(method: string, path: string, body: unknown, extraHeaders: Record<string, string> = {}, timeoutMs = options.timeoutMs): Promise<unknown> {
+  async function call(
+    method: string,
+    path: string,
+    body: unknown,
+    extraHeaders: Record<string, string> = {},
+    timeoutMs = options.timeoutMs,
+  ): Promise<unknown> {
     let response: Response;
     try {
       response = await fetch(`${baseUrl()}${path}`, {
@@ -197,7 +213,10 @@ export function createBondClient(options: BondClientOptions): BondApi {
     try {
       text = await response.text();
     } catch (error) {
-      const reason = error instanceof Error && error.name === "TimeoutError" ? `no complete answer within ${timeoutMs} ms` : "connection lost while reading the answer";
+      const reason =
+        error instanceof Error && error.name === "TimeoutError"
+          ? `no complete answer within ${timeoutMs} ms`
+          : "connection lost while reading the answer";
       throw new BondUnavailableError(reason);
     }
     const parsed = parseBondBody(text);
@@ -221,7 +240,8 @@ export function createBondClient(options: BondClientOptions): BondApi {
       timeoutMs: options.timeoutMs,
       isRetryable: (error) => error instanceof BondUnavailableError,
       retryAfterMs: (error) => (error instanceof BondUnavailableError ? error.retryAfterMs : null),
-      onRetry: ({ attempt: number, delayMs, error }) => options.onRetry?.({ operation, attempt: number, delayMs, reason: error instanceof Error ? error.message : String(error) }),
+      onRetry: ({ attempt: number, delayMs, error }) =>
+        options.onRetry?.({ operation, attempt: number, delayMs, reason: error instanceof Error ? error.message : String(error) }),
     });
   }
 
@@ -274,7 +294,9 @@ export function createBondClient(options: BondClientOptions): BondApi {
       };
     },
     async uploadKycDocument(customerId, upload) {
-      const answer = jsonObject(await call("POST", `/customers/${encodeURIComponent(customerId)}/verification-kyc/documents`, kycDocumentBody(upload)));
+      const answer = jsonObject(
+        await call("POST", `/customers/${encodeURIComponent(customerId)}/verification-kyc/documents`, kycDocumentBody(upload)),
+      );
       return { numDocumentsSubmitted: typeof answer.num_documents_submitted === "number" ? answer.num_documents_submitted : null };
     },
   };

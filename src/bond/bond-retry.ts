@@ -25,7 +25,13 @@ export function withRetries<T>(call: (timeoutMs: number) => Promise<T>, run: Ret
   let nextDelayMs = 0;
   const policy = retry(
     handleWhen((error) => {
-      const decision = decideRetry({ retryable: run.isRetryable(error), attempt, elapsedMs: elapsed(), retryAfterMs: run.retryAfterMs(error), settings });
+      const decision = decideRetry({
+        retryable: run.isRetryable(error),
+        attempt,
+        elapsedMs: elapsed(),
+        retryAfterMs: run.retryAfterMs(error),
+        settings,
+      });
       if (!decision.retry) return false;
       nextDelayMs = decision.delayMs;
       run.onRetry?.({ attempt, delayMs: decision.delayMs, error });

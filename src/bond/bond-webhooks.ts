@@ -42,7 +42,8 @@ function toSubscription(value: unknown): BondWebhookSubscription {
   const record = (value && typeof value === "object" ? value : {}) as Record<string, unknown>;
   const id = record.id ?? record.webhook_id ?? record.subscription_id;
   const url = record.url ?? record.callback_url;
-  if (typeof id !== "string" && typeof id !== "number") throw new BondRequestError(502, "bad_response", "Bond's webhook subscription has no id.");
+  if (typeof id !== "string" && typeof id !== "number")
+    throw new BondRequestError(502, "bad_response", "Bond's webhook subscription has no id.");
   return {
     id: String(id),
     url: typeof url === "string" ? url : "",
@@ -60,14 +61,24 @@ function toList(value: unknown): unknown[] {
   throw new BondRequestError(502, "bad_response", "Bond's webhook list is not a list.");
 }
 
-export function createBondWebhookApi(options: { baseUrl: string | (() => string); identity: string; authorization: string; timeoutMs: number }): BondWebhookApi {
+export function createBondWebhookApi(options: {
+  baseUrl: string | (() => string);
+  identity: string;
+  authorization: string;
+  timeoutMs: number;
+}): BondWebhookApi {
   const baseUrl = typeof options.baseUrl === "function" ? options.baseUrl : () => options.baseUrl as string;
   async function call(method: string, path: string, body?: unknown): Promise<unknown> {
     let response: Response;
     try {
       response = await fetch(`${baseUrl()}${path}`, {
         method,
-        headers: { Identity: options.identity, Authorization: options.authorization, "Content-Type": "application/json", Accept: "application/json" },
+        headers: {
+          Identity: options.identity,
+          Authorization: options.authorization,
+          "Content-Type": "application/json",
+          Accept: "application/json",
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(options.timeoutMs),
       });
@@ -79,7 +90,12 @@ export function createBondWebhookApi(options: { baseUrl: string | (() => string)
     if (response.ok) return parsed;
     if (response.status >= 500 || response.status === 429) throw new BondUnavailableError(`HTTP ${response.status}`);
     const error = (parsed && typeof parsed === "object" ? parsed : {}) as Record<string, unknown>;
-    const message = typeof error.Message === "string" ? error.Message : typeof error.message === "string" ? error.message : `Bond answered HTTP ${response.status}`;
+    const message =
+      typeof error.Message === "string"
+        ? error.Message
+        : typeof error.message === "string"
+          ? error.message
+          : `Bond answered HTTP ${response.status}`;
     throw new BondRequestError(response.status, textOf(error.Code) ?? textOf(error.code) ?? `http_${response.status}`, message);
   }
   const path = (id: string) => `/webhooks/${encodeURIComponent(id)}`;
@@ -130,7 +146,13 @@ export async function ensureWebhookSubscription(api: BondWebhookApi, url: string
   let existing = await ours();
   let created: (BondWebhookSubscription & { secret: string | null }) | null = null;
   if (existing.length === 0) {
-    created = await api.create({ url, events: KYC_WEBHOOK_EVENTS, description: "kyc-graphql: KYC events", version: WEBHOOK_ENVELOPE_VERSION, status: "STATUS_ENABLED" });
+    created = await api.create({
+      url,
+      events: KYC_WEBHOOK_EVENTS,
+      description: "kyc-graphql: KYC events",
+      version: WEBHOOK_ENVELOPE_VERSION,
+      status: "STATUS_ENABLED",
+    });
     existing = await ours();
     if (existing.length === 0) existing = [created];
   }
@@ -148,10 +170,16 @@ export async function ensureWebhookSubscription(api: BondWebhookApi, url: string
   let subscription = keep;
   const coversKyc = subscription.events.some((event) => event === "kyc*" || event === "*");
   if (subscription.status !== "STATUS_ENABLED" || !coversKyc) {
-    subscription = await api.update(subscription.id, { status: "STATUS_ENABLED", ...(coversKyc ? {} : { events: [...new Set([...subscription.events, ...KYC_WEBHOOK_EVENTS])] }) });
+    subscription = await api.update(subscription.id, {
+      status: "STATUS_ENABLED",
+      ...(coversKyc ? {} : { events: [...new Set([...subscription.events, ...KYC_WEBHOOK_EVENTS])] }),
+    });
   }
   const wasCreated = created !== null && created.id === subscription.id;
-  logger?.info({ webhookUrl: url, subscriptionId: subscription.id, created: wasCreated, deletedDuplicates: deleted.length }, "Bond webhook subscription in place");
+  logger?.info(
+    { webhookUrl: url, subscriptionId: subscription.id, created: wasCreated, deletedDuplicates: deleted.length },
+    "Bond webhook subscription in place",
+  );
   return { subscription, created: wasCreated, secret: wasCreated ? created!.secret : null, deleted };
 }
 

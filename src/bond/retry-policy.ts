@@ -31,12 +31,17 @@ export function parseRetryAfter(header: string | null | undefined, now: Date): n
 }
 
 /** Exponential back-off with full jitter: a random wait in [0, min(max, base·2^(attempt-1))]. */
-export function backoffDelayMs(attempt: number, settings: Pick<RetrySettings, "baseDelayMs" | "maxDelayMs">, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  settings: Pick<RetrySettings, "baseDelayMs" | "maxDelayMs">,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(random() * ceiling);
 }
 
-export type RetryDecision = { retry: true; delayMs: number } | { retry: false; reason: "not-retryable" | "attempts-spent" | "budget-spent" };
+export type RetryDecision =
+  { retry: true; delayMs: number } | { retry: false; reason: "not-retryable" | "attempts-spent" | "budget-spent" };
 
 /**
  * Decides whether to try again after the `attempt`-th failure. A Retry-After from Bond is a floor on

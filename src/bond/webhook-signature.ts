@@ -16,11 +16,18 @@ export function signedContent(timestamp: number, rawBody: Buffer | string, templ
 }
 
 export function bondSignature(secret: string, timestamp: number, rawBody: Buffer | string, template = DEFAULT_SIGNED_CONTENT): string {
-  return createHmac("sha256", secret).update(signedContent(timestamp, rawBody, template)).digest("hex");
+  return createHmac("sha256", secret)
+    .update(signedContent(timestamp, rawBody, template))
+    .digest("hex");
 }
 
 /** The header value the embedded sandbox sends (and tests use to sign fixtures). */
-export function bondSignatureHeader(secret: string, rawBody: Buffer | string, timestamp = Math.floor(Date.now() / 1000), template = DEFAULT_SIGNED_CONTENT): string {
+export function bondSignatureHeader(
+  secret: string,
+  rawBody: Buffer | string,
+  timestamp = Math.floor(Date.now() / 1000),
+  template = DEFAULT_SIGNED_CONTENT,
+): string {
   return `t=${timestamp},v1=${bondSignature(secret, timestamp, rawBody, template)}`;
 }
 

@@ -122,4 +122,3 @@ export interface AppConfig {
   /** OpenTelemetry: spans are exported over OTLP/HTTP when `otlpEndpoint` is set (the exporter reads the other OTEL_EXPORTER_OTLP_* itself). */
   tracing: { otlpEndpoint?: string; serviceName: string };
 }
-

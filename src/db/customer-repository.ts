@@ -13,7 +13,11 @@ export class CustomerRepository {
   private readonly customerById;
 
   constructor(private readonly db: Database) {
-    this.customerById = db.select().from(customers).where(eq(customers.id, sql.placeholder("id"))).prepare("customer_by_id");
+    this.customerById = db
+      .select()
+      .from(customers)
+      .where(eq(customers.id, sql.placeholder("id")))
+      .prepare("customer_by_id");
   }
 
   async findCustomer(id: string, executor?: Executor): Promise<CustomerRecord | null> {

@@ -3,8 +3,13 @@ import { join } from "node:path";
 
 /** Another live process already holds the embedded database's directory. */
 export class DataDirLocked extends Error {
-  constructor(readonly dataDir: string, readonly pid: number) {
-    super(`${dataDir} is in use by another kyc-graphql process (pid ${pid}); PGlite cannot open its files twice. Stop that process, or set DATA_DIR to another directory.`);
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `${dataDir} is in use by another kyc-graphql process (pid ${pid}); PGlite cannot open its files twice. Stop that process, or set DATA_DIR to another directory.`,
+    );
     this.name = "DataDirLocked";
   }
 }

@@ -83,14 +83,17 @@ function boundedTransaction(target: Sql, method: "begin" | "savepoint", args: un
   const callback = args.pop() as Callback;
   return new Promise((resolve, reject) => {
     let abandoned = false;
-    let timer = setTimeout(() => ((abandoned = true), reject(new DatabaseDeadlineExceeded(method === "begin" ? "starting a transaction" : "a savepoint", ms))), ms);
+    let timer = setTimeout(
+      () => ((abandoned = true), reject(new DatabaseDeadlineExceeded(method === "begin" ? "starting a transaction" : "a savepoint", ms))),
+      ms,
+    );
     timer.unref();
     const finishing = () => {
       clearTimeout(timer);
       timer = setTimeout(() => reject(new DatabaseDeadlineExceeded("finishing a transaction", ms)), ms);
       timer.unref();
     };
-    const run = ((target as unknown as Record<string, (...all: unknown[]) => Promise<unknown>>)[method])(...args, async (inner: Sql) => {
+    const run = (target as unknown as Record<string, (...all: unknown[]) => Promise<unknown>>)[method](...args, async (inner: Sql) => {
       clearTimeout(timer);
       if (abandoned) throw new DatabaseDeadlineExceeded("starting a transaction", ms);
       try {

@@ -96,13 +96,22 @@ export function noDelaySockets(databaseUrl: string): { socket?: (options: { host
   };
 }
 
-export async function openDatabase(options: { databaseUrl?: string; dataDir: string | null; maxConnections?: number; bounds?: DatabaseBounds }): Promise<OpenDatabase> {
+export async function openDatabase(options: {
+  databaseUrl?: string;
+  dataDir: string | null;
+  maxConnections?: number;
+  bounds?: DatabaseBounds;
+}): Promise<OpenDatabase> {
   const bounds = options.bounds ?? DEFAULT_BOUNDS;
   const migrations = migrationsFolder();
   if (options.databaseUrl) {
     // Migrations run on their own single connection, as Drizzle recommends, holding a session advisory lock: several
     // instances starting together take turns, and the later ones find every migration applied.
-    const migrationClient = postgres(options.databaseUrl, { max: 1, onnotice: () => {}, connect_timeout: Math.max(bounds.connectTimeoutMs / 1000, 0.1) });
+    const migrationClient = postgres(options.databaseUrl, {
+      max: 1,
+      onnotice: () => {},
+      connect_timeout: Math.max(bounds.connectTimeoutMs / 1000, 0.1),
+    });
     try {
       await migrationClient`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
       await migratePostgres(drizzlePostgres(migrationClient), { migrationsFolder: migrations });

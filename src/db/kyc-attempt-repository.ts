@@ -26,7 +26,11 @@ export class KycAttemptRepository {
   }
 
   async listAttempts(customerId: string): Promise<KycAttemptRecord[]> {
-    return this.db.select().from(kycAttempts).where(eq(kycAttempts.customerId, customerId)).orderBy(desc(kycAttempts.createdAt), desc(kycAttempts.id));
+    return this.db
+      .select()
+      .from(kycAttempts)
+      .where(eq(kycAttempts.customerId, customerId))
+      .orderBy(desc(kycAttempts.createdAt), desc(kycAttempts.id));
   }
 
   async hasPendingAttempt(tx: Transaction, customerId: string): Promise<boolean> {
@@ -75,7 +79,11 @@ export class KycAttemptRepository {
   }
 
   /** A client key's record with the status of the attempt behind it; null when the key is unknown. */
-  async findIdempotencyKey(tx: Transaction, customerId: string, key: string): Promise<{ fingerprint: string; expiresAt: Date; attemptId: string; attemptStatus: KycAttemptStatus } | null> {
+  async findIdempotencyKey(
+    tx: Transaction,
+    customerId: string,
+    key: string,
+  ): Promise<{ fingerprint: string; expiresAt: Date; attemptId: string; attemptStatus: KycAttemptStatus } | null> {
     const [row] = await tx
       .select({
         fingerprint: idempotencyKeys.fingerprint,
@@ -90,7 +98,10 @@ export class KycAttemptRepository {
   }
 
   /** Records a key for an attempt, replacing an expired record of the same key. */
-  async saveIdempotencyKey(tx: Transaction, record: { customerId: string; key: string; fingerprint: string; attemptId: string; expiresAt: Date; createdAt: Date }): Promise<void> {
+  async saveIdempotencyKey(
+    tx: Transaction,
+    record: { customerId: string; key: string; fingerprint: string; attemptId: string; expiresAt: Date; createdAt: Date },
+  ): Promise<void> {
     await tx
       .insert(idempotencyKeys)
       .values(record)
@@ -102,7 +113,10 @@ export class KycAttemptRepository {
 
   /** Deletes idempotency keys whose 24 hours are over (the periodic purge); returns how many. */
   async purgeIdempotencyKeysExpiredBy(now: Date): Promise<number> {
-    const deleted = await this.db.delete(idempotencyKeys).where(lte(idempotencyKeys.expiresAt, now)).returning({ key: idempotencyKeys.key });
+    const deleted = await this.db
+      .delete(idempotencyKeys)
+      .where(lte(idempotencyKeys.expiresAt, now))
+      .returning({ key: idempotencyKeys.key });
     return deleted.length;
   }
 }

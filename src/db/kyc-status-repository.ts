@@ -65,7 +65,12 @@ export class KycStatusRepository {
    * round: `<signature hash>:round:<the customer's round>`) and reads the state, the version and whether the
    * event is stored already. Null when there is no such customer (and then no receipt is kept).
    */
-  async lockForEvent(tx: Transaction, customerId: string, receipt: { signatureHash: string; receivedAt: Date } | null, identity: string | null): Promise<CustomerLockedForEvent | null> {
+  async lockForEvent(
+    tx: Transaction,
+    customerId: string,
+    receipt: { signatureHash: string; receivedAt: Date } | null,
+    identity: string | null,
+  ): Promise<CustomerLockedForEvent | null> {
     const result = await tx.execute(sql`
       with customer as (
         select id, kyc_status, kyc_status_at, kyc_passed_at, kyc_round, kyc_status_round, kyc_bond_time_micros, kyc_version
@@ -108,11 +113,17 @@ export class KycStatusRepository {
     tx: Transaction,
     customerId: string,
     decision: KycStatusDecision,
-    options: { event?: KycEventToStore; eventMustBeNew?: boolean; change?: { previousStatus: KycState["status"] | null; occurredAt: Date; event: string | null }; now: Date },
+    options: {
+      event?: KycEventToStore;
+      eventMustBeNew?: boolean;
+      change?: { previousStatus: KycState["status"] | null; occurredAt: Date; event: string | null };
+      now: Date;
+    },
   ): Promise<{ eventStored: boolean; kycVersion: number | null; attemptUpdated: boolean }> | null {
     const { save } = decision;
     const { event } = options;
-    const status = save?.kind === "status" && decision.transition.kind === "changed" && decision.attemptStatus && options.change ? save : null;
+    const status =
+      save?.kind === "status" && decision.transition.kind === "changed" && decision.attemptStatus && options.change ? save : null;
     const details = save?.kind === "details" ? save : null;
     if (!event && !status && !details) return null;
     const parts = [];
@@ -172,7 +183,11 @@ export class KycStatusRepository {
         ${guard} as guard`;
     return tx.execute(query).then((result) => {
       const [row] = rowsOf<Record<string, unknown>>(result);
-      return { eventStored: row.event_stored as boolean, kycVersion: row.kyc_version === null ? null : Number(row.kyc_version), attemptUpdated: row.attempt_updated as boolean };
+      return {
+        eventStored: row.event_stored as boolean,
+        kycVersion: row.kyc_version === null ? null : Number(row.kyc_version),
+        attemptUpdated: row.attempt_updated as boolean,
+      };
     });
   }
 
@@ -199,14 +214,21 @@ export class KycStatusRepository {
   }
 
   /** Replaces the details of the current status (documents still required, failure reasons, fields to fix); the status stays. */
-  async saveKycDetails(tx: Transaction, id: string, details: Partial<KycDetails>, ordering?: Pick<KycState, "statusAt" | "statusRound" | "bondTimeMicros">): Promise<CustomerRecord> {
+  async saveKycDetails(
+    tx: Transaction,
+    id: string,
+    details: Partial<KycDetails>,
+    ordering?: Pick<KycState, "statusAt" | "statusRound" | "bondTimeMicros">,
+  ): Promise<CustomerRecord> {
     const [row] = await tx
       .update(customers)
       .set({
         ...(details.documentsRequired ? { kycDocumentsRequired: details.documentsRequired } : {}),
         ...(details.failureReasons !== undefined ? { kycFailureReasons: details.failureReasons } : {}),
         ...(details.incorrectInformation ? { kycIncorrectInformation: details.incorrectInformation } : {}),
-        ...(ordering ? { kycStatusAt: ordering.statusAt, kycStatusRound: ordering.statusRound, kycBondTimeMicros: ordering.bondTimeMicros } : {}),
+        ...(ordering
+          ? { kycStatusAt: ordering.statusAt, kycStatusRound: ordering.statusRound, kycBondTimeMicros: ordering.bondTimeMicros }
+          : {}),
         updatedAt: new Date(),
       })
       .where(eq(customers.id, id))

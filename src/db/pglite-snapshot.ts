@@ -13,9 +13,13 @@ export function pgliteSnapshotFile(migrationsFolder: string): string {
   const hash = createHash("sha256");
   const root = dirname(migrationsFolder);
   const pglitePackage = join(root, "node_modules", "@electric-sql", "pglite", "package.json");
-  hash.update(existsSync(pglitePackage) ? String((JSON.parse(readFileSync(pglitePackage, "utf8")) as { version?: string }).version) : "unknown");
+  hash.update(
+    existsSync(pglitePackage) ? String((JSON.parse(readFileSync(pglitePackage, "utf8")) as { version?: string }).version) : "unknown",
+  );
   for (const folder of [migrationsFolder, join(migrationsFolder, "meta")]) {
-    for (const name of readdirSync(folder).filter((entry) => /\.(sql|json)$/.test(entry)).sort()) {
+    for (const name of readdirSync(folder)
+      .filter((entry) => /\.(sql|json)$/.test(entry))
+      .sort()) {
       hash.update(`\0${name}\0`).update(readFileSync(join(folder, name)));
     }
   }

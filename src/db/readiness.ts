@@ -27,7 +27,8 @@ export async function checkReadiness(db: Database, timeoutMs: number, expectedMi
       const result = await db.execute<{ applied: number }>(sql`select count(*)::int as applied from drizzle.__drizzle_migrations`);
       const rows = (Array.isArray(result) ? result : (result as { rows: { applied: number }[] }).rows) as { applied: number }[];
       const applied = Number(rows[0]?.applied ?? 0);
-      if (applied < expectedMigrations) return { ready: false, reason: `database schema is behind (${applied} of ${expectedMigrations} migrations applied)` };
+      if (applied < expectedMigrations)
+        return { ready: false, reason: `database schema is behind (${applied} of ${expectedMigrations} migrations applied)` };
       return { ready: true };
     } catch (error) {
       return { ready: false, reason: isDatabaseUnavailable(error) ? "database unavailable" : "database check failed" };

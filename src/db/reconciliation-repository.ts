@@ -27,7 +27,12 @@ export class ReconciliationRepository {
       return tx
         .update(kycAttempts)
         .set({ updatedAt: now })
-        .where(inArray(kycAttempts.id, rows.map((row) => row.id)))
+        .where(
+          inArray(
+            kycAttempts.id,
+            rows.map((row) => row.id),
+          ),
+        )
         .returning();
     });
   }

@@ -23,8 +23,14 @@ export const customers = pgTable(
     phone: text("phone"),
     phoneCountryCode: text("phone_country_code"),
     email: text("email"),
-    addresses: jsonb("addresses").$type<Address[]>().notNull().default(sql`'[]'::jsonb`),
-    kycStatus: text("kyc_status").$type<KycStatus>().notNull().default("NOT_STARTED" as KycStatus),
+    addresses: jsonb("addresses")
+      .$type<Address[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    kycStatus: text("kyc_status")
+      .$type<KycStatus>()
+      .notNull()
+      .default("NOT_STARTED" as KycStatus),
     /** When the event behind `kyc_status` happened (Bond's clock for Bond's events, ours for our submission); shown, never compared. */
     kycStatusAt: timestamp("kyc_status_at", { withTimezone: true, mode: "date" }),
     /** The Bond event that set `kyc_status` (null before any). */
@@ -35,11 +41,17 @@ export const customers = pgTable(
      * so the status is per customer: a pass counts for the customer, this says which program it came through.
      */
     kycPassedProgramId: uuid("kyc_passed_program_id"),
-    kycDocumentsRequired: jsonb("kyc_documents_required").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    kycDocumentsRequired: jsonb("kyc_documents_required")
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     /** Bond's `reasons` while the status is FAILED (null otherwise, or when Bond gave none). */
     kycFailureReasons: jsonb("kyc_failure_reasons").$type<KycFailureReasons>(),
     /** Bond's `incorrect_information` (field names) while the status is REENTER_INFORMATION. */
-    kycIncorrectInformation: jsonb("kyc_incorrect_information").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    kycIncorrectInformation: jsonb("kyc_incorrect_information")
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     /** The latest round: bumped by each KYC submission we send (a sequence number, not a time). */
     kycRound: integer("kyc_round").notNull().default(0),
     /** The round `kyc_status` belongs to. */
@@ -56,7 +68,10 @@ export const customers = pgTable(
     ...timestamps,
   },
   // Operators' keyset pagination: newest first by (created_at, id), optionally within one status.
-  (table) => [index("customers_created_idx").on(table.createdAt, table.id), index("customers_kyc_status_created_idx").on(table.kycStatus, table.createdAt, table.id)],
+  (table) => [
+    index("customers_created_idx").on(table.createdAt, table.id),
+    index("customers_kyc_status_created_idx").on(table.kycStatus, table.createdAt, table.id),
+  ],
 );
 
 export const kycAttempts = pgTable(
@@ -80,7 +95,10 @@ export const kycAttempts = pgTable(
     round: integer("round").notNull().default(0),
     ...timestamps,
   },
-  (table) => [index("kyc_attempts_customer_idx").on(table.customerId, table.createdAt), index("kyc_attempts_program_idx").on(table.programId, table.customerId)],
+  (table) => [
+    index("kyc_attempts_customer_idx").on(table.customerId, table.createdAt),
+    index("kyc_attempts_program_idx").on(table.programId, table.customerId),
+  ],
 );
 
 /**

@@ -12,13 +12,21 @@ export class WebhookReceiptRepository {
    * replay; a concurrent identical request waits on the unique key and then sees the committed receipt.
    */
   async recordOnce(tx: Transaction, signatureHash: string, receivedAt: Date): Promise<boolean> {
-    const inserted = await tx.insert(webhookReceipts).values({ signatureHash, receivedAt }).onConflictDoNothing().returning({ signatureHash: webhookReceipts.signatureHash });
+    const inserted = await tx
+      .insert(webhookReceipts)
+      .values({ signatureHash, receivedAt })
+      .onConflictDoNothing()
+      .returning({ signatureHash: webhookReceipts.signatureHash });
     return inserted.length > 0;
   }
 
   /** Stores a webhook we do not act on unless the same bytes were stored before; false for a redelivery. */
   async recordIgnoredOnce(tx: Transaction, webhook: typeof ignoredBondWebhooks.$inferInsert): Promise<boolean> {
-    const inserted = await tx.insert(ignoredBondWebhooks).values(webhook).onConflictDoNothing({ target: ignoredBondWebhooks.bodyHash }).returning({ id: ignoredBondWebhooks.id });
+    const inserted = await tx
+      .insert(ignoredBondWebhooks)
+      .values(webhook)
+      .onConflictDoNothing({ target: ignoredBondWebhooks.bodyHash })
+      .returning({ id: ignoredBondWebhooks.id });
     return inserted.length > 0;
   }
 

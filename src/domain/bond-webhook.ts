@@ -82,7 +82,8 @@ export function parseBondTimeMicros(value: string): number | null {
   if (!match || !parseBondTimestamp(value)) return null;
   const [, year, month, day, hour, minute, second = "0", fraction = "", zone, sign, zoneHours, zoneMinutes] = match;
   const offsetMinutes = zone === "Z" ? 0 : (sign === "-" ? -1 : 1) * (Number(zoneHours) * 60 + Number(zoneMinutes));
-  const wholeSeconds = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) - offsetMinutes * 60_000;
+  const wholeSeconds =
+    Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) - offsetMinutes * 60_000;
   return wholeSeconds * 1000 + Number(fraction.slice(0, 6).padEnd(6, "0"));
 }
 
@@ -137,7 +138,8 @@ const eventBody = z.object({
  * (`social_security_number`, a free-text note, anything) is dropped before storage, whatever its name.
  */
 const DOCUMENTED_FIELDS: Record<string, (value: unknown) => unknown> = {
-  event: (value) => (typeof value === "string" && (isBondKycEventName(value) || value === KYC_VERIFICATION_STATUS_EVENT) ? value : undefined),
+  event: (value) =>
+    typeof value === "string" && (isBondKycEventName(value) || value === KYC_VERIFICATION_STATUS_EVENT) ? value : undefined,
   customer_id: (value) => (customerId.safeParse(value).success ? value : undefined),
   occurred_at: (value) => (typeof value === "string" && value.length <= 64 && parseBondTimestamp(value) ? value : undefined),
   kyc_status: (value) => (value === "submitted" || isVerificationStatusValue(value) ? value : undefined),
@@ -190,14 +192,29 @@ export function parseBondWebhook(body: unknown): BondKycEvent {
     if (!parsed.success) throw new ValidationFailed(fieldErrors(parsed.error), "Malformed KYC webhook.");
     const occurredAt = typeof record.occurred_at === "string" ? parseBondTimestamp(record.occurred_at) : null;
     const occurredAtMicros = occurredAt ? parseBondTimeMicros(record.occurred_at as string) : null;
-    return { event: "kyc.submitted", customerId: parsed.data.customer_id, occurredAt, occurredAtMicros, documents: [], failureReasons: null, incorrectInformation: [], payload: storedPayload(record) };
+    return {
+      event: "kyc.submitted",
+      customerId: parsed.data.customer_id,
+      occurredAt,
+      occurredAtMicros,
+      documents: [],
+      failureReasons: null,
+      incorrectInformation: [],
+      payload: storedPayload(record),
+    };
   }
   // An event we do not act on is recognised before the body is checked: its shape is not ours to judge.
   // A name must look like one (Bond's are dotted words): an empty or garbled `event` is a malformed body (400).
   const name = typeof record.event === "string" && EVENT_NAME.test(record.event) ? record.event : null;
   const ignored = (reason: IgnoredEventReason) =>
-    new UnsupportedBondEvent(name!.slice(0, 100), reason, customerId.safeParse(record.customer_id).success ? (record.customer_id as string) : null, storedPayload(record));
-  if (name !== null && name !== KYC_VERIFICATION_STATUS_EVENT && (!isBondKycEventName(name) || name === "kyc.submitted")) throw ignored("unknown-event");
+    new UnsupportedBondEvent(
+      name!.slice(0, 100),
+      reason,
+      customerId.safeParse(record.customer_id).success ? (record.customer_id as string) : null,
+      storedPayload(record),
+    );
+  if (name !== null && name !== KYC_VERIFICATION_STATUS_EVENT && (!isBondKycEventName(name) || name === "kyc.submitted"))
+    throw ignored("unknown-event");
   const mapped = name === KYC_VERIFICATION_STATUS_EVENT ? eventForVerificationStatus(record) : null;
   if (name === KYC_VERIFICATION_STATUS_EVENT && !mapped) throw ignored("unmapped-status");
   const parsed = eventBody.safeParse(record);
@@ -238,7 +255,17 @@ export function bondEventIdentity(event: Pick<BondKycEvent, "customerId" | "even
  * (documents asked for, failure reasons, names of fields to fix). Nothing else of the payload is shown,
  * so an unexpected personal field Bond might add can never reach a dashboard.
  */
-export function publicEventDetails(payload: Record<string, unknown>): { documents: string[]; failureReasons: KycFailureReasons | null; incorrectInformation: string[] } {
-  const documents = Array.isArray(payload.documents) ? payload.documents.filter((item): item is string => documentName.safeParse(item).success) : [];
-  return { documents, failureReasons: parseFailureReasons(payload.reasons), incorrectInformation: parseIncorrectInformation(payload.incorrect_information) };
+export function publicEventDetails(payload: Record<string, unknown>): {
+  documents: string[];
+  failureReasons: KycFailureReasons | null;
+  incorrectInformation: string[];
+} {
+  const documents = Array.isArray(payload.documents)
+    ? payload.documents.filter((item): item is string => documentName.safeParse(item).success)
+    : [];
+  return {
+    documents,
+    failureReasons: parseFailureReasons(payload.reasons),
+    incorrectInformation: parseIncorrectInformation(payload.incorrect_information),
+  };
 }

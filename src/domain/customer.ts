@@ -4,7 +4,9 @@ import { KycStatus, type KycState } from "./kyc-status.js";
 import { parseOrThrow, rules } from "./validation.js";
 
 export const US_STATES = new Set(
-  "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP".split(" "),
+  "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP".split(
+    " ",
+  ),
 );
 
 export interface Address {
@@ -39,7 +41,10 @@ const addressSchema = z.object({
     .trim()
     .transform((state) => state.toUpperCase())
     .refine((state) => US_STATES.has(state), "Not a US state code."),
-  zipCode: z.string().trim().regex(/^\d{5}(-\d{4})?$/, "Not a valid ZIP code."),
+  zipCode: z
+    .string()
+    .trim()
+    .regex(/^\d{5}(-\d{4})?$/, "Not a valid ZIP code."),
   country: z
     .string()
     .trim()
@@ -53,7 +58,10 @@ const addressesSchema = z
   .array(addressSchema)
   .max(5, "At most 5 addresses.")
   // A lone address is the primary one unless it says otherwise (Bond needs exactly one primary).
-  .refine((addresses) => addresses.length === 0 || addresses.filter((address) => address.isPrimary ?? addresses.length === 1).length === 1, "Exactly one address must be primary.")
+  .refine(
+    (addresses) => addresses.length === 0 || addresses.filter((address) => address.isPrimary ?? addresses.length === 1).length === 1,
+    "Exactly one address must be primary.",
+  )
   .transform((addresses) => addresses.map((address): Address => ({ ...address, isPrimary: address.isPrimary ?? addresses.length === 1 })));
 
 const detailsSchema = z.object({

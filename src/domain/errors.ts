@@ -12,7 +12,10 @@ export abstract class DomainError extends Error {
 
 export class ValidationFailed extends DomainError {
   readonly code = "BAD_USER_INPUT";
-  constructor(readonly fields: FieldErrors, message = "Some fields are missing or ill-formed.") {
+  constructor(
+    readonly fields: FieldErrors,
+    message = "Some fields are missing or ill-formed.",
+  ) {
     super(message);
     this.details.fields = fields;
   }
@@ -67,7 +70,10 @@ export class IdempotencyKeyInFlight extends DomainError {
 /** Bond refused the request for a reason that is not the client's input. */
 export class UpstreamRejected extends DomainError {
   readonly code = "UPSTREAM_REJECTED";
-  constructor(readonly bondCode: string, message: string) {
+  constructor(
+    readonly bondCode: string,
+    message: string,
+  ) {
     super(`Bond refused the request (${bondCode}): ${message}`);
     this.details.bondCode = bondCode;
   }
@@ -115,7 +121,11 @@ export class RateLimited extends DomainError {
 /** A document upload Bond has not asked for (the customer is not DOCUMENT_REQUIRED, or not for this document). */
 export class KycDocumentNotRequired extends DomainError {
   readonly code = "DOCUMENT_NOT_REQUIRED";
-  constructor(readonly document: string, readonly status: string, readonly documentsRequired: string[]) {
+  constructor(
+    readonly document: string,
+    readonly status: string,
+    readonly documentsRequired: string[],
+  ) {
     super(
       documentsRequired.length === 0
         ? `Bond has not asked this customer for documents (KYC status ${status}).`
@@ -128,5 +138,7 @@ export class KycDocumentNotRequired extends DomainError {
 
 /** Bond names fields in snake_case; our clients know the GraphQL (camelCase) names. */
 export function camelCaseFields(fields: Record<string, string[]>): FieldErrors {
-  return Object.fromEntries(Object.entries(fields).map(([field, messages]) => [field.replace(/_([a-z0-9])/g, (_, char: string) => char.toUpperCase()), messages]));
+  return Object.fromEntries(
+    Object.entries(fields).map(([field, messages]) => [field.replace(/_([a-z0-9])/g, (_, char: string) => char.toUpperCase()), messages]),
+  );
 }

@@ -12,11 +12,23 @@ export const KYC_DOCUMENT_NAMES = ["government_id", "proof_of_address", "social_
 export type KycDocumentName = (typeof KYC_DOCUMENT_NAMES)[number];
 
 /** Bond's government id types, spelled as Bond spells them (`permanant` [sic]). */
-export const GOVERNMENT_ID_TYPES = ["drivers_license", "passport", "state_id", "passport_card", "permanant_resident_card", "work_permit", "visa"] as const;
+export const GOVERNMENT_ID_TYPES = [
+  "drivers_license",
+  "passport",
+  "state_id",
+  "passport_card",
+  "permanant_resident_card",
+  "work_permit",
+  "visa",
+] as const;
 export type GovernmentIdType = (typeof GOVERNMENT_ID_TYPES)[number];
 
 /** Bond documents a back image for these government id types only. */
-export const GOVERNMENT_ID_TYPES_WITH_BACK: ReadonlySet<GovernmentIdType> = new Set(["passport_card", "permanant_resident_card", "work_permit"]);
+export const GOVERNMENT_ID_TYPES_WITH_BACK: ReadonlySet<GovernmentIdType> = new Set([
+  "passport_card",
+  "permanant_resident_card",
+  "work_permit",
+]);
 
 export const PROOF_OF_ADDRESS_TYPES = ["utility_bill", "property_tax_bill"] as const;
 export type ProofOfAddressType = (typeof PROOF_OF_ADDRESS_TYPES)[number];
@@ -42,7 +54,12 @@ export function detectKycFileType(bytes: Uint8Array): KycFileType | null {
   if (starts(0xff, 0xd8, 0xff)) return "jpeg";
   if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "png";
   if (starts(0x25, 0x50, 0x44, 0x46, 0x2d)) return "pdf"; // %PDF-
-  if (bytes.length >= 12 && String.fromCharCode(...bytes.subarray(4, 8)) === "ftyp" && HEIF_BRANDS.has(String.fromCharCode(...bytes.subarray(8, 12)))) return "heic";
+  if (
+    bytes.length >= 12 &&
+    String.fromCharCode(...bytes.subarray(4, 8)) === "ftyp" &&
+    HEIF_BRANDS.has(String.fromCharCode(...bytes.subarray(8, 12)))
+  )
+    return "heic";
   return null;
 }
 
@@ -71,14 +88,20 @@ export interface CheckedKycFile {
  * at most `maxBytes` once decoded (checked before decoding), and first bytes that match the extension.
  * Adds messages under `field` to `errors` and returns null on any problem.
  */
-export function checkKycFile(input: UncheckedKycFile | null | undefined, field: string, maxBytes: number, errors: FieldErrors): CheckedKycFile | null {
+export function checkKycFile(
+  input: UncheckedKycFile | null | undefined,
+  field: string,
+  maxBytes: number,
+  errors: FieldErrors,
+): CheckedKycFile | null {
   const fail = (message: string) => {
     (errors[field] ??= []).push(message);
     return null;
   };
   if (!input || typeof input !== "object") return fail("Missing data for required field.");
   const { fileName, contentBase64 } = input;
-  if (typeof fileName !== "string" || !FILE_NAME.test(fileName.trim())) return fail("fileName must be 1 to 255 characters without slashes or control characters.");
+  if (typeof fileName !== "string" || !FILE_NAME.test(fileName.trim()))
+    return fail("fileName must be 1 to 255 characters without slashes or control characters.");
   const extension = /\.([A-Za-z0-9]+)$/.exec(fileName.trim())?.[1]?.toLowerCase() ?? "";
   const declared = EXTENSIONS[extension];
   if (!declared) return fail("Only .jpg, .jpeg, .png, .heic and .pdf files are accepted.");
@@ -87,7 +110,8 @@ export function checkKycFile(input: UncheckedKycFile | null | undefined, field: 
   // Size first, from the length alone: an oversized string is refused without being decoded.
   const estimatedBytes = Math.floor((base64.length * 3) / 4);
   if (estimatedBytes - 2 > maxBytes) return fail(`The file is larger than the ${maxBytes}-byte limit.`);
-  if (base64.length === 0 || !BASE64.test(base64)) return fail("contentBase64 is not valid base64 (standard alphabet, with padding, no line breaks).");
+  if (base64.length === 0 || !BASE64.test(base64))
+    return fail("contentBase64 is not valid base64 (standard alphabet, with padding, no line breaks).");
   const bytes = Buffer.from(base64, "base64");
   if (bytes.length === 0) return fail("The file is empty.");
   if (bytes.length > maxBytes) return fail(`The file is larger than the ${maxBytes}-byte limit.`);
@@ -114,7 +138,10 @@ export interface KycDocumentUploadInput {
  * Validates an upload: a customer id and exactly one document (one document per call keeps a request
  * to at most two files, which bounds its size). Throws `ValidationFailed` listing every problem.
  */
-export function validateKycDocumentUpload(input: KycDocumentUploadInput, maxBytes: number): { customerId: string; upload: KycDocumentUpload } {
+export function validateKycDocumentUpload(
+  input: KycDocumentUploadInput,
+  maxBytes: number,
+): { customerId: string; upload: KycDocumentUpload } {
   const errors: FieldErrors = {};
   const customerId = typeof input.customerId === "string" ? input.customerId.trim().toLowerCase() : "";
   if (!isUuid(customerId)) errors.customerId = ["Not a valid UUID."];
@@ -126,29 +153,36 @@ export function validateKycDocumentUpload(input: KycDocumentUploadInput, maxByte
   let upload: KycDocumentUpload | null = null;
   if (input.governmentId) {
     const { type, country, frontImage, backImage } = input.governmentId;
-    if (!GOVERNMENT_ID_TYPES.includes(type as GovernmentIdType)) errors["governmentId.type"] = [`Must be one of: ${GOVERNMENT_ID_TYPES.join(", ")}.`];
+    if (!GOVERNMENT_ID_TYPES.includes(type as GovernmentIdType))
+      errors["governmentId.type"] = [`Must be one of: ${GOVERNMENT_ID_TYPES.join(", ")}.`];
     const countryCode = typeof country === "string" ? country.trim().toUpperCase() : "";
     if (!/^[A-Z]{2}$/.test(countryCode)) errors["governmentId.country"] = ["Use the ISO 3166 alpha-2 code (e.g. US)."];
     const front = checkKycFile(frontImage, "governmentId.frontImage", maxBytes, errors);
     const needsBack = GOVERNMENT_ID_TYPES_WITH_BACK.has(type as GovernmentIdType);
     if (needsBack && !backImage) errors["governmentId.backImage"] = [`Required for ${String(type)}.`];
     const back = backImage ? checkKycFile(backImage, "governmentId.backImage", maxBytes, errors) : null;
-    if (front) upload = { document: "government_id", type: type as GovernmentIdType, country: countryCode, frontImage: front, backImage: back };
+    if (front)
+      upload = { document: "government_id", type: type as GovernmentIdType, country: countryCode, frontImage: front, backImage: back };
   } else if (input.proofOfAddress) {
     const { type, file } = input.proofOfAddress;
-    if (!PROOF_OF_ADDRESS_TYPES.includes(type as ProofOfAddressType)) errors["proofOfAddress.type"] = [`Must be one of: ${PROOF_OF_ADDRESS_TYPES.join(", ")}.`];
+    if (!PROOF_OF_ADDRESS_TYPES.includes(type as ProofOfAddressType))
+      errors["proofOfAddress.type"] = [`Must be one of: ${PROOF_OF_ADDRESS_TYPES.join(", ")}.`];
     const checked = checkKycFile(file, "proofOfAddress.file", maxBytes, errors);
     if (checked) upload = { document: "proof_of_address", type: type as ProofOfAddressType, file: checked };
   } else if (input.socialSecurityCard) {
     const checked = checkKycFile(input.socialSecurityCard.file, "socialSecurityCard.file", maxBytes, errors);
     if (checked) upload = { document: "social_security_card", file: checked };
   }
-  if (Object.keys(errors).length > 0 || !upload) throw new ValidationFailed(errors, "The document upload is missing fields or has ill-formed ones.");
+  if (Object.keys(errors).length > 0 || !upload)
+    throw new ValidationFailed(errors, "The document upload is missing fields or has ill-formed ones.");
   return { customerId, upload };
 }
 
 /** Only a document Bond asked for, and still needs, is sent: otherwise KYC_DOCUMENT_NOT_REQUIRED (with what is still required). */
-export function assertDocumentRequired(customer: { kycStatus: KycStatus; kycDocumentsRequired: readonly string[] }, document: KycDocumentName): void {
+export function assertDocumentRequired(
+  customer: { kycStatus: KycStatus; kycDocumentsRequired: readonly string[] },
+  document: KycDocumentName,
+): void {
   const asking = customer.kycStatus === KycStatus.DOCUMENT_REQUIRED;
   if (!asking || !customer.kycDocumentsRequired.includes(document)) {
     throw new KycDocumentNotRequired(document, customer.kycStatus, asking ? [...customer.kycDocumentsRequired] : []);
@@ -159,7 +193,10 @@ export function assertDocumentRequired(customer: { kycStatus: KycStatus; kycDocu
  * What is still required once Bond accepted `uploaded`, or null when there is nothing to shrink: Bond may
  * already have moved on (under_review arrives once everything is in).
  */
-export function documentsAfterUpload(customer: { kycStatus: KycStatus; kycDocumentsRequired: readonly string[] }, uploaded: KycDocumentName): string[] | null {
+export function documentsAfterUpload(
+  customer: { kycStatus: KycStatus; kycDocumentsRequired: readonly string[] },
+  uploaded: KycDocumentName,
+): string[] | null {
   return customer.kycStatus === KycStatus.DOCUMENT_REQUIRED ? documentsStillRequired(customer.kycDocumentsRequired, uploaded) : null;
 }
 

@@ -46,6 +46,10 @@ export function eventFromStatusReport(report: KycStatusReport): BondKycEvent | n
     // A status read carries no failure reasons or fields to fix (Bond's webhook would).
     failureReasons: null,
     incorrectInformation: [],
-    payload: { source: "status-read", kyc_status: report.kycStatus, ...(report.documents.length > 0 ? { documents: report.documents } : {}) },
+    payload: {
+      source: "status-read",
+      kyc_status: report.kycStatus,
+      ...(report.documents.length > 0 ? { documents: report.documents } : {}),
+    },
   };
 }

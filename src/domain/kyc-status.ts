@@ -100,19 +100,33 @@ export function applyKycSignal(state: KycState, signal: KycStatusSignal): KycTra
   if (signal.source === "submission") {
     if (signal.round <= state.statusRound) return { kind: "ignored", reason: "stale", state };
     const round = Math.max(state.round, signal.round);
-    return { kind: "changed", from: state.status, to: KycStatus.SUBMITTED, state: { ...state, status: KycStatus.SUBMITTED, statusAt: signal.occurredAt, round, statusRound: signal.round } };
+    return {
+      kind: "changed",
+      from: state.status,
+      to: KycStatus.SUBMITTED,
+      state: { ...state, status: KycStatus.SUBMITTED, statusAt: signal.occurredAt, round, statusRound: signal.round },
+    };
   }
   if (signal.event === "kyc.submitted") {
     // Bond's own `submitted`: news only while the latest round has no status yet.
     // After our own accepted submission (the usual order) it confirms what we know: "unchanged", not a fault.
-    if (state.statusRound >= state.round && state.status !== KycStatus.NOT_STARTED) return { kind: "ignored", reason: state.status === to ? "unchanged" : "stale", state };
-  } else if (to !== KycStatus.PASSED && signal.occurredAtMicros !== null && state.bondTimeMicros !== null && signal.occurredAtMicros < state.bondTimeMicros) {
+    if (state.statusRound >= state.round && state.status !== KycStatus.NOT_STARTED)
+      return { kind: "ignored", reason: state.status === to ? "unchanged" : "stale", state };
+  } else if (
+    to !== KycStatus.PASSED &&
+    signal.occurredAtMicros !== null &&
+    state.bondTimeMicros !== null &&
+    signal.occurredAtMicros < state.bondTimeMicros
+  ) {
     return { kind: "ignored", reason: "stale", state };
   }
   if (to === state.status && state.statusRound === state.round) {
     return { kind: "ignored", reason: "unchanged", state };
   }
-  const bondTimeMicros = signal.occurredAtMicros === null ? state.bondTimeMicros : Math.max(state.bondTimeMicros ?? signal.occurredAtMicros, signal.occurredAtMicros);
+  const bondTimeMicros =
+    signal.occurredAtMicros === null
+      ? state.bondTimeMicros
+      : Math.max(state.bondTimeMicros ?? signal.occurredAtMicros, signal.occurredAtMicros);
   const statusAt = signal.occurredAt ?? state.statusAt;
   const next: KycState = {
     ...state,
@@ -128,5 +142,9 @@ export function applyKycSignal(state: KycState, signal: KycStatusSignal): KycTra
 
 /** Whether a newer Bond event of the same status should refresh the details (documents, reasons) and the watermark. */
 export function isNewerBondEvent(state: KycState, signal: KycStatusSignal): boolean {
-  return signal.source === "bond" && signal.occurredAtMicros !== null && (state.bondTimeMicros === null || signal.occurredAtMicros >= state.bondTimeMicros);
+  return (
+    signal.source === "bond" &&
+    signal.occurredAtMicros !== null &&
+    (state.bondTimeMicros === null || signal.occurredAtMicros >= state.bondTimeMicros)
+  );
 }

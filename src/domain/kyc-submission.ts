@@ -60,7 +60,8 @@ export function ssnLastFour(ssn: string): string {
 /** Throws unless the customer may start a new KYC attempt (seed rule: none after a pass). */
 export function assertCanStartKyc(state: KycState, hasUnsentAttemptInFlight: boolean): void {
   if (state.status === KycStatus.PASSED) throw new KycAlreadyPassed(state.passedAt ?? state.statusAt ?? new Date(0));
-  if (isKycInProgress(state.status) || hasUnsentAttemptInFlight) throw new KycInProgress(hasUnsentAttemptInFlight ? "PENDING" : state.status);
+  if (isKycInProgress(state.status) || hasUnsentAttemptInFlight)
+    throw new KycInProgress(hasUnsentAttemptInFlight ? "PENDING" : state.status);
 }
 
 /**
@@ -68,7 +69,12 @@ export function assertCanStartKyc(state: KycState, hasUnsentAttemptInFlight: boo
  * (the answer was lost): then the round in progress, or a pass in the attempt's own round, is its own,
  * and Bond's Idempotency-Key check decides. Only when another attempt started since does the usual rule apply.
  */
-export function assertCanResendAttempt(state: KycState, attemptRound: number, anotherAttemptSince: boolean, hasUnsentAttemptInFlight: boolean): void {
+export function assertCanResendAttempt(
+  state: KycState,
+  attemptRound: number,
+  anotherAttemptSince: boolean,
+  hasUnsentAttemptInFlight: boolean,
+): void {
   if (anotherAttemptSince || hasUnsentAttemptInFlight) return assertCanStartKyc(state, hasUnsentAttemptInFlight);
   if (state.status === KycStatus.PASSED && state.statusRound !== attemptRound) {
     throw new KycAlreadyPassed(state.passedAt ?? state.statusAt ?? new Date(0));
@@ -88,10 +94,7 @@ export interface StoredIdempotencyKey {
   notSent: boolean;
 }
 
-export type IdempotencyDecision =
-  | { kind: "new" }
-  | { kind: "replay"; attemptId: string }
-  | { kind: "resend"; attemptId: string };
+export type IdempotencyDecision = { kind: "new" } | { kind: "replay"; attemptId: string } | { kind: "resend"; attemptId: string };
 
 /**
  * What a submission carrying an idempotency key should do:

@@ -19,17 +19,28 @@ export const rules = {
   /** Bond: digits and dashes. E.164 caps a number at 15 digits. */
   phone: text("Not a valid phone number.")
     .regex(/^\d[\d-]*\d$/, "Not a valid phone number: digits and dashes only.")
-    .refine((value) => value.replace(/-/g, "").length >= 7 && value.replace(/-/g, "").length <= 15, "Not a valid phone number: 7 to 15 digits."),
+    .refine(
+      (value) => value.replace(/-/g, "").length >= 7 && value.replace(/-/g, "").length <= 15,
+      "Not a valid phone number: 7 to 15 digits.",
+    ),
   phoneCountryCode: text("Not a valid phone country code.").regex(/^\d{1,3}$/, "Not a valid phone country code: 1 to 3 digits."),
   email: text("Not a valid email address.").max(254, "Not a valid email address.").pipe(z.email("Not a valid email address.")),
   ip: text("Not a valid IP address.").pipe(z.union([z.ipv4(), z.ipv6()], { error: "Not a valid IP address." })),
   /** Bond: 2–50 letters, spaces, apostrophes (and, in practice, hyphens). */
-  name: text("Not a valid name.").regex(/^[\p{L}][\p{L}\p{M} '’-]{1,49}$/u, "Not a valid name: 2 to 50 letters, spaces, hyphens or apostrophes."),
+  name: text("Not a valid name.").regex(
+    /^[\p{L}][\p{L}\p{M} '’-]{1,49}$/u,
+    "Not a valid name: 2 to 50 letters, spaces, hyphens or apostrophes.",
+  ),
   dob: text("Not a valid date of birth.")
     .regex(/^\d{4}-\d{2}-\d{2}$/, "Not a valid date of birth: use YYYY-MM-DD.")
     .refine((value) => {
       const date = new Date(`${value}T00:00:00Z`);
-      return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value) && date.getTime() < Date.now() && date.getUTCFullYear() >= 1900;
+      return (
+        !Number.isNaN(date.getTime()) &&
+        date.toISOString().startsWith(value) &&
+        date.getTime() < Date.now() &&
+        date.getUTCFullYear() >= 1900
+      );
     }, "Not a valid date of birth."),
   idempotencyKey: z
     .string()

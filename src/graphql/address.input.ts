@@ -25,6 +25,9 @@ export class AddressInput {
   @Field({ defaultValue: "US" })
   country!: string;
 
-  @Field(() => Boolean, { nullable: true, description: "Exactly one address must be primary. Absent: true for a lone address, false when there are several." })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Exactly one address must be primary. Absent: true for a lone address, false when there are several.",
+  })
   isPrimary?: boolean | null;
 }

@@ -14,21 +14,28 @@ import { KycAttempt } from "./kyc-attempt.type.js";
 export class CustomerResolver {
   @Query(() => Customer, {
     nullable: true,
-    description: "A customer and their KYC status, or null if there is none with this id. A customer token may read only its own id (FORBIDDEN otherwise).",
+    description:
+      "A customer and their KYC status, or null if there is none with this id. A customer token may read only its own id (FORBIDDEN otherwise).",
   })
   customer(@Arg("id", () => ID) id: string, @Ctx() { kyc, viewer }: GraphQLContext): Promise<CustomerRecord | null> {
     assertCanAccessCustomer(viewer, id);
     return kyc.customers.getCustomer(id);
   }
 
-  @Mutation(() => Customer, { description: "Creates the customer at Bond and stores it; the id is Bond's customer_id. Service tokens only." })
-  createCustomer(@Arg("input", () => CreateCustomerInput) input: CreateCustomerInput, @Ctx() { kyc, viewer }: GraphQLContext): Promise<CustomerRecord> {
+  @Mutation(() => Customer, {
+    description: "Creates the customer at Bond and stores it; the id is Bond's customer_id. Service tokens only.",
+  })
+  createCustomer(
+    @Arg("input", () => CreateCustomerInput) input: CreateCustomerInput,
+    @Ctx() { kyc, viewer }: GraphQLContext,
+  ): Promise<CustomerRecord> {
     assertService(viewer);
     return kyc.customers.createCustomer(input);
   }
 
   @Mutation(() => Customer, {
-    description: "Changes a customer's details at Bond and here. Refused with CUSTOMER_LOCKED once KYC has passed. A customer token may change only its own record.",
+    description:
+      "Changes a customer's details at Bond and here. Refused with CUSTOMER_LOCKED once KYC has passed. A customer token may change only its own record.",
   })
   updateCustomer(
     @Arg("id", () => ID) id: string,

@@ -52,10 +52,16 @@ export class Customer {
   @Field(() => [KycDocumentType], { description: "Documents Bond still needs when kycStatus is DOCUMENT_REQUIRED." })
   kycDocumentsRequired!: KycDocumentType[];
 
-  @Field(() => KycFailureReasonsOutput, { nullable: true, description: "When kycStatus is FAILED: the checks Bond reported (null if Bond gave no reasons)." })
+  @Field(() => KycFailureReasonsOutput, {
+    nullable: true,
+    description: "When kycStatus is FAILED: the checks Bond reported (null if Bond gave no reasons).",
+  })
   kycFailureReasons?: KycFailureReasonsOutput | null;
 
-  @Field(() => [String], { description: "When kycStatus is REENTER_INFORMATION: the fields Bond found wrong (Bond's snake_case names, e.g. phone); fix them and submit again." })
+  @Field(() => [String], {
+    description:
+      "When kycStatus is REENTER_INFORMATION: the fields Bond found wrong (Bond's snake_case names, e.g. phone); fix them and submit again.",
+  })
   kycIncorrectInformation!: string[];
 
   @Field()

@@ -13,7 +13,12 @@ export interface CheckedDocument {
  * subscription's memory small (see BENCHMARKS.md, fan-out). The rules must not depend on variables
  * (the cost check, which does, stays per operation). Bounded: the oldest entry goes at `maxEntries`.
  */
-export function createDocumentCache(options: { schema: GraphQLSchema; rules: readonly ValidationRule[]; maxTokens: number; maxEntries?: number }) {
+export function createDocumentCache(options: {
+  schema: GraphQLSchema;
+  rules: readonly ValidationRule[];
+  maxTokens: number;
+  maxEntries?: number;
+}) {
   const maxEntries = options.maxEntries ?? 500;
   const checked = new Map<string, CheckedDocument>();
   return {

@@ -36,7 +36,10 @@ export function toGraphQLError(error: DomainError): GraphQLError {
   const http = RESPONSE_STATUS_CODES.has(error.code)
     ? { status: HTTP_STATUS[error.code], headers: new Map(retryAfter ? [["retry-after", String(retryAfter)]] : []) }
     : undefined;
-  return new GraphQLError(error.message, { originalError: error, extensions: { code: error.code, ...error.details, ...(http && { http }) } });
+  return new GraphQLError(error.message, {
+    originalError: error,
+    extensions: { code: error.code, ...error.details, ...(http && { http }) },
+  });
 }
 
 /** The domain error behind a resolver error, whether thrown as is or already turned into a GraphQLError. */
@@ -45,7 +48,8 @@ function domainErrorBehind(error: unknown): DomainError | undefined {
   if (original instanceof DomainError) return original;
   if (original instanceof GraphQLError && original.originalError instanceof DomainError) return original.originalError;
   // A database outage is not a bug: the client gets a code it can retry on.
-  if (isDatabaseUnavailable(original) || (original instanceof GraphQLError && isDatabaseUnavailable(original.originalError))) return new ServiceUnavailable();
+  if (isDatabaseUnavailable(original) || (original instanceof GraphQLError && isDatabaseUnavailable(original.originalError)))
+    return new ServiceUnavailable();
   return undefined;
 }
 
@@ -105,7 +109,8 @@ export function logSafeError(error: unknown): { name: string; message: string; s
   return { name: error.name, message: withoutSubmittedValues(error.message), stack: error.stack && withoutSubmittedValues(error.stack) };
 }
 
-const OPERATION_RESOLUTION = /^(Must provide an operation\.|Must provide operation name if query contains multiple operations\.|Unknown operation named "|Unable to identify operation)/;
+const OPERATION_RESOLUTION =
+  /^(Must provide an operation\.|Must provide operation name if query contains multiple operations\.|Unknown operation named "|Unable to identify operation)/;
 
 /**
  * graphql-js's own request errors (syntax, variable coercion, choosing the operation) carry no code; over
@@ -134,13 +139,33 @@ export function formatError(logger: Logger) {
     const domainError = domainErrorBehind(error);
     if (domainError) return { ...formatted, message: domainError.message, extensions: { code: domainError.code, ...domainError.details } };
     const original = unwrapResolverError(error);
-    if (code === "BAD_USER_INPUT" || code === "GRAPHQL_VALIDATION_FAILED" || code === "GRAPHQL_PARSE_FAILED" || code === "BAD_REQUEST" || code === "OPERATION_RESOLUTION_FAILURE") {
+    if (
+      code === "BAD_USER_INPUT" ||
+      code === "GRAPHQL_VALIDATION_FAILED" ||
+      code === "GRAPHQL_PARSE_FAILED" ||
+      code === "BAD_REQUEST" ||
+      code === "OPERATION_RESOLUTION_FAILURE"
+    ) {
       const missing = MISSING_VARIABLE_FIELD.exec(formatted.message);
       const fields = missing ? { [missing[1].split(".").pop()!]: [MISSING] } : undefined;
       const message = withoutSubmittedValues(formatted.message);
-      return { message, locations: formatted.locations, path: formatted.path, extensions: { code: code === "GRAPHQL_VALIDATION_FAILED" && missing ? "BAD_USER_INPUT" : code, ...(fields && { fields }) } };
+      return {
+        message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: code === "GRAPHQL_VALIDATION_FAILED" && missing ? "BAD_USER_INPUT" : code, ...(fields && { fields }) },
+      };
     }
-    if (typeof code === "string" && (code in HTTP_STATUS || code === "PERSISTED_QUERY_NOT_FOUND" || code === "PERSISTED_QUERY_NOT_SUPPORTED" || code === "TRUSTED_DOCUMENT_REQUIRED" || code === "TRUSTED_DOCUMENT_NOT_FOUND" || code === "OPERATION_RESOLUTION_FAILURE")) return formatted;
+    if (
+      typeof code === "string" &&
+      (code in HTTP_STATUS ||
+        code === "PERSISTED_QUERY_NOT_FOUND" ||
+        code === "PERSISTED_QUERY_NOT_SUPPORTED" ||
+        code === "TRUSTED_DOCUMENT_REQUIRED" ||
+        code === "TRUSTED_DOCUMENT_NOT_FOUND" ||
+        code === "OPERATION_RESOLUTION_FAILURE")
+    )
+      return formatted;
     // The one log line of an unexpected error: the message and stack without any submitted value.
     logger.error({ err: logSafeError(original), path: formatted.path }, "unexpected GraphQL error");
     return { message: "Internal server error.", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };

@@ -3,7 +3,8 @@ import { KycAttemptStatus } from "../domain/kyc-attempt.js";
 
 registerEnumType(KycAttemptStatus, {
   name: "KycAttemptStatus",
-  description: "Where one KYC attempt stands: PENDING until Bond answers, NOT_SENT if Bond was unreachable (safe to retry with the same idempotency key), REJECTED if Bond refused it, then the customer's status while it is the latest accepted attempt.",
+  description:
+    "Where one KYC attempt stands: PENDING until Bond answers, NOT_SENT if Bond was unreachable (safe to retry with the same idempotency key), REJECTED if Bond refused it, then the customer's status while it is the latest accepted attempt.",
 });
 
 @ObjectType({ description: "One KYC attempt. Only the last four digits of the SSN are ever shown." })

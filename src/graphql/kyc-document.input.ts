@@ -2,12 +2,22 @@ import { Field, ID, InputType, registerEnumType } from "type-graphql";
 import { GOVERNMENT_ID_TYPES, PROOF_OF_ADDRESS_TYPES } from "../domain/kyc-document.js";
 
 /** Enums with Bond's own values (`permanant_resident_card` [sic] is Bond's spelling). */
-const GovernmentIdType = Object.fromEntries(GOVERNMENT_ID_TYPES.map((type) => [type, type])) as { [K in (typeof GOVERNMENT_ID_TYPES)[number]]: K };
-registerEnumType(GovernmentIdType, { name: "GovernmentIdType", description: "Bond's government id types. passport_card, permanant_resident_card and work_permit need a backImage." });
-const ProofOfAddressType = Object.fromEntries(PROOF_OF_ADDRESS_TYPES.map((type) => [type, type])) as { [K in (typeof PROOF_OF_ADDRESS_TYPES)[number]]: K };
+const GovernmentIdType = Object.fromEntries(GOVERNMENT_ID_TYPES.map((type) => [type, type])) as {
+  [K in (typeof GOVERNMENT_ID_TYPES)[number]]: K;
+};
+registerEnumType(GovernmentIdType, {
+  name: "GovernmentIdType",
+  description: "Bond's government id types. passport_card, permanant_resident_card and work_permit need a backImage.",
+});
+const ProofOfAddressType = Object.fromEntries(PROOF_OF_ADDRESS_TYPES.map((type) => [type, type])) as {
+  [K in (typeof PROOF_OF_ADDRESS_TYPES)[number]]: K;
+};
 registerEnumType(ProofOfAddressType, { name: "ProofOfAddressType" });
 
-@InputType({ description: "One file, base64-encoded (a data: URL prefix is accepted). .jpg/.jpeg, .png, .heic or .pdf; the content must match the extension; at most KYC_DOCUMENT_MAX_BYTES decoded (4 MiB by default)." })
+@InputType({
+  description:
+    "One file, base64-encoded (a data: URL prefix is accepted). .jpg/.jpeg, .png, .heic or .pdf; the content must match the extension; at most KYC_DOCUMENT_MAX_BYTES decoded (4 MiB by default).",
+})
 export class KycFileInput {
   @Field({ description: "The file's name, e.g. license-front.jpg; its extension must match the content." })
   fileName!: string;

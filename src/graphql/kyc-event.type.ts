@@ -12,7 +12,10 @@ export class KycEvent {
   @Field({ description: "Bond's event (kyc.verification.success, …; kyc.submitted for the {kyc_status: submitted} webhook)." })
   event!: string;
 
-  @Field(() => Date, { nullable: true, description: "Bond's occurred_at, to the millisecond (null for the submitted webhook and for a status read that gave no time)." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "Bond's occurred_at, to the millisecond (null for the submitted webhook and for a status read that gave no time).",
+  })
   occurredAt?: Date | null;
 
   @Field({ description: "When we received it." })

@@ -8,7 +8,8 @@ registerEnumType(KycCheckResult, { name: "KycCheckResult", description: "The res
 
 /** GraphQL `KycFailureReasons`; the domain's value is `KycFailureReasons` in src/domain/bond-webhook.ts. */
 @ObjectType("KycFailureReasons", {
-  description: "Which of Bond's checks passed or failed, as Bond reports them with kyc.verification.failure. A check Bond did not report is null.",
+  description:
+    "Which of Bond's checks passed or failed, as Bond reports them with kyc.verification.failure. A check Bond did not report is null.",
 })
 export class KycFailureReasonsOutput {
   @Field(() => KycCheckResult, { nullable: true, description: "Sanctions screening (OFAC)." })

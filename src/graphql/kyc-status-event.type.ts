@@ -15,9 +15,14 @@ export class KycStatusEvent {
   @Field({ description: "When the event behind this status occurred." })
   occurredAt!: Date;
 
-  @Field(() => String, { nullable: true, description: "The Bond event behind it (kyc.verification.success, …; kyc.submitted for a submission)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The Bond event behind it (kyc.verification.success, …; kyc.submitted for a submission).",
+  })
   event?: string | null;
 
-  @Field(() => Int, { description: "Increases with every change of this customer's status; a client can ignore anything not newer than what it has." })
+  @Field(() => Int, {
+    description: "Increases with every change of this customer's status; a client can ignore anything not newer than what it has.",
+  })
   version!: number;
 }

@@ -26,7 +26,8 @@ export class SubmitKycInput {
 
   @Field(() => String, {
     nullable: true,
-    description: "Same key + same input within 24 h returns the first attempt without calling Bond again; same key + other input is refused.",
+    description:
+      "Same key + same input within 24 h returns the first attempt without calling Bond again; same key + other input is refused.",
   })
   idempotencyKey?: string | null;
 }

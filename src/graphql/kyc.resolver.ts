@@ -1,4 +1,16 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root, Subscription, type SubscribeResolverData, UseMiddleware } from "type-graphql";
+import {
+  Arg,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+  UseMiddleware,
+} from "type-graphql";
 import type { CustomerRecord } from "../domain/kyc-records.js";
 import { assertCanAccessCustomer, rateLimitKey } from "../domain/access.js";
 import { CustomerNotFound, DomainError } from "../domain/errors.js";
@@ -11,7 +23,10 @@ import { KycStatusEvent } from "./kyc-status-event.type.js";
 import { SubmitKycInput } from "./kyc.input.js";
 
 /** graphql-ws reports a thrown subscribe error to the client; give it the same public code as elsewhere. */
-async function kycStatusStream({ args, context }: SubscribeResolverData<unknown, { customerId: string; afterVersion?: number | null }, GraphQLContext>) {
+async function kycStatusStream({
+  args,
+  context,
+}: SubscribeResolverData<unknown, { customerId: string; afterVersion?: number | null }, GraphQLContext>) {
   try {
     // Checked at every subscribe, with the connection's token as it stands now (an expired one fails).
     assertCanAccessCustomer(context.viewer, args.customerId);
@@ -42,7 +57,8 @@ export class KycResolver {
 
   @Subscription(() => KycStatusEvent, {
     subscribe: kycStatusStream,
-    description: "The customer's current KYC status, then one message per change (with afterVersion: the changes missed since that version, then the live ones). A customer token may watch only its own id.",
+    description:
+      "The customer's current KYC status, then one message per change (with afterVersion: the changes missed since that version, then the live ones). A customer token may watch only its own id.",
   })
   kycStatusChanged(
     @Arg("customerId", () => ID) _customerId: string,

@@ -1,7 +1,20 @@
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError, Kind, Lexer, NoSchemaIntrospectionCustomRule, Source, TokenKind, type DocumentNode, type GraphQLSchema, type ParseOptions, type SelectionSetNode, type ValidationContext, type ValidationRule } from "graphql";
+import {
+  GraphQLError,
+  Kind,
+  Lexer,
+  NoSchemaIntrospectionCustomRule,
+  Source,
+  TokenKind,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ParseOptions,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from "graphql";
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
 
 export interface QueryLimits {
@@ -56,7 +69,8 @@ interface Extent {
  */
 function operationExtents(document: DocumentNode): Extent[] {
   const fragments = new Map<string, Shape>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, shapeOf(definition.selectionSet));
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, shapeOf(definition.selectionSet));
   const extents = new Map<string, Extent>();
   const extentOf = (shape: Shape): Extent => {
     let fragmentNesting = shape.inlineNesting;
@@ -87,7 +101,9 @@ function operationExtents(document: DocumentNode): Extent[] {
       pending.pop();
     }
   }
-  return document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).map((operation) => extentOf(shapeOf(operation.selectionSet)));
+  return document.definitions
+    .filter((definition) => definition.kind === Kind.OPERATION_DEFINITION)
+    .map((operation) => extentOf(shapeOf(operation.selectionSet)));
 }
 
 /** Expanded fields allowed per unit of the cost limit before a document is refused for its shape. */
@@ -101,10 +117,14 @@ function shapeRefusals(document: DocumentNode, limits: QueryLimits): string[] {
   if (!refusals) {
     refusals = [];
     for (const extent of operationExtents(document)) {
-      if (extent.fragmentNesting > limits.maxDepth) refusals.push(`Fragments are nested ${extent.fragmentNesting} deep; the limit is ${limits.maxDepth}.`);
+      if (extent.fragmentNesting > limits.maxDepth)
+        refusals.push(`Fragments are nested ${extent.fragmentNesting} deep; the limit is ${limits.maxDepth}.`);
       // Far past the cost limit (which the cost check, later, answers as QUERY_TOO_COMPLEX): fragments that
       // fan out exponentially would make the depth and cost walks themselves the attack.
-      else if (extent.expandedFields > EXPANSION_FACTOR * limits.maxComplexity) refusals.push(`The operation selects ${extent.expandedFields} fields once its fragments are expanded; the limit is ${EXPANSION_FACTOR * limits.maxComplexity}.`);
+      else if (extent.expandedFields > EXPANSION_FACTOR * limits.maxComplexity)
+        refusals.push(
+          `The operation selects ${extent.expandedFields} fields once its fragments are expanded; the limit is ${EXPANSION_FACTOR * limits.maxComplexity}.`,
+        );
     }
     refusalsByDocument.set(document, refusals);
   }
@@ -145,7 +165,8 @@ export function documentSizeRefusal(source: string, limits: QueryLimits): GraphQ
   let acceptedSources = acceptedByLimits.get(limits);
   if (!acceptedSources) acceptedByLimits.set(limits, (acceptedSources = new Set()));
   if (acceptedSources.has(source)) return null;
-  const refuse = (message: string) => new GraphQLError(`Syntax Error: ${message}`, { extensions: { code: "GRAPHQL_PARSE_FAILED", http: { status: 400 } } });
+  const refuse = (message: string) =>
+    new GraphQLError(`Syntax Error: ${message}`, { extensions: { code: "GRAPHQL_PARSE_FAILED", http: { status: 400 } } });
   const lexer = new Lexer(new Source(source));
   let tokens = 0;
   let nesting = 0;
@@ -181,7 +202,10 @@ export function parseOptions(limits: QueryLimits): ParseOptions {
 export function limitRules(limits: QueryLimits): ValidationRule[] {
   // graphql-armor throws by default (for envelop); report instead, so Apollo and graphql-js answer with a
   // validation error (GRAPHQL_VALIDATION_FAILED) rather than an unexpected exception.
-  const report = { propagateOnRejection: false, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)] };
+  const report = {
+    propagateOnRejection: false,
+    onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+  };
   const rules: ValidationRule[] = [
     fragmentShapeRule(limits),
     afterShapeCheck(maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...report }), limits),
@@ -195,7 +219,13 @@ export function limitRules(limits: QueryLimits): ValidationRule[] {
  * The cost of an operation: 1 per field unless the field declares a `complexity` (type-graphql's field
  * option; lists multiply by what they may return). Throws QUERY_TOO_COMPLEX above the limit.
  */
-export function assertComplexity(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined, maxComplexity: number): void {
+export function assertComplexity(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+  maxComplexity: number,
+): void {
   const complexity = complexityOf(schema, document, variables, operationName);
   if (complexity !== null && complexity > maxComplexity) {
     throw new GraphQLError(`The operation is too complex (cost ${complexity}, limit ${maxComplexity}); ask for fewer fields or items.`, {
@@ -211,7 +241,12 @@ const costs = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, numbe
 const MAX_COSTS_PER_DOCUMENT = 100;
 
 /** The operation's cost, or null when its variables do not coerce (execution then refuses them with BAD_USER_INPUT). */
-export function complexityOf(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined): number | null {
+export function complexityOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+): number | null {
   let bySchema = costs.get(schema);
   if (!bySchema) costs.set(schema, (bySchema = new WeakMap<DocumentNode, Map<string, number | null>>()));
   let byDocument = bySchema.get(document);

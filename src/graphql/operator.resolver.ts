@@ -39,7 +39,8 @@ export class OperatorResolver {
       `Customers, newest first, ${DEFAULT_PAGE_SIZE} per page by default (first: 1 to ${MAX_PAGE_SIZE}); continue with after: pageInfo.endCursor. ` +
       "Service tokens only. Errors: BAD_USER_INPUT (first out of range, a cursor not from this API), UNAUTHENTICATED, FORBIDDEN.",
     // Each page may hold `first` customers: the cost of what is asked per customer counts that many times.
-    complexity: ({ args, childComplexity }) => 1 + childComplexity * Math.min(Math.max(Number(args.first ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE),
+    complexity: ({ args, childComplexity }) =>
+      1 + childComplexity * Math.min(Math.max(Number(args.first ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE),
   })
   customers(
     @Ctx() { kyc, viewer }: GraphQLContext,
@@ -52,7 +53,8 @@ export class OperatorResolver {
   }
 
   @Query(() => [KycEvent], {
-    description: "The KYC webhooks stored for a customer, oldest first, without personal data. Service tokens only. Errors: CUSTOMER_NOT_FOUND, UNAUTHENTICATED, FORBIDDEN.",
+    description:
+      "The KYC webhooks stored for a customer, oldest first, without personal data. Service tokens only. Errors: CUSTOMER_NOT_FOUND, UNAUTHENTICATED, FORBIDDEN.",
     complexity: 20,
   })
   kycEvents(@Arg("customerId", () => ID) customerId: string, @Ctx() { kyc, viewer }: GraphQLContext): Promise<KycEventRecord[]> {

@@ -109,13 +109,18 @@ export function sharedSubscribe(options: SharedSubscribeOptions) {
   };
 }
 
-const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> => typeof (Object(value) as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === "function";
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  typeof (Object(value) as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === "function";
 
 /**
  * graphql-js's mapAsyncIterator: each event through `map`, `return`/`throw` passed to the source (which
  * ends it). A mapped value that `writeDirectly` takes is not returned: the next event is pulled instead.
  */
-function mapEvents<T, R>(source: AsyncIterable<T>, map: (value: T) => PromiseOrValue<R>, writeDirectly?: (value: R) => boolean): AsyncIterableIterator<R> {
+function mapEvents<T, R>(
+  source: AsyncIterable<T>,
+  map: (value: T) => PromiseOrValue<R>,
+  writeDirectly?: (value: R) => boolean,
+): AsyncIterableIterator<R> {
   const iterator = source[Symbol.asyncIterator]();
   let ended = false;
   const closeSource = async () => {
@@ -183,7 +188,14 @@ export function sharedPayloadFrames() {
         return value;
       }
       // Only the message's own payload (not a field called `payload` deeper down).
-      if (key !== "payload" || this !== message || typeof value !== "object" || value === null || (message as { type?: unknown }).type !== "next") return value;
+      if (
+        key !== "payload" ||
+        this !== message ||
+        typeof value !== "object" ||
+        value === null ||
+        (message as { type?: unknown }).type !== "next"
+      )
+        return value;
       pending = jsonOfPayload(value);
       return undefined;
     },

@@ -59,7 +59,8 @@ export function loadTrustedDocuments(manifestPath: string, mode: TrustedDocument
   } catch (error) {
     throw new Error(`TRUSTED_DOCUMENTS: cannot read ${manifestPath} as JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest)) throw new Error(`TRUSTED_DOCUMENTS: ${manifestPath} is not a { "<hash>": "<document>" } object`);
+  if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest))
+    throw new Error(`TRUSTED_DOCUMENTS: ${manifestPath} is not a { "<hash>": "<document>" } object`);
   const byId = new Map<string, string>();
   const trustedTexts = new Set<string>();
   for (const [id, text] of Object.entries(manifest)) {
@@ -77,7 +78,10 @@ export function loadTrustedDocuments(manifestPath: string, mode: TrustedDocument
       const id = requestedId(request);
       if (id !== undefined) {
         const text = byId.get(id);
-        if (text === undefined) return new GraphQLError(`No trusted document has the id ${id.slice(0, 80)}.`, { extensions: { code: TRUSTED_DOCUMENT_NOT_FOUND } });
+        if (text === undefined)
+          return new GraphQLError(`No trusted document has the id ${id.slice(0, 80)}.`, {
+            extensions: { code: TRUSTED_DOCUMENT_NOT_FOUND },
+          });
         return { query: text };
       }
       const query = typeof request.query === "string" ? request.query : "";
@@ -87,9 +91,12 @@ export function loadTrustedDocuments(manifestPath: string, mode: TrustedDocument
         if (seen.size < 10_000) seen.add(query);
         return { query };
       }
-      return new GraphQLError("Only trusted documents may run here: send one of the application's persisted documents (by documentId or its text).", {
-        extensions: { code: TRUSTED_DOCUMENT_REQUIRED },
-      });
+      return new GraphQLError(
+        "Only trusted documents may run here: send one of the application's persisted documents (by documentId or its text).",
+        {
+          extensions: { code: TRUSTED_DOCUMENT_REQUIRED },
+        },
+      );
     },
   };
 }

@@ -85,7 +85,8 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
   const currentViewer = (state: ConnectionState | undefined): Viewer => {
     if (!state) return { kind: "anonymous", reason: "the connection was not initialised" };
     const { viewer } = state;
-    if (viewer.kind !== "anonymous" && viewer.expiresAt && viewer.expiresAt <= options.clock()) return { kind: "anonymous", reason: "the token has expired" };
+    if (viewer.kind !== "anonymous" && viewer.expiresAt && viewer.expiresAt <= options.clock())
+      return { kind: "anonymous", reason: "the token has expired" };
     return viewer;
   };
 
@@ -111,7 +112,9 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
         const viewer = await options.verifyToken(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
         if (viewer.kind === "anonymous") {
           // Not an operation yet: the connection's own request id (the upgrade request's X-Request-Id, or a new one).
-          runInRequest(requestIdFrom(ctx.extra.request?.headers[REQUEST_ID_HEADER]), () => options.logger.info({ reason: viewer.reason }, "websocket refused: not authenticated"));
+          runInRequest(requestIdFrom(ctx.extra.request?.headers[REQUEST_ID_HEADER]), () =>
+            options.logger.info({ reason: viewer.reason }, "websocket refused: not authenticated"),
+          );
           ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, `Unauthorized: ${viewer.reason}`.slice(0, 120));
           return false;
         }
@@ -130,7 +133,11 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
       },
       onSubscribe: (ctx, _id, payload) => {
         if (Object.keys(ctx.subscriptions).length > options.maxSubscriptionsPerConnection) {
-          return [new GraphQLError(`At most ${options.maxSubscriptionsPerConnection} operations may run on one connection.`, { extensions: { code: "TOO_MANY_SUBSCRIPTIONS" } })];
+          return [
+            new GraphQLError(`At most ${options.maxSubscriptionsPerConnection} operations may run on one connection.`, {
+              extensions: { code: "TOO_MANY_SUBSCRIPTIONS" },
+            }),
+          ];
         }
         let query = payload.query;
         if (options.trustedDocuments) {
@@ -148,11 +155,25 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
         } catch (error) {
           // Same code as over HTTP; the message goes through the shared formatter (no submitted values).
           const message = error instanceof GraphQLError ? error.message : "The document could not be parsed.";
-          return [new GraphQLError(message, { nodes: error instanceof GraphQLError ? error.nodes : undefined, extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
+          return [
+            new GraphQLError(message, {
+              nodes: error instanceof GraphQLError ? error.nodes : undefined,
+              extensions: { code: "GRAPHQL_PARSE_FAILED" },
+            }),
+          ];
         }
-        if (errors.length > 0) return errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
+        if (errors.length > 0)
+          return errors.map(
+            (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
+          );
         try {
-          assertComplexity(options.schema, document, payload.variables ?? undefined, payload.operationName ?? undefined, options.maxComplexity);
+          assertComplexity(
+            options.schema,
+            document,
+            payload.variables ?? undefined,
+            payload.operationName ?? undefined,
+            options.maxComplexity,
+          );
         } catch (error) {
           if (error instanceof GraphQLError) return [error];
           throw error;

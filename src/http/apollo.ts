@@ -29,7 +29,11 @@ function graphiqlLandingPage(devServiceToken: string | null): ApolloServerPlugin
   return {
     async serverWillStart() {
       const defaultHeaders = devServiceToken ? { Authorization: `Bearer ${devServiceToken}` } : undefined;
-      return { async renderLandingPage() { return { html: graphiqlHtml({ graphqlPath: GRAPHQL_PATH, title: "kyc-graphql", defaultHeaders }) }; } };
+      return {
+        async renderLandingPage() {
+          return { html: graphiqlHtml({ graphqlPath: GRAPHQL_PATH, title: "kyc-graphql", defaultHeaders }) };
+        },
+      };
     },
   };
 }

@@ -52,7 +52,9 @@ export function bondWebhookRouter(options: BondWebhookRouteOptions): Router {
     } catch (error) {
       const retryAfter = (error as { details?: { retryAfterSeconds?: number } }).details?.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
       response.set("Retry-After", String(retryAfter));
-      return reply(response, 429, "RATE_LIMITED", "Too many refused webhook requests from this address.", { retryAfterSeconds: retryAfter });
+      return reply(response, 429, "RATE_LIMITED", "Too many refused webhook requests from this address.", {
+        retryAfterSeconds: retryAfter,
+      });
     }
     return reply(response, status, code, message);
   };
@@ -61,51 +63,66 @@ export function bondWebhookRouter(options: BondWebhookRouteOptions): Router {
     options.logger.warn({ ip: request.ip }, "webhook refused: source address not allowed");
     return void refuse(request, response, 403, "FORBIDDEN_SOURCE", "Webhooks are not accepted from this address.");
   });
-  router.post(BOND_WEBHOOK_PATH, express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (request: Request, response: Response) => {
-    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const header = request.get("Bond-Signature");
-    const signature = verifyBondSignature({
-      header,
-      rawBody,
-      secrets: options.secrets,
-      toleranceSeconds: options.toleranceSeconds,
-      now: options.clock(),
-      template: options.signedContent,
-    });
-    if (!signature.ok) {
-      options.logger.warn({ reason: signature.reason }, "webhook refused: bad signature");
-      return refuse(request, response, 401, "INVALID_SIGNATURE", `Bond-Signature check failed (${signature.reason}).`);
-    }
-    const signatureHash = createHash("sha256").update(header!).digest("hex");
-    const delivery = { signatureHash, receivedAt: options.clock() };
-    let body: unknown;
-    try {
-      body = JSON.parse(rawBody.toString("utf8"));
-    } catch {
-      return reply(response, 400, "MALFORMED_JSON", "The body is not valid JSON.");
-    }
-    try {
-      const event = parseBondWebhook(body);
-      response.locals[WEBHOOK_EVENT_LOCAL] = event.event; // the metrics' label
-      const outcome = await options.kyc.statusChanges.ingestBondEvent(event, delivery);
-      options.logger.info({ customerId: event.customerId, event: event.event, result: outcome.result, kycStatus: outcome.kycStatus }, "webhook stored");
-      return response.status(200).json({ received: true, ...outcome });
-    } catch (error) {
-      if (error instanceof ValidationFailed) return reply(response, 400, "MALFORMED_WEBHOOK", error.message, { fields: error.fields });
-      if (error instanceof UnsupportedBondEvent) return ignore(response, error, rawBody, delivery);
-      if (error instanceof CustomerNotFound) return reply(response, 404, "UNKNOWN_CUSTOMER", error.message);
-      return failedToStore(response, error);
-    }
-  });
+  router.post(
+    BOND_WEBHOOK_PATH,
+    express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }),
+    async (request: Request, response: Response) => {
+      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const header = request.get("Bond-Signature");
+      const signature = verifyBondSignature({
+        header,
+        rawBody,
+        secrets: options.secrets,
+        toleranceSeconds: options.toleranceSeconds,
+        now: options.clock(),
+        template: options.signedContent,
+      });
+      if (!signature.ok) {
+        options.logger.warn({ reason: signature.reason }, "webhook refused: bad signature");
+        return refuse(request, response, 401, "INVALID_SIGNATURE", `Bond-Signature check failed (${signature.reason}).`);
+      }
+      const signatureHash = createHash("sha256").update(header!).digest("hex");
+      const delivery = { signatureHash, receivedAt: options.clock() };
+      let body: unknown;
+      try {
+        body = JSON.parse(rawBody.toString("utf8"));
+      } catch {
+        return reply(response, 400, "MALFORMED_JSON", "The body is not valid JSON.");
+      }
+      try {
+        const event = parseBondWebhook(body);
+        response.locals[WEBHOOK_EVENT_LOCAL] = event.event; // the metrics' label
+        const outcome = await options.kyc.statusChanges.ingestBondEvent(event, delivery);
+        options.logger.info(
+          { customerId: event.customerId, event: event.event, result: outcome.result, kycStatus: outcome.kycStatus },
+          "webhook stored",
+        );
+        return response.status(200).json({ received: true, ...outcome });
+      } catch (error) {
+        if (error instanceof ValidationFailed) return reply(response, 400, "MALFORMED_WEBHOOK", error.message, { fields: error.fields });
+        if (error instanceof UnsupportedBondEvent) return ignore(response, error, rawBody, delivery);
+        if (error instanceof CustomerNotFound) return reply(response, 404, "UNKNOWN_CUSTOMER", error.message);
+        return failedToStore(response, error);
+      }
+    },
+  );
   /** A well-signed event we do not act on: 2xx (or Bond retries for days), stored once, counted, logged. */
-  async function ignore(response: Response, unsupported: UnsupportedBondEvent, rawBody: Buffer, delivery: { signatureHash: string; receivedAt: Date }) {
+  async function ignore(
+    response: Response,
+    unsupported: UnsupportedBondEvent,
+    rawBody: Buffer,
+    delivery: { signatureHash: string; receivedAt: Date },
+  ) {
     response.locals[WEBHOOK_EVENT_LOCAL] = "(not handled)"; // a fixed label: event names are Bond's to choose
     try {
       const bodyHash = createHash("sha256").update(rawBody).digest("hex");
       const { result } = await options.kyc.statusChanges.recordIgnoredWebhook(unsupported, bodyHash, delivery);
       if (result === "ignored") {
         options.metrics.ignoredWebhooks.inc({ reason: unsupported.reason });
-        options.logger.warn({ event: unsupported.event, reason: unsupported.reason, customerId: unsupported.customerId }, "webhook ignored: an event this API does not act on");
+        options.logger.warn(
+          { event: unsupported.event, reason: unsupported.reason, customerId: unsupported.customerId },
+          "webhook ignored: an event this API does not act on",
+        );
       }
       return response.status(200).json({ received: true, result, event: unsupported.event });
     } catch (error) {

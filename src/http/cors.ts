@@ -4,7 +4,13 @@ import { REQUEST_ID_HEADER } from "../observability/request-context.js";
 import { sendJson, varyOn } from "./respond.js";
 
 /** Request headers a browser app may send to /graphql (asked for in the preflight). */
-export const CORS_ALLOWED_HEADERS = ["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name", REQUEST_ID_HEADER];
+export const CORS_ALLOWED_HEADERS = [
+  "content-type",
+  "authorization",
+  "apollo-require-preflight",
+  "x-apollo-operation-name",
+  REQUEST_ID_HEADER,
+];
 /** Response headers a browser app may read. */
 export const CORS_EXPOSED_HEADERS = [REQUEST_ID_HEADER, "retry-after"];
 
@@ -35,7 +41,10 @@ export function graphqlCors(allowedOrigins: readonly string[]) {
     varyOn(response, "Origin");
     if (allowed.has(origin)) return allow(request, response, next);
     if (request.method === "OPTIONS") {
-      sendJson(response, 403, { code: "CORS_ORIGIN_NOT_ALLOWED", message: "This origin may not call the API from a browser (see CORS_ORIGINS)." });
+      sendJson(response, 403, {
+        code: "CORS_ORIGIN_NOT_ALLOWED",
+        message: "This origin may not call the API from a browser (see CORS_ORIGINS).",
+      });
       return;
     }
     next();

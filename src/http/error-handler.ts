@@ -26,6 +26,10 @@ export function sendError(response: ServerResponse, error: unknown, logger: Logg
   }
   const status = typeof error === "object" && error && "status" in error && typeof error.status === "number" ? error.status : 500;
   const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status === 400 ? "MALFORMED_JSON" : "INTERNAL_ERROR";
-  if (status >= 500) logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, "request failed");
-  sendJson(response, status, { code, message: status === 413 ? "The request body is too large." : status === 400 ? "The request body is not valid JSON." : "Internal error." });
+  if (status >= 500)
+    logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, "request failed");
+  sendJson(response, status, {
+    code,
+    message: status === 413 ? "The request body is too large." : status === 400 ? "The request body is not valid JSON." : "Internal error.",
+  });
 }

@@ -117,7 +117,9 @@ function loadAsset(name: string): Promise<LoadedAsset> | undefined {
   let asset = loaded.get(name);
   if (!asset) {
     asset = (async () => {
-      const body = packageFile ? await readFile(join(packageDir(packageFile.package), packageFile.file)) : Buffer.from(generated!.body, "utf8");
+      const body = packageFile
+        ? await readFile(join(packageDir(packageFile.package), packageFile.file))
+        : Buffer.from(generated!.body, "utf8");
       return { body, contentType: (packageFile ?? generated)!.contentType, etag: `"${shortHash(body)}"` };
     })();
     // A failed read (package missing) is not cached, so a fixed install works without a restart.
@@ -164,7 +166,10 @@ function escapeHtml(text: string): string {
  * alter the element, and U+2028/U+2029 for older parsers; JSON.parse reads the escapes back unchanged.
  */
 function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /** The HTML page; our Apollo landing-page plugin returns it for GET /graphql from a browser. */
@@ -177,7 +182,12 @@ export function graphiqlHtml(options: {
   /** Shown in the headers editor (editable); sent with every request while there. */
   defaultHeaders?: Record<string, string>;
 }): string {
-  const config: GraphiQLPageConfig = { graphqlPath: options.graphqlPath, defaultQuery: options.defaultQuery ?? DEFAULT_QUERY, headers: options.headers ?? {}, defaultHeaders: options.defaultHeaders ?? {} };
+  const config: GraphiQLPageConfig = {
+    graphqlPath: options.graphqlPath,
+    defaultQuery: options.defaultQuery ?? DEFAULT_QUERY,
+    headers: options.headers ?? {},
+    defaultHeaders: options.defaultHeaders ?? {},
+  };
   const stylesheet = (name: string) => `<link rel="stylesheet" href="${escapeHtml(assetUrl(name))}">`;
   const script = (name: string) => `<script src="${escapeHtml(assetUrl(name))}"></script>`;
   return `<!doctype html>

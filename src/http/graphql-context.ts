@@ -24,7 +24,12 @@ export function graphqlContext(services: ContextServices, viewer: Viewer, logger
  * credentials spends the source address's budget (guessing is slowed down), then fails UNAUTHENTICATED.
  * (Over WebSocket the token is checked once, at connection_init, by the WebSocket server.)
  */
-export function httpGraphQLContext(services: ContextServices, verifyToken: TokenVerifier, logger: Logger, clientIp: (request: IncomingMessage) => string | undefined) {
+export function httpGraphQLContext(
+  services: ContextServices,
+  verifyToken: TokenVerifier,
+  logger: Logger,
+  clientIp: (request: IncomingMessage) => string | undefined,
+) {
   return async (req: IncomingMessage): Promise<GraphQLContext> => {
     const viewer = await verifyToken(req.headers.authorization);
     if (viewer.kind === "anonymous") {

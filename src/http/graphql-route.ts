@@ -89,7 +89,8 @@ function graphqlHandler(options: GraphQLRouteOptions, clientIp: (request: Incomi
           // Tokens and nesting, counted without recursion before graphql-js parses (the same check as over WebSocket).
           const query = (request.body as { query?: unknown } | undefined)?.query ?? urlQuery(request.url);
           const refusal = typeof query === "string" ? documentSizeRefusal(query, queryLimits) : null;
-          if (refusal) return sendJson(response, 400, { errors: [{ message: refusal.message, extensions: { code: refusal.extensions.code } }] });
+          if (refusal)
+            return sendJson(response, 400, { errors: [{ message: refusal.message, extensions: { code: refusal.extensions.code } }] });
           execute(request, response).catch(fail);
         };
         if (trusted) trusted(request, response, afterTrusted);
@@ -130,13 +131,16 @@ export function graphqlEndpoint(options: GraphQLRouteOptions, endpoint: GraphQLE
   const handler = graphqlHandler(options, endpoint.clientIp);
   const { tracer, logger } = options;
   const router = express.Router();
-  router.use(GRAPHQL_PATH, serverSpanMiddleware(tracer, "graphql"), (request: Request, response: Response, next: NextFunction) => handler(request, response, next));
+  router.use(GRAPHQL_PATH, serverSpanMiddleware(tracer, "graphql"), (request: Request, response: Response, next: NextFunction) =>
+    handler(request, response, next),
+  );
   const accessLogger = endpoint.logger;
   return {
     router,
     handle(request, response) {
       const url = request.url ?? "";
-      const path = url.length === GRAPHQL_PATH.length || url.charCodeAt(GRAPHQL_PATH.length) === 63 /* ? */ ? url.slice(0, GRAPHQL_PATH.length) : null;
+      const path =
+        url.length === GRAPHQL_PATH.length || url.charCodeAt(GRAPHQL_PATH.length) === 63 /* ? */ ? url.slice(0, GRAPHQL_PATH.length) : null;
       if (path !== GRAPHQL_PATH) return false;
       // requestContextMiddleware's work, as for every other route.
       const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
@@ -145,11 +149,19 @@ export function graphqlEndpoint(options: GraphQLRouteOptions, endpoint: GraphQLE
       response.on("finish", () => {
         const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
         const loggedPath = response.statusCode === 404 ? "[no such route]" : GRAPHQL_PATH;
-        runInRequest(requestId, () => accessLogger.info({ method: request.method, path: loggedPath, status: response.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, "request completed"));
+        runInRequest(requestId, () =>
+          accessLogger.info(
+            { method: request.method, path: loggedPath, status: response.statusCode, durationMs: Math.round(durationMs * 10) / 10 },
+            "request completed",
+          ),
+        );
       });
       runInRequest(requestId, () => {
         // serverSpanMiddleware's work.
-        const span = tracer.startSpan("graphql", { kind: SpanKind.SERVER, attributes: { "http.request.method": request.method, "url.path": GRAPHQL_PATH } });
+        const span = tracer.startSpan("graphql", {
+          kind: SpanKind.SERVER,
+          attributes: { "http.request.method": request.method, "url.path": GRAPHQL_PATH },
+        });
         response.on("finish", () => {
           span.setAttribute("http.response.status_code", response.statusCode);
           if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });

@@ -45,7 +45,11 @@ export function createHttpApp(options: HttpAppOptions): RequestListener {
   app.disable("x-powered-by");
   const quietPaths = new Set([HEALTH_PATH, READINESS_PATH, METRICS_PATH]);
   // The embedded Bond sandbox's own traffic is the upstream talking to itself, not a client: debug too.
-  app.use(requestContextMiddleware(logger, { quietPath: (path) => quietPaths.has(path) || path.startsWith(`${GRAPHIQL_ASSETS_PATH}/`) || path.startsWith(`${SANDBOX_PATH}/`) }));
+  app.use(
+    requestContextMiddleware(logger, {
+      quietPath: (path) => quietPaths.has(path) || path.startsWith(`${GRAPHIQL_ASSETS_PATH}/`) || path.startsWith(`${SANDBOX_PATH}/`),
+    }),
+  );
   // Express would hash every response body for an ETag; API responses are never revalidated by it.
   app.set("etag", false);
   if (options.trustProxy) app.set("trust proxy", options.trustProxy);
@@ -58,12 +62,14 @@ export function createHttpApp(options: HttpAppOptions): RequestListener {
   app.post(
     BOND_WEBHOOK_PATH,
     serverSpanMiddleware(tracer, "bond webhook", (span, response) => {
-      if (typeof response.locals[WEBHOOK_EVENT_LOCAL] === "string") span.setAttribute("bond.webhook.event", response.locals[WEBHOOK_EVENT_LOCAL]);
+      if (typeof response.locals[WEBHOOK_EVENT_LOCAL] === "string")
+        span.setAttribute("bond.webhook.event", response.locals[WEBHOOK_EVENT_LOCAL]);
     }),
   );
   app.use(bondWebhookRouter(options.webhook));
   // The client's address exactly as Express's `request.ip` reads it (with `trust proxy`), for requests Express never sees.
-  const clientIp = (request: IncomingMessage): string | undefined => Reflect.get(express.request, "ip", { app, headers: request.headers, connection: request.socket, socket: request.socket });
+  const clientIp = (request: IncomingMessage): string | undefined =>
+    Reflect.get(express.request, "ip", { app, headers: request.headers, connection: request.socket, socket: request.socket });
   const graphql = graphqlEndpoint(options.graphql, { clientIp, logger });
   app.use(graphql.router);
   app.use(notFound);

@@ -36,7 +36,14 @@ export function createRateLimits(limits: { submitKycPerMinute: number; ipPerMinu
     if (points <= 0) return null;
     const memory = new RateLimiterMemory({ points, duration: 60, keyPrefix });
     if (!sharedStore) return memory;
-    return new RateLimiterDrizzle({ storeClient: sharedStore, schema: rateLimitsTable, points, duration: 60, keyPrefix, insuranceLimiter: memory });
+    return new RateLimiterDrizzle({
+      storeClient: sharedStore,
+      schema: rateLimitsTable,
+      points,
+      duration: 60,
+      keyPrefix,
+      insuranceLimiter: memory,
+    });
   };
   const submitKyc = limiter(limits.submitKycPerMinute, "submit-kyc");
   const perIp = limiter(limits.ipPerMinute, "ip");

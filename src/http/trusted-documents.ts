@@ -37,7 +37,11 @@ export function trustedDocumentsMiddleware(trusted: TrustedDocuments) {
       } catch {
         extensions = undefined; // Apollo answers a malformed `extensions` itself
       }
-      const resolved = trusted.resolve({ query: params.get("query") ?? undefined, documentId: params.get("documentId") ?? undefined, extensions });
+      const resolved = trusted.resolve({
+        query: params.get("query") ?? undefined,
+        documentId: params.get("documentId") ?? undefined,
+        extensions,
+      });
       if (resolved instanceof GraphQLError) return refuse(response, resolved);
       params.set("query", resolved.query);
       params.delete("documentId");

@@ -41,7 +41,8 @@ export class Customers {
     try {
       await callBond(() => this.deps.bond.updateCustomer(id, changes));
     } catch (error) {
-      if (error instanceof UpstreamRejected && error.bondCode === "kyc_customer") throw new CustomerLocked(customer.kycPassedAt ?? new Date(0));
+      if (error instanceof UpstreamRejected && error.bondCode === "kyc_customer")
+        throw new CustomerLocked(customer.kycPassedAt ?? new Date(0));
       throw error;
     }
     return repository.transaction(async (tx) => {

@@ -53,7 +53,10 @@ export class KycDocuments {
       if (!stillRequired) return locked;
       return repository.statuses.saveKycDetails(tx, customerId, { documentsRequired: stillRequired });
     });
-    this.deps.logger.info({ customerId, document: upload.document, files: upload.document === "government_id" ? (upload.backImage ? 2 : 1) : 1 }, "KYC document forwarded to Bond");
+    this.deps.logger.info(
+      { customerId, document: upload.document, files: upload.document === "government_id" ? (upload.backImage ? 2 : 1) : 1 },
+      "KYC document forwarded to Bond",
+    );
     return { customerId, document: upload.document, numDocumentsSubmitted, customer: updated };
   }
 }

@@ -79,7 +79,8 @@ export function startKycReconciler(options: KycReconcilerOptions): KycReconciler
         }
         if (!options.backoff) continue;
         try {
-          if (stillSubmitted) await repository.recordReconcileLookup(customerId, lookups + 1, nextReconcileAt(lookups + 1, clock(), options.backoff));
+          if (stillSubmitted)
+            await repository.recordReconcileLookup(customerId, lookups + 1, nextReconcileAt(lookups + 1, clock(), options.backoff));
           else if (lookups > 0) await repository.recordReconcileLookup(customerId, 0, null);
         } catch (error) {
           logger.warn({ customerId, err: errorSummary(error) }, "could not record the reconcile back-off");

@@ -46,7 +46,16 @@ export class KycService {
     const { repository, receipts, bond, bus, vault, clock, logger } = deps;
     this.customers = new Customers({ repository, bond, clock });
     this.statusChanges = new KycStatusChanges({ repository, receipts, bond, bus, clock });
-    this.submissions = new KycSubmissions({ repository, statusChanges: this.statusChanges, bond, bus, vault, clock, logger, afterBondAccepted: deps.afterBondAccepted });
+    this.submissions = new KycSubmissions({
+      repository,
+      statusChanges: this.statusChanges,
+      bond,
+      bus,
+      vault,
+      clock,
+      logger,
+      afterBondAccepted: deps.afterBondAccepted,
+    });
     this.documents = new KycDocuments({ repository, bond, logger, documentMaxBytes: deps.documentMaxBytes });
   }
 }

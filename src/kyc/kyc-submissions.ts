@@ -3,7 +3,14 @@ import type { Logger } from "pino";
 import { BondKycAlreadyPassedError, BondRequestError, BondUnavailableError, type BondApi } from "../bond/bond-client.js";
 import type { KycRepository } from "../db/kyc-repository.js";
 import type { Clock } from "../domain/clock.js";
-import { camelCaseFields, CustomerNotFound, KycAlreadyPassed, UpstreamRejected, UpstreamUnavailable, ValidationFailed } from "../domain/errors.js";
+import {
+  camelCaseFields,
+  CustomerNotFound,
+  KycAlreadyPassed,
+  UpstreamRejected,
+  UpstreamUnavailable,
+  ValidationFailed,
+} from "../domain/errors.js";
 import { caughtUpAttemptStatus, KycAttemptStatus } from "../domain/kyc-attempt.js";
 import { kycStateOf, type KycAttemptRecord } from "../domain/kyc-records.js";
 import type { KycStatusSignal } from "../domain/kyc-status.js";
@@ -85,7 +92,12 @@ export class KycSubmissions {
             await attempts.hasOtherAttemptSince(tx, customer.id, earlier),
             await attempts.hasPendingAttempt(tx, customer.id),
           );
-          const attempt = await attempts.updateAttempt(decision.attemptId, { status: KycAttemptStatus.PENDING, sealedSubmission: vault.seal(submission) }, startedAt, tx);
+          const attempt = await attempts.updateAttempt(
+            decision.attemptId,
+            { status: KycAttemptStatus.PENDING, sealedSubmission: vault.seal(submission) },
+            startedAt,
+            tx,
+          );
           return { send: true as const, resend: true, attempt };
         }
       }
@@ -147,7 +159,8 @@ export class KycSubmissions {
   ): Promise<KycAttemptRecord> {
     const { repository, bond, clock, logger, statusChanges } = this.deps;
     const { attempts } = repository;
-    const finish = (changes: Parameters<typeof attempts.updateAttempt>[1]) => attempts.updateAttempt(attempt.id, { sealedSubmission: null, ...changes }, clock());
+    const finish = (changes: Parameters<typeof attempts.updateAttempt>[1]) =>
+      attempts.updateAttempt(attempt.id, { sealedSubmission: null, ...changes }, clock());
     // Shown as when the round began (never compared with Bond's times): when the attempt began if Bond got an earlier send.
     let roundStartedAt = startedAt;
     try {
@@ -183,10 +196,20 @@ export class KycSubmissions {
     }
     const sentAt = clock();
     const { change, attempt: sent } = await repository.transaction(async (tx) => {
-      const updated = await attempts.updateAttempt(attempt.id, { status: KycAttemptStatus.SUBMITTED, sealedSubmission: null, sentAt }, sentAt, tx);
+      const updated = await attempts.updateAttempt(
+        attempt.id,
+        { status: KycAttemptStatus.SUBMITTED, sealedSubmission: null, sentAt },
+        sentAt,
+        tx,
+      );
       // Our accepted submission puts its round in SUBMITTED, unless Bond already reported on that round
       // (a fast webhook that beat us here, or a resend after a crash): Bond's word is never overwritten.
-      const result = await statusChanges.applySignalInTransaction(tx, submission.customerId, { source: "submission", event: "kyc.submitted", round: attempt.round, occurredAt: roundStartedAt });
+      const result = await statusChanges.applySignalInTransaction(tx, submission.customerId, {
+        source: "submission",
+        event: "kyc.submitted",
+        round: attempt.round,
+        occurredAt: roundStartedAt,
+      });
       if (result.attemptStatus) return { change: result.change, attempt: await attempts.findAttempt(attempt.id, tx) };
       // The outcome got here first (a fast webhook, or a resend after a crash): this attempt is the one it was for.
       const customer = await repository.customers.findCustomer(submission.customerId, tx);

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the status core: every way a status moves (ingest, apply, reconcile) and watching it, kept together so the ordering rules read in one place */
 import type { BondApi } from "../bond/bond-client.js";
 import type { Transaction } from "../db/database.js";
 import type { KycRepository } from "../db/kyc-repository.js";
@@ -82,8 +83,14 @@ export class KycStatusChanges {
       if (!customer) throw new CustomerNotFound(event.customerId);
       // The same signed request again (our 2xx got lost, or a captured request replayed), or the same event in
       // another delivery: it was stored with the first one, so this is acknowledged and does nothing a second time.
-      if (!customer.firstDelivery || customer.eventStored) return { result: "duplicate" as const, kycStatus: customer.kycStatus, change: null };
-      const signal: KycStatusSignal = { source: "bond", event: event.event, occurredAt: event.occurredAt, occurredAtMicros: event.occurredAtMicros };
+      if (!customer.firstDelivery || customer.eventStored)
+        return { result: "duplicate" as const, kycStatus: customer.kycStatus, change: null };
+      const signal: KycStatusSignal = {
+        source: "bond",
+        event: event.event,
+        occurredAt: event.occurredAt,
+        occurredAtMicros: event.occurredAtMicros,
+      };
       const decision = decideKycChange(kycStateOf(customer), signal, event);
       const change = this.changeOf(customer, decision, signal);
       const saving = repository.statuses.saveDecision(tx, customer.id, decision, {
@@ -117,7 +124,11 @@ export class KycStatusChanges {
   }
 
   /** The change a decision makes, as announced (the version is the locked one plus one); null when the status stays. */
-  private changeOf(customer: { id: string; kycVersion: number }, decision: KycStatusDecision, signal: KycStatusSignal): KycStatusChange | null {
+  private changeOf(
+    customer: { id: string; kycVersion: number },
+    decision: KycStatusDecision,
+    signal: KycStatusSignal,
+  ): KycStatusChange | null {
     const { save, transition } = decision;
     if (save?.kind !== "status" || transition.kind !== "changed" || !decision.attemptStatus) return null;
     return {
@@ -134,7 +145,11 @@ export class KycStatusChanges {
    * Keeps a well-signed webhook this API does not act on (stored once by its bytes, with its delivery's
    * receipt) and changes nothing else. "duplicate" when these bytes or this signature came before.
    */
-  async recordIgnoredWebhook(ignored: UnsupportedBondEvent, bodyHash: string, delivery: WebhookDelivery): Promise<{ result: "ignored" | "duplicate" }> {
+  async recordIgnoredWebhook(
+    ignored: UnsupportedBondEvent,
+    bodyHash: string,
+    delivery: WebhookDelivery,
+  ): Promise<{ result: "ignored" | "duplicate" }> {
     const { repository, receipts } = this.deps;
     return repository.transaction(async (tx) => {
       if (!(await receipts.recordOnce(tx, delivery.signatureHash, delivery.receivedAt))) return { result: "duplicate" as const };
@@ -171,7 +186,11 @@ export class KycStatusChanges {
    * Applies a signal inside the caller's transaction (locks the customer). `attemptStatus` is the status the
    * round's accepted attempt took, null when there was none to update or the status did not change.
    */
-  async applySignalInTransaction(tx: Transaction, customerId: string, signal: KycStatusSignal): Promise<{ change: KycStatusChange | null; attemptStatus: KycAttemptStatus | null }> {
+  async applySignalInTransaction(
+    tx: Transaction,
+    customerId: string,
+    signal: KycStatusSignal,
+  ): Promise<{ change: KycStatusChange | null; attemptStatus: KycAttemptStatus | null }> {
     const { repository, bus, clock } = this.deps;
     const customer = await repository.statuses.lockForEvent(tx, customerId, null, null);
     if (!customer) throw new CustomerNotFound(customerId);
@@ -246,7 +265,8 @@ export class KycStatusChanges {
 
   /** What a client that saw `afterVersion` missed: the stored changes since, or the current status where the history starts later (changes from before it was kept). */
   private async missedChanges(customer: CustomerKycStatus, afterVersion: number): Promise<KycStatusChange[]> {
-    if (afterVersion > customer.kycVersion) throw new ValidationFailed({ afterVersion: [`is ahead of this customer's current version (${customer.kycVersion})`] });
+    if (afterVersion > customer.kycVersion)
+      throw new ValidationFailed({ afterVersion: [`is ahead of this customer's current version (${customer.kycVersion})`] });
     if (afterVersion === customer.kycVersion) return [];
     const history = await this.deps.repository.statuses.listStatusChangesAfter(customer.id, afterVersion);
     return history[0]?.version === afterVersion + 1 ? history : [currentKycStatus(customer)];
@@ -266,11 +286,17 @@ function isEventStoredMeanwhile(error: unknown): boolean {
 }
 
 function assertResumableVersion(afterVersion: number): void {
-  if (!Number.isSafeInteger(afterVersion) || afterVersion < 0) throw new ValidationFailed({ afterVersion: ["must be a version this API sent (an integer, 0 or more)"] });
+  if (!Number.isSafeInteger(afterVersion) || afterVersion < 0)
+    throw new ValidationFailed({ afterVersion: ["must be a version this API sent (an integer, 0 or more)"] });
 }
 
 /** Stored changes after `after` up to `upTo`, oldest first; none when the history cannot be read (the caller then moves on to the latest state, as before the history existed). */
-async function changesBetween(history: Pick<KycStatusRepository, "listStatusChangesAfter">, customerId: string, after: number, upTo: number): Promise<KycStatusChange[]> {
+async function changesBetween(
+  history: Pick<KycStatusRepository, "listStatusChangesAfter">,
+  customerId: string,
+  after: number,
+  upTo: number,
+): Promise<KycStatusChange[]> {
   try {
     return (await history.listStatusChangesAfter(customerId, after)).filter((change) => change.version <= upTo);
   } catch {

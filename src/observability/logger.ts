@@ -5,10 +5,27 @@ import { requestLogFields } from "./request-context.js";
 
 /** Personal fields that must never reach a log line, wherever they appear. */
 const REDACTED_PATHS = [
-  "ssn", "*.ssn", "*.*.ssn", "input.ssn", "variables.input.ssn",
+  "ssn",
+  "*.ssn",
+  "*.*.ssn",
+  "input.ssn",
+  "variables.input.ssn",
   // A second line of defence behind the error formatter: GraphQL variables and inputs are never logged.
-  "variables", "*.variables", "input", "*.input", "payload.variables", "*.payload.variables",
-  "body", "req.body", "*.body", "authorization", "*.authorization", "req.headers.authorization", "req.headers.identity", "token", "*.token",
+  "variables",
+  "*.variables",
+  "input",
+  "*.input",
+  "payload.variables",
+  "*.payload.variables",
+  "body",
+  "req.body",
+  "*.body",
+  "authorization",
+  "*.authorization",
+  "req.headers.authorization",
+  "req.headers.identity",
+  "token",
+  "*.token",
 ];
 
 /**
@@ -16,5 +33,13 @@ const REDACTED_PATHS = [
  * `mixin` adds the id of the request being handled (AsyncLocalStorage) to every line, however deep the caller.
  */
 export function createLogger(level: AppConfig["logLevel"], stream?: DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, base: { service: "kyc-graphql", pid: process.pid, hostname: hostname() }, mixin: requestLogFields }, stream);
+  return pino(
+    {
+      level,
+      redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+      base: { service: "kyc-graphql", pid: process.pid, hostname: hostname() },
+      mixin: requestLogFields,
+    },
+    stream,
+  );
 }

@@ -61,8 +61,16 @@ export function createMetrics(): Metrics {
       labelNames: ["reason"],
       registers,
     }),
-    openSubscriptions: new Gauge({ name: "kyc_graphql_open_subscriptions", help: "GraphQL subscriptions currently open over WebSocket", registers }),
-    subscriptionMessages: new Counter({ name: "kyc_subscription_messages_total", help: "Subscription messages produced for WebSocket subscribers (one per subscriber per event)", registers }),
+    openSubscriptions: new Gauge({
+      name: "kyc_graphql_open_subscriptions",
+      help: "GraphQL subscriptions currently open over WebSocket",
+      registers,
+    }),
+    subscriptionMessages: new Counter({
+      name: "kyc_subscription_messages_total",
+      help: "Subscription messages produced for WebSocket subscribers (one per subscriber per event)",
+      registers,
+    }),
     subscriptionExecutions: new Counter({
       name: "kyc_subscription_executions_total",
       help: "Executions of a subscription's selection set: a live change is executed once per distinct (document, variables, viewer kind) and shared by those subscribers; first and replayed messages once each",
@@ -124,7 +132,10 @@ export function metricsHandler(metrics: Metrics, token: string | undefined): Req
     if (expected) {
       const match = /^Bearer\s+(\S+)$/i.exec(request.get("authorization") ?? "");
       if (!match || !timingSafeEqual(digest(match[1]), expected)) {
-        response.status(401).set("WWW-Authenticate", 'Bearer realm="metrics"').json({ code: "UNAUTHENTICATED", message: "GET /metrics needs Authorization: Bearer <METRICS_TOKEN>." });
+        response
+          .status(401)
+          .set("WWW-Authenticate", 'Bearer realm="metrics"')
+          .json({ code: "UNAUTHENTICATED", message: "GET /metrics needs Authorization: Bearer <METRICS_TOKEN>." });
         return;
       }
     }
@@ -151,7 +162,7 @@ export function webhookMetricsMiddleware(metrics: Metrics): RequestHandler {
       return json(body);
     };
     response.on("finish", () => {
-      const event = typeof response.locals[WEBHOOK_EVENT_LOCAL] === "string" ? (response.locals[WEBHOOK_EVENT_LOCAL]) : "unknown";
+      const event = typeof response.locals[WEBHOOK_EVENT_LOCAL] === "string" ? response.locals[WEBHOOK_EVENT_LOCAL] : "unknown";
       metrics.webhookEvents.inc({ event, outcome: outcome === "unknown" ? `http_${response.statusCode}` : outcome });
     });
     next();
@@ -159,7 +170,12 @@ export function webhookMetricsMiddleware(metrics: Metrics): RequestHandler {
 }
 
 /** Wraps a Bond client: each call is timed, failures are counted by kind, and (with a tracer) each call is a span. */
-export function instrumentBondApi(bond: BondApi, metrics: Metrics, onCall?: (call: { operation: string; outcome: string; durationMs: number }) => void, tracer?: Tracer): BondApi {
+export function instrumentBondApi(
+  bond: BondApi,
+  metrics: Metrics,
+  onCall?: (call: { operation: string; outcome: string; durationMs: number }) => void,
+  tracer?: Tracer,
+): BondApi {
   if (tracer) bond = traceBondApi(bond, tracer);
   const timed =
     <A extends unknown[], R>(operation: string, call: (...args: A) => Promise<R>) =>

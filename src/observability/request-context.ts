@@ -59,7 +59,12 @@ export function requestContextMiddleware(logger: Logger, options: { quietPath?: 
       const level = options.quietPath?.(path, request.method) && response.statusCode < 500 ? "debug" : "info";
       // A path no route knows is whatever the client typed (an SSN in a mistyped URL, say): not logged.
       const loggedPath = response.statusCode === 404 ? "[no such route]" : path;
-      runInRequest(requestId, () => logger[level]({ method: request.method, path: loggedPath, status: response.statusCode, durationMs: Math.round(durationMs * 10) / 10 }, "request completed"));
+      runInRequest(requestId, () =>
+        logger[level](
+          { method: request.method, path: loggedPath, status: response.statusCode, durationMs: Math.round(durationMs * 10) / 10 },
+          "request completed",
+        ),
+      );
     });
     runInRequest(requestId, next);
   };
@@ -71,7 +76,11 @@ export function requestContextMiddleware(logger: Logger, options: { quietPath?: 
  * steps keeps per-event work (resolvers, their log lines) attributed to the subscription's request.
  * `return()` is passed straight through, so stopping a subscription never waits for a pending event.
  */
-export function iteratorInRequest<T>(requestId: string, iterator: AsyncIterator<T>, onEnd: () => void = () => {}): AsyncIterableIterator<T> {
+export function iteratorInRequest<T>(
+  requestId: string,
+  iterator: AsyncIterator<T>,
+  onEnd: () => void = () => {},
+): AsyncIterableIterator<T> {
   let ended = false;
   const end = () => {
     if (!ended) {
@@ -93,7 +102,9 @@ export function iteratorInRequest<T>(requestId: string, iterator: AsyncIterator<
     next: (...args: [] | [unknown]) => settle(runInRequest(requestId, () => iterator.next(...args))),
     return: (value?: unknown) => {
       end();
-      return iterator.return ? runInRequest(requestId, () => iterator.return!(value)) : Promise.resolve({ done: true as const, value: value as T });
+      return iterator.return
+        ? runInRequest(requestId, () => iterator.return!(value))
+        : Promise.resolve({ done: true as const, value: value as T });
     },
     throw: (error?: unknown) => {
       end();

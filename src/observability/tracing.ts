@@ -42,18 +42,28 @@ export function createTracing(options: TracingOptions): Tracing {
   const processors = [...(options.spanProcessors ?? [])];
   // Explicit URL (the configured endpoint + the standard /v1/traces path); headers, timeout and compression
   // still come from the standard OTEL_EXPORTER_OTLP_* variables, which the exporter reads itself.
-  if (options.otlpEndpoint) processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/+$/, "")}/v1/traces` })));
+  if (options.otlpEndpoint)
+    processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/+$/, "")}/v1/traces` })));
   if (processors.length === 0) return { tracer: new ProxyTracerProvider().getTracer("kyc-graphql"), close: async () => {} };
   // Parent/child across awaits: one AsyncLocalStorage context manager per process (a global of the API).
   if (!contextManagerRegistered) {
     contextManagerRegistered = context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   }
-  const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }), spanProcessors: processors });
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
+    spanProcessors: processors,
+  });
   return { tracer: provider.getTracer("kyc-graphql"), close: () => provider.shutdown() };
 }
 
 /** Runs `work` inside a new active span, ending it with the outcome (an exception's type, never its message). */
-export async function inSpan<T>(tracer: Tracer, name: string, attributes: Attributes, work: (span: Span) => Promise<T>, kind: SpanKind = SpanKind.INTERNAL): Promise<T> {
+export async function inSpan<T>(
+  tracer: Tracer,
+  name: string,
+  attributes: Attributes,
+  work: (span: Span) => Promise<T>,
+  kind: SpanKind = SpanKind.INTERNAL,
+): Promise<T> {
   return tracer.startActiveSpan(name, { kind, attributes }, async (span) => {
     try {
       return await work(span);
@@ -73,7 +83,10 @@ export async function inSpan<T>(tracer: Tracer, name: string, attributes: Attrib
  */
 export function serverSpanMiddleware(tracer: Tracer, name: string, onFinish?: (span: Span, response: Response) => void): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
-    const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes: { "http.request.method": request.method, "url.path": request.originalUrl.split("?")[0] } });
+    const span = tracer.startSpan(name, {
+      kind: SpanKind.SERVER,
+      attributes: { "http.request.method": request.method, "url.path": request.originalUrl.split("?")[0] },
+    });
     response.on("finish", () => {
       span.setAttribute("http.response.status_code", response.statusCode);
       onFinish?.(span, response);
@@ -94,12 +107,18 @@ export function graphqlTracingPlugin(): ApolloServerPlugin {
           if (!span) return;
           const { operation: rootField, type } = operationLabel(operation);
           span.updateName(`${type} ${rootField}`);
-          span.setAttributes({ "graphql.operation.type": type, "graphql.root_field": rootField, ...(operationName ? { "graphql.operation.name": operationName.slice(0, MAX_OPERATION_NAME_LENGTH) } : {}) });
+          span.setAttributes({
+            "graphql.operation.type": type,
+            "graphql.root_field": rootField,
+            ...(operationName ? { "graphql.operation.name": operationName.slice(0, MAX_OPERATION_NAME_LENGTH) } : {}),
+          });
         },
         async willSendResponse({ response, errors }) {
           if (!span) return;
           const body = response.body.kind === "single" ? response.body.singleResult : response.body.initialResult;
-          const codes = [...(errors ?? []), ...(body.errors ?? [])].map((error) => (typeof error.extensions?.code === "string" ? error.extensions.code : "INTERNAL_SERVER_ERROR"));
+          const codes = [...(errors ?? []), ...(body.errors ?? [])].map((error) =>
+            typeof error.extensions?.code === "string" ? error.extensions.code : "INTERNAL_SERVER_ERROR",
+          );
           if (codes.length > 0) span.setAttributes({ "graphql.error.codes": [...new Set(codes)] });
         },
       };
@@ -120,7 +139,10 @@ export function traceBondApi(bond: BondApi, tracer: Tracer): BondApi {
           try {
             return await call(...args);
           } catch (error) {
-            span.setAttribute("bond.outcome", error instanceof BondUnavailableError ? "unavailable" : error instanceof BondRequestError ? "rejected" : "error");
+            span.setAttribute(
+              "bond.outcome",
+              error instanceof BondUnavailableError ? "unavailable" : error instanceof BondRequestError ? "rejected" : "error",
+            );
             throw error;
           }
         },

@@ -14,7 +14,8 @@ export function requestIdOfOperation(args: ExecutionArgs): string | undefined {
   return operationRequestIds.get(args);
 }
 
-const isAsyncIterable = (value: unknown): value is AsyncIterable<ExecutionResult> => typeof (Object(value) as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === "function";
+const isAsyncIterable = (value: unknown): value is AsyncIterable<ExecutionResult> =>
+  typeof (Object(value) as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === "function";
 
 /**
  * `execute` and `subscribe` for graphql-ws: each operation on a socket is a request of its own, with a
@@ -33,7 +34,13 @@ export function websocketOperations(
   // setting it up, not its lifetime. Resolvers, Bond calls and transactions nest under it.
   const traced = <T>(labels: { operation: string; type: string }, work: () => Promise<T>): Promise<T> =>
     tracer
-      ? inSpan(tracer, `${labels.type} ${labels.operation}`, { "graphql.operation.type": labels.type, "graphql.root_field": labels.operation, "graphql.transport": "ws" }, work, SpanKind.SERVER)
+      ? inSpan(
+          tracer,
+          `${labels.type} ${labels.operation}`,
+          { "graphql.operation.type": labels.type, "graphql.root_field": labels.operation, "graphql.transport": "ws" },
+          work,
+          SpanKind.SERVER,
+        )
       : work();
   const start = (args: ExecutionArgs) => {
     const requestId = randomUUID();

@@ -26,7 +26,11 @@ function deriveKeys(masterKey: Buffer): DerivedKeys {
   if (masterKey.length !== 32) throw new Error("The PII key must be 32 bytes.");
   const derive = (purpose: string) => Buffer.from(hkdfSync("sha256", masterKey, Buffer.alloc(0), `kyc-graphql/${purpose}`, 32));
   // A short public id of the key, stored with each sealed value, so a rotation knows which key opens it.
-  return { id: derive("key-id").toString("hex").slice(0, 12), encryption: derive("pii-encryption"), fingerprint: derive("request-fingerprint") };
+  return {
+    id: derive("key-id").toString("hex").slice(0, 12),
+    encryption: derive("pii-encryption"),
+    fingerprint: derive("request-fingerprint"),
+  };
 }
 
 /**

@@ -29,7 +29,8 @@ describe("document limits", () => {
 
   const deep = (id: string) => `{ customer(id: "${id}") { kycAttempts { id } } }`;
   const aliased = (id: string) => `{ ${[1, 2, 3, 4].map((n) => `c${n}: customer(id: "${id}") { id }`).join(" ")} }`;
-  const costly = (id: string, copies: number) => `{ ${Array.from({ length: copies }, (_, n) => `c${n}: customer(id: "${id}") { id firstName lastName dob email phone kycStatus }`).join(" ")} }`;
+  const costly = (id: string, copies: number) =>
+    `{ ${Array.from({ length: copies }, (_, n) => `c${n}: customer(id: "${id}") { id firstName lastName dob email phone kycStatus }`).join(" ")} }`;
 
   it("refuses a query nested deeper than GRAPHQL_MAX_DEPTH, over HTTP and WebSocket", async () => {
     const http = await app.postGraphQL(JSON.stringify({ query: deep(customerId) }));
@@ -44,7 +45,9 @@ describe("document limits", () => {
     const http = await app.postGraphQL(JSON.stringify({ query: aliased(customerId) }));
     expect(http.status).toBe(400);
     expect(http.json.errors[0].message).toMatch(/alias/i);
-    const fine = await app.postGraphQL(JSON.stringify({ query: `{ a: customer(id: "${customerId}") { id } b: customer(id: "${customerId}") { id } }` }));
+    const fine = await app.postGraphQL(
+      JSON.stringify({ query: `{ a: customer(id: "${customerId}") { id } b: customer(id: "${customerId}") { id } }` }),
+    );
     expect(fine.json).toEqual({ data: { a: null, b: null } });
   });
 
@@ -72,7 +75,11 @@ describe("HTTP request rules", () => {
 
   it("keeps Apollo's CSRF prevention on: a simple (non-preflighted) request is refused", async () => {
     // What a page on another origin can send without a preflight: no Authorization header (cookies would ride along).
-    const response = await fetch(app.graphqlUrl, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ query: "{ __typename }" }) });
+    const response = await fetch(app.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ query: "{ __typename }" }),
+    });
     expect(response.status).toBe(400);
     expect(await response.text()).toMatch(/CSRF/);
     const get = await fetch(`${app.graphqlUrl}?query=${encodeURIComponent("{ __typename }")}`);
@@ -151,7 +158,8 @@ describe("rate limits", () => {
 
   it("limits requests without valid credentials per source address, without slowing authenticated callers", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await app.postGraphQL(JSON.stringify({ query: "{ __typename }" }), { authorization: "Bearer nope" })).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await app.postGraphQL(JSON.stringify({ query: "{ __typename }" }), { authorization: "Bearer nope" })).status);
     expect(statuses).toEqual([401, 401, 401, 429]);
     const limited = await app.postGraphQL(JSON.stringify({ query: "{ __typename }" }), { authorization: "" });
     expect(limited.json.errors[0].extensions).toMatchObject({ code: "RATE_LIMITED" });
@@ -174,7 +182,8 @@ describe("rate limits behind a proxy (TRUST_PROXY)", () => {
     await app?.close();
   });
 
-  const anonymous = (forwardedFor: string) => app.postGraphQL(JSON.stringify({ query: "{ __typename }" }), { authorization: "Bearer nope", "x-forwarded-for": forwardedFor });
+  const anonymous = (forwardedFor: string) =>
+    app.postGraphQL(JSON.stringify({ query: "{ __typename }" }), { authorization: "Bearer nope", "x-forwarded-for": forwardedFor });
 
   it("charges the client address the trusted proxy forwards, not the proxy's: one client's spent budget leaves another's whole", async () => {
     const first: number[] = [];

@@ -7,7 +7,13 @@ import WebSocket from "ws";
 import { eq } from "drizzle-orm";
 import { kycAttempts } from "../../src/db/schema.js";
 import { signToken } from "../../src/auth/token-verifier.js";
-import { CreateCustomerDocument, CustomerDocument, KycStatusChangedDocument, SubmitKycDocument, UpdateCustomerDocument } from "../gql/graphql.js";
+import {
+  CreateCustomerDocument,
+  CustomerDocument,
+  KycStatusChangedDocument,
+  SubmitKycDocument,
+  UpdateCustomerDocument,
+} from "../gql/graphql.js";
 import { collect, startTestApp, TEST_JWT_SECRET, type TestApp } from "../support/test-app.js";
 import { createCustomer, kycInput, newCustomerInput, unknownCustomerId } from "../support/fixtures.js";
 
@@ -20,11 +26,22 @@ afterAll(async () => {
 });
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const sign = (claims: { sub: string; scope?: string }, options: { secret?: string; issuer?: string; audience?: string; expiresIn?: number } = {}) =>
-  signToken({ secret: options.secret ?? TEST_JWT_SECRET, issuer: options.issuer ?? "kyc-graphql", audience: options.audience ?? "kyc-graphql" }, claims, options.expiresIn ?? 600, app.now());
+const sign = (
+  claims: { sub: string; scope?: string },
+  options: { secret?: string; issuer?: string; audience?: string; expiresIn?: number } = {},
+) =>
+  signToken(
+    { secret: options.secret ?? TEST_JWT_SECRET, issuer: options.issuer ?? "kyc-graphql", audience: options.audience ?? "kyc-graphql" },
+    claims,
+    options.expiresIn ?? 600,
+    app.now(),
+  );
 
 /** Opens a raw graphql-transport-ws socket, sends connection_init with `payload`, and resolves with how it ended. */
-function rawConnection(payload: unknown, url = app.websocketUrl): Promise<{ acked: boolean; closeCode: number; closeReason: string; socket: WebSocket }> {
+function rawConnection(
+  payload: unknown,
+  url = app.websocketUrl,
+): Promise<{ acked: boolean; closeCode: number; closeReason: string; socket: WebSocket }> {
   return new Promise((resolve) => {
     const socket = new WebSocket(url, "graphql-transport-ws");
     let acked = false;
@@ -61,11 +78,20 @@ describe("GraphQL over HTTP without valid credentials", () => {
     ["no token", async () => ({ authorization: "" })],
     ["not a bearer value", async () => ({ authorization: "Basic dXNlcjpwYXNz" })],
     ["a token that is not a JWT", async () => bearer("not.a.jwt")],
-    ["a token signed with another secret", async () => bearer(await sign({ sub: "svc", scope: "kyc:service" }, { secret: "another-secret-another-secret-another" }))],
+    [
+      "a token signed with another secret",
+      async () => bearer(await sign({ sub: "svc", scope: "kyc:service" }, { secret: "another-secret-another-secret-another" })),
+    ],
     ["an expired token", async () => bearer(await sign({ sub: "svc", scope: "kyc:service" }, { expiresIn: -60 }))],
     ["a token from another issuer", async () => bearer(await sign({ sub: "svc", scope: "kyc:service" }, { issuer: "someone-else" }))],
     ["a token for another audience", async () => bearer(await sign({ sub: "svc", scope: "kyc:service" }, { audience: "another-api" }))],
-    ["an unsigned token (alg none)", async () => bearer(`${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify({ sub: "svc", scope: "kyc:service", iss: "kyc-graphql", aud: "kyc-graphql", exp: 4102444800 })).toString("base64url")}.`)],
+    [
+      "an unsigned token (alg none)",
+      async () =>
+        bearer(
+          `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify({ sub: "svc", scope: "kyc:service", iss: "kyc-graphql", aud: "kyc-graphql", exp: 4102444800 })).toString("base64url")}.`,
+        ),
+    ],
     ["a token with neither a service scope nor a customer id", async () => bearer(await sign({ sub: "somebody" }))],
   ];
   it.each(cases)("refuses %s with 401 UNAUTHENTICATED and touches nothing", async (_name, headers) => {
@@ -79,7 +105,11 @@ describe("GraphQL over HTTP without valid credentials", () => {
   });
 
   it("refuses introspection too", async () => {
-    const response = await fetch(app.graphqlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __schema { queryType { name } } }" }) });
+    const response = await fetch(app.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ __schema { queryType { name } } }" }),
+    });
     expect(response.status).toBe(401);
   });
 });
@@ -93,7 +123,9 @@ describe("a customer token", () => {
     expect(submitted.errors).toBeUndefined();
     expect(submitted.data?.submitKyc.customerId).toBe(customerId);
     const client = app.websocketClient({ token: await app.customerToken(customerId) });
-    const messages = collect(client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>);
+    const messages = collect(
+      client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>,
+    );
     const [first] = (await messages.waitFor(1)) as any[];
     expect(first.data?.kycStatusChanged.customerId).toBe(customerId);
     await messages.stop();
@@ -107,7 +139,9 @@ describe("a customer token", () => {
     const missing = await app.graphql(CustomerDocument, { id: unknownCustomerId() }, headers);
     for (const result of [existing, missing]) {
       expect(result.data?.customer).toBeNull();
-      expect(result.errors?.map((error) => [error.extensions?.code, error.message])).toEqual([["FORBIDDEN", "This token may only access its own customer record."]]);
+      expect(result.errors?.map((error) => [error.extensions?.code, error.message])).toEqual([
+        ["FORBIDDEN", "This token may only access its own customer record."],
+      ]);
     }
     expect(JSON.stringify(existing)).not.toContain("Jane");
   });
@@ -140,7 +174,9 @@ describe("a customer token", () => {
     const client = app.websocketClient({ token: await app.customerToken(mine), lazy: false });
     const denied = await firstOutcome(client, theirs);
     expect(denied).toEqual({ errors: [expect.objectContaining({ extensions: { code: "FORBIDDEN" } })] });
-    const allowed = collect(client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId: mine } }) as AsyncIterableIterator<any>);
+    const allowed = collect(
+      client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId: mine } }) as AsyncIterableIterator<any>,
+    );
     expect(((await allowed.waitFor(1))[0] as any).data?.kycStatusChanged.customerId).toBe(mine);
     await allowed.stop();
   });
@@ -148,7 +184,11 @@ describe("a customer token", () => {
 
 describe("GraphQL over WebSocket", () => {
   it("closes a connection without a token (4401) or with a bad one (4401) before acknowledging it", async () => {
-    for (const payload of [{}, { authorization: "Bearer nope" }, { authorization: `Bearer ${await sign({ sub: "svc", scope: "kyc:service" }, { expiresIn: -10 })}` }]) {
+    for (const payload of [
+      {},
+      { authorization: "Bearer nope" },
+      { authorization: `Bearer ${await sign({ sub: "svc", scope: "kyc:service" }, { expiresIn: -10 })}` },
+    ]) {
       const outcome = await rawConnection(payload);
       expect(outcome.acked).toBe(false);
       expect(outcome.closeCode).toBe(4401);
@@ -181,8 +221,12 @@ describe("GraphQL over WebSocket", () => {
     try {
       const customerId = await createCustomer(capped);
       const client = capped.websocketClient();
-      const first = collect(client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>);
-      const second = collect(client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>);
+      const first = collect(
+        client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>,
+      );
+      const second = collect(
+        client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>,
+      );
       await first.waitFor(1);
       await second.waitFor(1);
       const third = await firstOutcome(client, customerId);
@@ -209,23 +253,42 @@ describe("tokens from an identity provider's JWKS", () => {
     });
     await new Promise<void>((resolve) => jwksServer.listen(0, "127.0.0.1", resolve));
     const port = (jwksServer.address() as AddressInfo).port;
-    idp = await startTestApp({ AUTH_JWT_SECRET: "", AUTH_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`, AUTH_ISSUER: "https://id.example", AUTH_AUDIENCE: "kyc-api" });
+    idp = await startTestApp({
+      AUTH_JWT_SECRET: "",
+      AUTH_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+      AUTH_ISSUER: "https://id.example",
+      AUTH_AUDIENCE: "kyc-api",
+    });
   });
   afterAll(async () => {
     await idp?.close();
     await new Promise((resolve) => jwksServer?.close(resolve));
   });
   const rs256 = (claims: Record<string, unknown>, issuer = "https://id.example") =>
-    new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: "test-key" }).setIssuer(issuer).setAudience("kyc-api").setIssuedAt().setExpirationTime("5m").sign(privateKey);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: "RS256", kid: "test-key" })
+      .setIssuer(issuer)
+      .setAudience("kyc-api")
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(privateKey);
 
   it("accepts an RS256 token the provider signed, with its scope", async () => {
-    const result = await idp.graphql(CreateCustomerDocument, { input: newCustomerInput() }, bearer(await rs256({ sub: "backoffice", scope: "openid kyc:service" })));
+    const result = await idp.graphql(
+      CreateCustomerDocument,
+      { input: newCustomerInput() },
+      bearer(await rs256({ sub: "backoffice", scope: "openid kyc:service" })),
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data?.createCustomer.id).toBeTruthy();
   });
 
   it("refuses an HS256 token (no shared secret is trusted) and a token from another issuer", async () => {
-    const hs256 = await signToken({ secret: TEST_JWT_SECRET, issuer: "https://id.example", audience: "kyc-api" }, { sub: "x", scope: "kyc:service" }, 300);
+    const hs256 = await signToken(
+      { secret: TEST_JWT_SECRET, issuer: "https://id.example", audience: "kyc-api" },
+      { sub: "x", scope: "kyc:service" },
+      300,
+    );
     for (const token of [hs256, await rs256({ sub: "backoffice", scope: "kyc:service" }, "https://evil.example")]) {
       const result = await idp.graphql(CustomerDocument, { id: unknownCustomerId() }, bearer(token));
       expect(result.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
@@ -241,7 +304,11 @@ describe("explicit development mode", () => {
       const ok = await dev.graphql(CreateCustomerDocument, { input: newCustomerInput() }, bearer(dev.devServiceToken!));
       expect(ok.errors).toBeUndefined();
       // Our test secret means nothing to it: it trusts only the secret it generated.
-      const foreign = await dev.graphql(CustomerDocument, { id: unknownCustomerId() }, bearer(await sign({ sub: "svc", scope: "kyc:service" })));
+      const foreign = await dev.graphql(
+        CustomerDocument,
+        { id: unknownCustomerId() },
+        bearer(await sign({ sub: "svc", scope: "kyc:service" })),
+      );
       expect(foreign.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
       const page = await (await fetch(dev.graphqlUrl, { headers: { accept: "text/html" } })).text();
       expect(page).toContain(dev.devServiceToken);

@@ -28,19 +28,41 @@ const OUTCOMES: Outcome[] = [
   { name: "under review (000-00-0000)", status: "UNDER_REVIEW", ssn: "000-00-0000" },
   { name: "documents required (111-11-1111)", status: "DOCUMENT_REQUIRED", ssn: "111-11-1111" },
   { name: "timeout (888-88-8888)", status: "TIMEOUT", ssn: "888-88-8888" },
-  { name: "failure (simulate/kyc-fail)", status: "FAILED", ssn: "000-00-0000", then: (app, customerId) => bondSimulate(app, "kyc-fail", { customer_id: customerId }) },
-  { name: "error", status: "ERROR", ssn: "000-00-0000", then: (app, customerId) => bondSimulate(app, "kyc-event", { customer_id: customerId, event: "kyc.verification.error" }) },
+  {
+    name: "failure (simulate/kyc-fail)",
+    status: "FAILED",
+    ssn: "000-00-0000",
+    then: (app, customerId) => bondSimulate(app, "kyc-fail", { customer_id: customerId }),
+  },
+  {
+    name: "error",
+    status: "ERROR",
+    ssn: "000-00-0000",
+    then: (app, customerId) => bondSimulate(app, "kyc-event", { customer_id: customerId, event: "kyc.verification.error" }),
+  },
   {
     name: "re-enter information",
     status: "REENTER_INFORMATION",
     ssn: "000-00-0000",
-    then: (app, customerId) => bondSimulate(app, "kyc-event", { customer_id: customerId, event: "kyc.verification.reenter_information", incorrect_information: ["phone"] }),
+    then: (app, customerId) =>
+      bondSimulate(app, "kyc-event", {
+        customer_id: customerId,
+        event: "kyc.verification.reenter_information",
+        incorrect_information: ["phone"],
+      }),
   },
-  { name: "pass after review (simulate/kyc-pass)", status: "PASSED", ssn: "000-00-0000", then: (app, customerId) => bondSimulate(app, "kyc-pass", { customer_id: customerId }) },
+  {
+    name: "pass after review (simulate/kyc-pass)",
+    status: "PASSED",
+    ssn: "000-00-0000",
+    then: (app, customerId) => bondSimulate(app, "kyc-pass", { customer_id: customerId }),
+  },
 ];
 
 function subscribe(app: TestApp, customerId: string) {
-  return collect<KycStatusChangedSubscription>(app.websocketClient().iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>);
+  return collect<KycStatusChangedSubscription>(
+    app.websocketClient().iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>,
+  );
 }
 
 async function heard(messages: ReturnType<typeof subscribe>, status: string) {
@@ -97,7 +119,13 @@ describe("the reconciler's status read with Bond's clock 4 minutes behind", () =
   let app: TestApp;
   beforeAll(async () => {
     // A status read can come before the sandbox has decided (a loaded machine): back off briefly, not the production minute.
-    app = await startTestApp({ SANDBOX_CLOCK_OFFSET_MS: "-240000", RECONCILE_SUBMITTED_AFTER_MS: "300", RECONCILE_INTERVAL_MS: "100", RECONCILE_BACKOFF_BASE_MS: "200", RECONCILE_BACKOFF_MAX_MS: "1000" });
+    app = await startTestApp({
+      SANDBOX_CLOCK_OFFSET_MS: "-240000",
+      RECONCILE_SUBMITTED_AFTER_MS: "300",
+      RECONCILE_INTERVAL_MS: "100",
+      RECONCILE_BACKOFF_BASE_MS: "200",
+      RECONCILE_BACKOFF_MAX_MS: "1000",
+    });
     app.bondSandbox!.faults.setWebhookFaults({ drop: true });
   });
   afterAll(() => app?.close());
@@ -132,15 +160,27 @@ describe("Bond's events in the same millisecond", () => {
     const messages = subscribe(app, customerId);
     await messages.waitFor(1, WAIT_MS);
     const review = { event: "kyc.verification.under_review", customer_id: customerId, occurred_at: "2026-01-01-00:00:00.123402+00:00" };
-    const documents = { event: "kyc.verification.document_required", customer_id: customerId, occurred_at: "2026-01-01-00:00:00.123401+00:00", documents: ["government_id"] };
-    const later = { event: "kyc.verification.document_required", customer_id: customerId, occurred_at: "2026-01-01-00:00:00.123403+00:00", documents: ["proof_of_address"] };
+    const documents = {
+      event: "kyc.verification.document_required",
+      customer_id: customerId,
+      occurred_at: "2026-01-01-00:00:00.123401+00:00",
+      documents: ["government_id"],
+    };
+    const later = {
+      event: "kyc.verification.document_required",
+      customer_id: customerId,
+      occurred_at: "2026-01-01-00:00:00.123403+00:00",
+      documents: ["proof_of_address"],
+    };
     expect((await app.postWebhook(review)).body).toMatchObject({ result: "changed", kycStatus: "UNDER_REVIEW" });
     // One microsecond earlier than the event applied: older, so stored as stale and nothing moves.
     expect((await app.postWebhook(documents)).body).toMatchObject({ result: "stale", kycStatus: "UNDER_REVIEW" });
     // One microsecond later: newer, applied.
     expect((await app.postWebhook(later)).body).toMatchObject({ result: "changed", kycStatus: "DOCUMENT_REQUIRED" });
     // The same bytes again are one event, not a fourth.
-    expect((await app.postWebhook(later, { timestamp: Math.floor(app.now().getTime() / 1000) - 1 })).body).toMatchObject({ result: "duplicate" });
+    expect((await app.postWebhook(later, { timestamp: Math.floor(app.now().getTime() / 1000) - 1 })).body).toMatchObject({
+      result: "duplicate",
+    });
     const stored = await app.database.db.select().from(kycEvents).where(eq(kycEvents.customerId, customerId));
     expect(stored.map((event) => [event.outcome, event.occurredAtMicros! % 1_000_000]).sort()).toEqual([
       ["changed", 123402],
@@ -149,7 +189,11 @@ describe("Bond's events in the same millisecond", () => {
     ]);
     expect((await app.graphql(CustomerDocument, { id: customerId })).data?.customer?.kycDocumentsRequired).toEqual(["proof_of_address"]);
     await heard(messages, "DOCUMENT_REQUIRED");
-    expect(messages.received.map((message) => message.data?.kycStatusChanged.status)).toEqual(["NOT_STARTED", "UNDER_REVIEW", "DOCUMENT_REQUIRED"]);
+    expect(messages.received.map((message) => message.data?.kycStatusChanged.status)).toEqual([
+      "NOT_STARTED",
+      "UNDER_REVIEW",
+      "DOCUMENT_REQUIRED",
+    ]);
     await messages.stop();
   });
 });

@@ -11,7 +11,12 @@ const RETRY_BUDGET_MS = 5_000;
 let app: TestApp;
 beforeAll(async () => {
   // A call timeout a loaded CI machine's own calls stay well inside (at 300 ms a cold first call timed out).
-  app = await startTestApp({ BOND_TIMEOUT_MS: String(CALL_TIMEOUT_MS), BOND_RETRY_BUDGET_MS: String(RETRY_BUDGET_MS), BOND_RETRY_BASE_DELAY_MS: "20", BOND_RETRY_MAX_DELAY_MS: "200" });
+  app = await startTestApp({
+    BOND_TIMEOUT_MS: String(CALL_TIMEOUT_MS),
+    BOND_RETRY_BUDGET_MS: String(RETRY_BUDGET_MS),
+    BOND_RETRY_BASE_DELAY_MS: "20",
+    BOND_RETRY_MAX_DELAY_MS: "200",
+  });
 });
 afterEach(() => app.bondSandbox!.faults.clear());
 afterAll(() => app?.close());
@@ -19,7 +24,8 @@ afterAll(() => app?.close());
 const KYC_POST = /\/verification-kyc$/;
 const sandbox = () => app.bondSandbox!;
 /** Every POST …/verification-kyc Bond received for the customer, faulted or not. */
-const kycPosts = (customerId: string) => sandbox().requests.filter((request) => request.method === "POST" && request.customerId === customerId && KYC_POST.test(request.path));
+const kycPosts = (customerId: string) =>
+  sandbox().requests.filter((request) => request.method === "POST" && request.customerId === customerId && KYC_POST.test(request.path));
 const attemptsOf = (customerId: string) => app.database.db.select().from(kycAttempts).where(eq(kycAttempts.customerId, customerId));
 
 async function submitThroughFaults(customerId: string, idempotencyKey?: string) {

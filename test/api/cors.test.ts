@@ -14,7 +14,10 @@ afterAll(async () => {
 });
 
 const preflight = (url: string, origin: string, method = "POST", headers = "content-type, authorization") =>
-  fetch(url, { method: "OPTIONS", headers: { origin, "access-control-request-method": method, "access-control-request-headers": headers } });
+  fetch(url, {
+    method: "OPTIONS",
+    headers: { origin, "access-control-request-method": method, "access-control-request-headers": headers },
+  });
 
 describe("CORS on /graphql", () => {
   it("answers an allowed origin's preflight with 204 and the headers a browser needs (credentials included)", async () => {
@@ -62,17 +65,32 @@ describe("CORS on /graphql", () => {
     const response = await preflight(app.webhookUrl, APP_ORIGIN);
     expect(response.headers.get("access-control-allow-origin")).toBeNull();
     expect(response.status).not.toBe(204);
-    const posted = await fetch(app.webhookUrl, { method: "POST", headers: { origin: APP_ORIGIN, "content-type": "application/json" }, body: "{}" });
+    const posted = await fetch(app.webhookUrl, {
+      method: "POST",
+      headers: { origin: APP_ORIGIN, "content-type": "application/json" },
+      body: "{}",
+    });
     expect(posted.headers.get("access-control-allow-origin")).toBeNull();
   });
 });
 
 describe("CORS_ORIGINS defaults", () => {
-  const production = { NODE_ENV: "production", BOND_API_URL: "https://sandbox.bond.tech/api/v0.1", BOND_IDENTITY: "id", BOND_AUTHORIZATION: "key", BOND_WEBHOOK_SECRET: "s".repeat(32), PII_KEY: Buffer.alloc(32, 1).toString("base64"), AUTH_JWT_SECRET: "x".repeat(32) };
+  const production = {
+    NODE_ENV: "production",
+    BOND_API_URL: "https://sandbox.bond.tech/api/v0.1",
+    BOND_IDENTITY: "id",
+    BOND_AUTHORIZATION: "key",
+    BOND_WEBHOOK_SECRET: "s".repeat(32),
+    PII_KEY: Buffer.alloc(32, 1).toString("base64"),
+    AUTH_JWT_SECRET: "x".repeat(32),
+  };
   it("allows no origin in production and Vite's dev server in development", () => {
     expect(loadConfig(production).corsOrigins).toEqual([]);
     expect(loadConfig({ AUTH_DEV_MODE: "true" }).corsOrigins).toEqual(["http://localhost:5173", "http://127.0.0.1:5173"]);
-    expect(loadConfig({ ...production, CORS_ORIGINS: "https://a.example, https://b.example:8443" }).corsOrigins).toEqual(["https://a.example", "https://b.example:8443"]);
+    expect(loadConfig({ ...production, CORS_ORIGINS: "https://a.example, https://b.example:8443" }).corsOrigins).toEqual([
+      "https://a.example",
+      "https://b.example:8443",
+    ]);
   });
   it("refuses a wildcard or anything that is not an origin", () => {
     for (const bad of ["*", "https://a.example/", "https://a.example/app", "a.example", "ftp://a.example"]) {

@@ -71,7 +71,10 @@ describe("a crash between Bond's acceptance and our commit", () => {
     current = null;
     expect(bond.sandbox.kycSubmissionCount(customerId)).toBe(1); // Bond has it; we never recorded its answer
 
-    current = await startServerProcess({ ...baseEnv, RECONCILE_PENDING_AFTER_MS: "1000", RECONCILE_INTERVAL_MS: "250" }, { entry: "source" });
+    current = await startServerProcess(
+      { ...baseEnv, RECONCILE_PENDING_AFTER_MS: "1000", RECONCILE_INTERVAL_MS: "250" },
+      { entry: "source" },
+    );
     const restarted = current;
     const customer = await eventually(async () => {
       const found = (await restarted.graphql(CustomerDocument, { id: customerId })).data?.customer;
@@ -81,7 +84,9 @@ describe("a crash between Bond's acceptance and our commit", () => {
     const [attempt] = customer.kycAttempts;
     expect(attempt).toMatchObject({ idempotencyKey: "signup-1", status: "PASSED" });
 
-    const posts = bond.sandbox.requests.filter((request) => request.method === "POST" && request.customerId === customerId && request.path.endsWith("/verification-kyc"));
+    const posts = bond.sandbox.requests.filter(
+      (request) => request.method === "POST" && request.customerId === customerId && request.path.endsWith("/verification-kyc"),
+    );
     // The resend gets 409 either way: idempotency_key_exists, or kyc_already_passed when the webhooks (retried
     // by Bond until the new process answered) passed the customer first.
     expect(posts.map((post) => [post.status, post.idempotencyKey])).toEqual([

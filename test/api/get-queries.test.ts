@@ -36,7 +36,9 @@ describe("queries by GET (urql's preferGetMethod)", () => {
   });
 
   it("accepts a GET with apollo-require-preflight too (it then fails on the missing token, not on CSRF)", async () => {
-    const response = await fetch(`${app.graphqlUrl}?query=${encodeURIComponent("{ __typename }")}`, { headers: { "apollo-require-preflight": "true" } });
+    const response = await fetch(`${app.graphqlUrl}?query=${encodeURIComponent("{ __typename }")}`, {
+      headers: { "apollo-require-preflight": "true" },
+    });
     expect(response.status).toBe(401);
     expect(JSON.stringify(await response.json())).toContain("UNAUTHENTICATED");
   });

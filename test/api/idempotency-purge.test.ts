@@ -19,7 +19,14 @@ describe("the idempotency-key purge", () => {
     const older = await createCustomer(app);
     const younger = await createCustomer(app);
     const keysOf = async () =>
-      (await app.database.db.select({ customerId: idempotencyKeys.customerId }).from(idempotencyKeys).where(inArray(idempotencyKeys.customerId, [older, younger]))).map((row) => row.customerId).sort();
+      (
+        await app.database.db
+          .select({ customerId: idempotencyKeys.customerId })
+          .from(idempotencyKeys)
+          .where(inArray(idempotencyKeys.customerId, [older, younger]))
+      )
+        .map((row) => row.customerId)
+        .sort();
 
     expect((await app.graphql(SubmitKycDocument, { input: kycInput(older, { idempotencyKey: "first-try" }) })).errors).toBeUndefined();
     app.advanceClock(23 * HOUR);

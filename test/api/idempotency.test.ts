@@ -33,7 +33,9 @@ describe("idempotency keys on submitKyc", () => {
   it("refuses the same key with different input (IDEMPOTENCY_KEY_REUSED) and changes nothing", async () => {
     const customerId = await createCustomer(app);
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { idempotencyKey: "k-1", ssn: "888-88-8888" }) });
-    const reused = await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { idempotencyKey: "k-1", ip: "10.1.2.3", ssn: "888-88-8888" }) });
+    const reused = await app.graphql(SubmitKycDocument, {
+      input: kycInput(customerId, { idempotencyKey: "k-1", ip: "10.1.2.3", ssn: "888-88-8888" }),
+    });
     expect(reused.errors?.[0].extensions?.code).toBe("IDEMPOTENCY_KEY_REUSED");
     expect(app.bondSandbox!.kycSubmissionCount(customerId)).toBe(1);
     const attempts = await app.database.db.select().from(kycAttempts).where(eq(kycAttempts.customerId, customerId));
@@ -70,7 +72,9 @@ describe("idempotency keys on submitKyc", () => {
   it("sends each attempt to Bond with its own Idempotency-Key", async () => {
     const customerId = await createCustomer(app);
     const result = await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { idempotencyKey: "client-key" }) });
-    const call = app.bondSandbox!.requests.find((request) => request.customerId === customerId && request.path.endsWith("/verification-kyc") && request.method === "POST");
+    const call = app.bondSandbox!.requests.find(
+      (request) => request.customerId === customerId && request.path.endsWith("/verification-kyc") && request.method === "POST",
+    );
     expect(call?.idempotencyKey).toBe(result.data?.submitKyc.id);
   });
 });

@@ -16,7 +16,8 @@ afterAll(async () => {
   await app?.close();
 });
 
-const documentCalls = (customerId: string) => app.bondSandbox!.requests.filter((request) => request.path.endsWith("/verification-kyc/documents") && request.customerId === customerId);
+const documentCalls = (customerId: string) =>
+  app.bondSandbox!.requests.filter((request) => request.path.endsWith("/verification-kyc/documents") && request.customerId === customerId);
 
 /** A customer Bond has asked for documents (the SSN picks which, see the sandbox table). */
 async function customerAskedForDocuments(ssn: string): Promise<string> {
@@ -26,15 +27,30 @@ async function customerAskedForDocuments(ssn: string): Promise<string> {
   return customerId;
 }
 
-const governmentId = (customerId: string): UploadKycDocumentInput => ({ customerId, governmentId: { type: "drivers_license", country: "US", frontImage: jpegFile("license.jpg") } });
+const governmentId = (customerId: string): UploadKycDocumentInput => ({
+  customerId,
+  governmentId: { type: "drivers_license", country: "US", frontImage: jpegFile("license.jpg") },
+});
 
 describe("uploadKycDocument", () => {
   it("sends each document Bond asked for; the list shrinks; then Bond reviews and decides", async () => {
     const customerId = await customerAskedForDocuments("444-44-4444");
-    expect((await customerOf(app, customerId))?.kycDocumentsRequired).toEqual(["government_id", "proof_of_address", "social_security_card"]);
+    expect((await customerOf(app, customerId))?.kycDocumentsRequired).toEqual([
+      "government_id",
+      "proof_of_address",
+      "social_security_card",
+    ]);
 
     const first = await app.graphql(UploadKycDocumentDocument, {
-      input: { customerId, governmentId: { type: "work_permit", country: "us", frontImage: jpegFile("permit-front.jpg"), backImage: pngFile("permit-back.png") } },
+      input: {
+        customerId,
+        governmentId: {
+          type: "work_permit",
+          country: "us",
+          frontImage: jpegFile("permit-front.jpg"),
+          backImage: pngFile("permit-back.png"),
+        },
+      },
     });
     expect(first.errors).toBeUndefined();
     expect(first.data?.uploadKycDocument).toEqual({
@@ -43,21 +59,36 @@ describe("uploadKycDocument", () => {
       numDocumentsSubmitted: 1,
       customer: { id: customerId, kycStatus: "DOCUMENT_REQUIRED", kycDocumentsRequired: ["proof_of_address", "social_security_card"] },
     });
-    const second = await app.graphql(UploadKycDocumentDocument, { input: { customerId, proofOfAddress: { type: "utility_bill", file: pdfFile("bill.pdf") } } });
+    const second = await app.graphql(UploadKycDocumentDocument, {
+      input: { customerId, proofOfAddress: { type: "utility_bill", file: pdfFile("bill.pdf") } },
+    });
     expect(second.data?.uploadKycDocument.customer.kycDocumentsRequired).toEqual(["social_security_card"]);
-    const third = await app.graphql(UploadKycDocumentDocument, { input: { customerId, socialSecurityCard: { file: jpegFile("card.jpeg") } } });
+    const third = await app.graphql(UploadKycDocumentDocument, {
+      input: { customerId, socialSecurityCard: { file: jpegFile("card.jpeg") } },
+    });
     expect(third.data?.uploadKycDocument.customer.kycDocumentsRequired).toEqual([]);
     expect(documentCalls(customerId).map((call) => call.status)).toEqual([200, 200, 200]);
 
     await waitForKycStatus(app, customerId, "PASSED");
     const events = (await app.graphql(KycEventsDocument, { customerId })).data!.kycEvents.map((event) => event.event);
-    expect(events).toEqual(["kyc.submitted", "kyc.verification.document_required", "kyc.verification.under_review", "kyc.verification.success"]);
+    expect(events).toEqual([
+      "kyc.submitted",
+      "kyc.verification.document_required",
+      "kyc.verification.under_review",
+      "kyc.verification.success",
+    ]);
   });
 
   it("refuses a document Bond did not ask for, without calling Bond", async () => {
     const customerId = await customerAskedForDocuments("333-33-3333"); // government id only
-    const result = await app.graphql(UploadKycDocumentDocument, { input: { customerId, proofOfAddress: { type: "utility_bill", file: pdfFile() } } });
-    expect(result.errors?.[0].extensions).toEqual({ code: "DOCUMENT_NOT_REQUIRED", status: "DOCUMENT_REQUIRED", documentsRequired: ["government_id"] });
+    const result = await app.graphql(UploadKycDocumentDocument, {
+      input: { customerId, proofOfAddress: { type: "utility_bill", file: pdfFile() } },
+    });
+    expect(result.errors?.[0].extensions).toEqual({
+      code: "DOCUMENT_NOT_REQUIRED",
+      status: "DOCUMENT_REQUIRED",
+      documentsRequired: ["government_id"],
+    });
     expect(documentCalls(customerId)).toHaveLength(0);
   });
 
@@ -83,10 +114,16 @@ describe("uploadKycDocument", () => {
     ["a type Bond does not accept", { fileName: "license.gif", contentBase64: base64(GIF_BYTES()) }, "Only .jpg"],
     ["content that is no accepted type", { fileName: "license.jpg", contentBase64: base64(GIF_BYTES()) }, "not a JPEG, PNG, HEIC or PDF"],
     ["invalid base64", { fileName: "license.jpg", contentBase64: "%%%" }, "not valid base64"],
-    ["a file over the cap", { fileName: "license.jpg", contentBase64: base64(JPEG_BYTES(MAX_FILE_BYTES + 10)) }, "larger than the 400000-byte limit"],
+    [
+      "a file over the cap",
+      { fileName: "license.jpg", contentBase64: base64(JPEG_BYTES(MAX_FILE_BYTES + 10)) },
+      "larger than the 400000-byte limit",
+    ],
   ])("refuses %s with BAD_USER_INPUT, without calling Bond", async (_what, frontImage, message) => {
     const customerId = await customerAskedForDocuments("333-33-3333");
-    const result = await app.graphql(UploadKycDocumentDocument, { input: { customerId, governmentId: { type: "passport", country: "US", frontImage } } });
+    const result = await app.graphql(UploadKycDocumentDocument, {
+      input: { customerId, governmentId: { type: "passport", country: "US", frontImage } },
+    });
     expect(result.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
     expect(String((result.errors?.[0].extensions?.fields as Record<string, string[]>)["governmentId.frontImage"])).toContain(message);
     expect(documentCalls(customerId)).toHaveLength(0);
@@ -95,7 +132,9 @@ describe("uploadKycDocument", () => {
 
   it("requires the back image where Bond needs one", async () => {
     const customerId = await customerAskedForDocuments("333-33-3333");
-    const result = await app.graphql(UploadKycDocumentDocument, { input: { customerId, governmentId: { type: "passport_card", country: "US", frontImage: jpegFile() } } });
+    const result = await app.graphql(UploadKycDocumentDocument, {
+      input: { customerId, governmentId: { type: "passport_card", country: "US", frontImage: jpegFile() } },
+    });
     expect(result.errors?.[0].extensions?.fields).toEqual({ "governmentId.backImage": ["Required for passport_card."] });
   });
 
@@ -108,11 +147,19 @@ describe("uploadKycDocument", () => {
     const anonymous = await fetch(app.graphqlUrl, { method: "POST", headers: { "content-type": "application/json" }, body });
     expect(anonymous.status).toBe(413);
     expect(await anonymous.json()).toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
-    const authenticated = await fetch(app.graphqlUrl, { method: "POST", headers: { "content-type": "application/json", ...(await app.asService()) }, body });
+    const authenticated = await fetch(app.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(await app.asService()) },
+      body,
+    });
     expect(await authenticated.json()).toEqual({ data: { uploadKycDocument: { document: "government_id" } } });
     // The larger limit is for uploads only: any other operation that big is refused, token or not.
     const notAnUpload = JSON.stringify({ query: "{ __typename }", variables: { padding: "x".repeat(300 * 1024) } });
-    const padded = await fetch(app.graphqlUrl, { method: "POST", headers: { "content-type": "application/json", ...(await app.asService()) }, body: notAnUpload });
+    const padded = await fetch(app.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(await app.asService()) },
+      body: notAnUpload,
+    });
     expect(padded.status).toBe(413);
   });
 
@@ -129,7 +176,12 @@ describe("uploadKycDocument", () => {
     const customerId = await customerAskedForDocuments("333-33-3333");
     const marker = Buffer.concat([JPEG_BYTES(16), Buffer.from("UNIQUE-DOCUMENT-MARKER-7f3a")]);
     const content = base64(marker);
-    const result = await app.graphql(UploadKycDocumentDocument, { input: { customerId, governmentId: { type: "passport", country: "US", frontImage: { fileName: "passport.jpg", contentBase64: content } } } });
+    const result = await app.graphql(UploadKycDocumentDocument, {
+      input: {
+        customerId,
+        governmentId: { type: "passport", country: "US", frontImage: { fileName: "passport.jpg", contentBase64: content } },
+      },
+    });
     expect(result.errors).toBeUndefined();
     await waitForKycStatus(app, customerId, "PASSED");
     const stored: string[] = [];

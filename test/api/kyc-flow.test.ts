@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CustomerDocument, KycStatusChangedDocument, SubmitKycDocument, UpdateCustomerDocument, type KycStatusChangedSubscription } from "../gql/graphql.js";
+import {
+  CustomerDocument,
+  KycStatusChangedDocument,
+  SubmitKycDocument,
+  UpdateCustomerDocument,
+  type KycStatusChangedSubscription,
+} from "../gql/graphql.js";
 import { collect, startTestApp, type TestApp } from "../support/test-app.js";
 import { createCustomer, kycInput, waitForKycStatus } from "../support/fixtures.js";
 import { print } from "graphql";
@@ -75,9 +81,15 @@ describe("the KYC flow end to end (mutation → Bond sandbox → signed webhooks
 
   it("refuses a subscription to an unknown customer with CUSTOMER_NOT_FOUND", async () => {
     const client = app.websocketClient();
-    const iterator = client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId: "00000000-0000-4000-8000-000000000000" } });
+    const iterator = client.iterate({
+      query: print(KycStatusChangedDocument),
+      variables: { customerId: "00000000-0000-4000-8000-000000000000" },
+    });
     const first = await iterator.next();
-    expect(first.value?.errors?.[0]).toMatchObject({ message: expect.stringContaining("No customer"), extensions: { code: "CUSTOMER_NOT_FOUND" } });
+    expect(first.value?.errors?.[0]).toMatchObject({
+      message: expect.stringContaining("No customer"),
+      extensions: { code: "CUSTOMER_NOT_FOUND" },
+    });
     expect((await iterator.next()).done).toBe(true);
   });
 });

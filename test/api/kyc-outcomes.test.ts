@@ -25,7 +25,11 @@ async function customerUnderReview(): Promise<string> {
 describe("every KYC outcome Bond can send", () => {
   it.each([
     ["kyc.verification.success", "PASSED", {}],
-    ["kyc.verification.failure", "FAILED", { reasons: { ofac: "passed", bureau: "failed", mobile: "passed", ip: "failed", email: "passed" } }],
+    [
+      "kyc.verification.failure",
+      "FAILED",
+      { reasons: { ofac: "passed", bureau: "failed", mobile: "passed", ip: "failed", email: "passed" } },
+    ],
     ["kyc.verification.error", "ERROR", {}],
     ["kyc.verification.timeout", "TIMEOUT", {}],
     ["kyc.verification.document_required", "DOCUMENT_REQUIRED", { documents: ["proof_of_address"] }],
@@ -34,7 +38,9 @@ describe("every KYC outcome Bond can send", () => {
     const customerId = await customerUnderReview();
     await simulate("kyc-event", { customer_id: customerId, event, ...extra });
     const customer = await waitForKycStatus(app, customerId, status);
-    expect(customer.kycFailureReasons).toEqual(status === "FAILED" ? { ofac: "passed", bureau: "failed", mobile: "passed", ip: "failed", email: "passed" } : null);
+    expect(customer.kycFailureReasons).toEqual(
+      status === "FAILED" ? { ofac: "passed", bureau: "failed", mobile: "passed", ip: "failed", email: "passed" } : null,
+    );
     expect(customer.kycIncorrectInformation).toEqual(status === "REENTER_INFORMATION" ? ["phone", "email"] : []);
     expect(customer.kycDocumentsRequired).toEqual(status === "DOCUMENT_REQUIRED" ? ["proof_of_address"] : []);
     expect(customer.kycAttempts[0].status).toBe(status);
@@ -45,7 +51,12 @@ describe("every KYC outcome Bond can send", () => {
   it("kyc.verification.under_review → UNDER_REVIEW (sandbox SSN 000-00-0000)", async () => {
     const customerId = await customerUnderReview();
     const customer = await customerOf(app, customerId);
-    expect(customer).toMatchObject({ kycStatus: "UNDER_REVIEW", kycDocumentsRequired: [], kycFailureReasons: null, kycIncorrectInformation: [] });
+    expect(customer).toMatchObject({
+      kycStatus: "UNDER_REVIEW",
+      kycDocumentsRequired: [],
+      kycFailureReasons: null,
+      kycIncorrectInformation: [],
+    });
   });
 
   it("a failure without reasons shows none; a later attempt clears the reasons", async () => {
@@ -55,7 +66,13 @@ describe("every KYC outcome Bond can send", () => {
 
     await simulate("kyc-fail", { customer_id: customerId, reasons: { bureau: "failed" } });
     await eventually(async () => (await customerOf(app, customerId))?.kycFailureReasons?.bureau === "failed");
-    expect((await customerOf(app, customerId))?.kycFailureReasons).toEqual({ ofac: null, bureau: "failed", mobile: null, ip: null, email: null });
+    expect((await customerOf(app, customerId))?.kycFailureReasons).toEqual({
+      ofac: null,
+      bureau: "failed",
+      mobile: null,
+      ip: null,
+      email: null,
+    });
 
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId) });
     expect((await waitForKycStatus(app, customerId, "PASSED")).kycFailureReasons).toBeNull();
@@ -65,7 +82,11 @@ describe("every KYC outcome Bond can send", () => {
     const customerId = await customerUnderReview();
     await simulate("kyc-event", { customer_id: customerId, event: "kyc.verification.document_required", documents: ["government_id"] });
     await waitForKycStatus(app, customerId, "DOCUMENT_REQUIRED");
-    await simulate("kyc-event", { customer_id: customerId, event: "kyc.verification.document_required", documents: ["government_id", "social_security_card"] });
+    await simulate("kyc-event", {
+      customer_id: customerId,
+      event: "kyc.verification.document_required",
+      documents: ["government_id", "social_security_card"],
+    });
     await eventually(async () => (await customerOf(app, customerId))?.kycDocumentsRequired.length === 2);
     const events = (await app.graphql(KycEventsDocument, { customerId })).data!.kycEvents;
     expect(events.at(-1)).toMatchObject({ outcome: "unchanged", documents: ["government_id", "social_security_card"] });

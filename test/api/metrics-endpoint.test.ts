@@ -18,7 +18,14 @@ describe("GET /metrics", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/plain");
     const text = await response.text();
-    for (const name of ["process_cpu_seconds_total", "process_resident_memory_bytes", "process_start_time_seconds", "nodejs_heap_size_used_bytes", "nodejs_eventloop_lag_seconds", "nodejs_version_info"]) {
+    for (const name of [
+      "process_cpu_seconds_total",
+      "process_resident_memory_bytes",
+      "process_start_time_seconds",
+      "nodejs_heap_size_used_bytes",
+      "nodejs_eventloop_lag_seconds",
+      "nodejs_version_info",
+    ]) {
       expect(text).toMatch(new RegExp(`^# TYPE ${name} `, "m"));
     }
     expect(text).not.toContain("kyc_graphql_process_");
@@ -27,7 +34,11 @@ describe("GET /metrics", () => {
   });
 
   it("with METRICS_TOKEN, answers 401 with a JSON code without the bearer token or with a wrong one", async () => {
-    const attempts: Record<string, string>[] = [{}, { authorization: "Bearer wrong-token-0123456789abcdef" }, { authorization: METRICS_TOKEN }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: "Bearer wrong-token-0123456789abcdef" },
+      { authorization: METRICS_TOKEN },
+    ];
     for (const headers of attempts) {
       const response = await fetch(`${guarded.url}/metrics`, { headers });
       expect(response.status).toBe(401);

@@ -22,7 +22,11 @@ describe("logs: JSON lines with a request id, never personal data", () => {
     const ssn = "521-44-7318";
     const from = app.logs.length;
 
-    const submitted = await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn }) }, { ...(await app.asService()), "x-request-id": "obs-submit-1" });
+    const submitted = await app.graphql(
+      SubmitKycDocument,
+      { input: kycInput(customerId, { ssn }) },
+      { ...(await app.asService()), "x-request-id": "obs-submit-1" },
+    );
     expect(submitted.errors).toBeUndefined();
     expect(submitted.headers.get("x-request-id")).toBe("obs-submit-1");
 
@@ -30,7 +34,11 @@ describe("logs: JSON lines with a request id, never personal data", () => {
     const malformed = { "x-request-id": "obs-malformed" };
     const brokenJson = await app.postGraphQL(`{"query":"mutation { submitKyc(input: {ssn: \\"${ssn}\\"`, malformed);
     expect(brokenJson.status).toBe(400);
-    const wrongType = await app.graphql(SubmitKycDocument, { input: { ...kycInput(customerId), ssn: Number(ssn.replace(/-/g, "")) } as never }, { ...(await app.asService()), ...malformed });
+    const wrongType = await app.graphql(
+      SubmitKycDocument,
+      { input: { ...kycInput(customerId), ssn: Number(ssn.replace(/-/g, "")) } as never },
+      { ...(await app.asService()), ...malformed },
+    );
     expect(wrongType.errors?.[0]).toBeDefined();
     const syntax = await app.postGraphQL(JSON.stringify({ query: `mutation { submitKyc(input: { ssn: "${ssn}" ` }), malformed);
     expect(syntax.status).toBe(400);
@@ -48,9 +56,15 @@ describe("logs: JSON lines with a request id, never personal data", () => {
 
     const ofSubmit = entries.filter((entry) => entry.requestId === "obs-submit-1");
     expect(ofSubmit.map((entry) => entry.msg)).toEqual(expect.arrayContaining(["bond call", "request completed"]));
-    expect(ofSubmit.find((entry) => entry.msg === "bond call")).toMatchObject({ component: "bond-client", operation: "submitKyc", outcome: "ok" });
+    expect(ofSubmit.find((entry) => entry.msg === "bond call")).toMatchObject({
+      component: "bond-client",
+      operation: "submitKyc",
+      outcome: "ok",
+    });
     expect(ofSubmit.find((entry) => entry.msg === "request completed")).toMatchObject({ method: "POST", path: "/graphql", status: 200 });
-    expect(entries.filter((entry) => entry.requestId === "obs-malformed" && entry.msg === "request completed").map((entry) => entry.status)).toEqual([400, 400, 400]);
+    expect(
+      entries.filter((entry) => entry.requestId === "obs-malformed" && entry.msg === "request completed").map((entry) => entry.status),
+    ).toEqual([400, 400, 400]);
     // The webhooks the sandbox sent are requests of their own, logged with their own ids.
     const webhooks = entries.filter((entry) => entry.component === "webhook" && entry.msg === "webhook stored");
     expect(webhooks.length).toBeGreaterThanOrEqual(2);
@@ -72,7 +86,9 @@ describe("logs: JSON lines with a request id, never personal data", () => {
     const customerId = await createCustomer(app);
     const from = app.logs.length;
     const client = app.websocketClient();
-    const messages = collect<KycStatusChangedSubscription>(client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>);
+    const messages = collect<KycStatusChangedSubscription>(
+      client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>,
+    );
     await messages.waitFor(1);
     await messages.stop();
     const entries = parsed(app.logs.slice(from));
@@ -86,7 +102,9 @@ describe("logs: JSON lines with a request id, never personal data", () => {
   it("tags a refused WebSocket connection's line with a request id too", async () => {
     const from = app.logs.length;
     const client = app.websocketClient({ token: null });
-    const messages = collect<KycStatusChangedSubscription>(client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId: "x" } }) as AsyncIterableIterator<any>);
+    const messages = collect<KycStatusChangedSubscription>(
+      client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId: "x" } }) as AsyncIterableIterator<any>,
+    );
     await expect(messages.done).rejects.toMatchObject({ code: 4401 });
     const refused = parsed(app.logs.slice(from)).find((entry) => entry.msg === "websocket refused: not authenticated");
     expect(refused?.requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -104,36 +122,73 @@ describe("metrics at GET /metrics (Prometheus)", () => {
 
     const customerId = await createCustomer(app);
     const client = app.websocketClient();
-    const messages = collect<KycStatusChangedSubscription>(client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>);
+    const messages = collect<KycStatusChangedSubscription>(
+      client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>,
+    );
     await messages.waitFor(1);
     const open = await scrapeMetrics(app);
     expect(metricValue(open, "kyc_graphql_open_subscriptions")).toBe(metricValue(before, "kyc_graphql_open_subscriptions") + 1);
-    expect(metricValue(open, "kyc_graphql_operations_total", { operation: "kycStatusChanged", type: "subscription", transport: "ws", outcome: "ok" })).toBeGreaterThanOrEqual(1);
+    expect(
+      metricValue(open, "kyc_graphql_operations_total", {
+        operation: "kycStatusChanged",
+        type: "subscription",
+        transport: "ws",
+        outcome: "ok",
+      }),
+    ).toBeGreaterThanOrEqual(1);
 
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId) });
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { email: "not-an-email" }) });
     await messages.waitFor(3);
-    expect((await app.postWebhook({ event: "kyc.verification.success", customer_id: customerId, occurred_at: new Date().toISOString() }, { secret: "wrong" })).status).toBe(401);
+    expect(
+      (
+        await app.postWebhook(
+          { event: "kyc.verification.success", customer_id: customerId, occurred_at: new Date().toISOString() },
+          { secret: "wrong" },
+        )
+      ).status,
+    ).toBe(401);
 
     const after = await scrapeMetrics(app);
-    expect(after.split("\n").find((line) => line.startsWith("# TYPE kyc_graphql_operation_duration_seconds"))).toBe("# TYPE kyc_graphql_operation_duration_seconds histogram");
-    expect(metricValue(after, "kyc_graphql_operations_total", submitOk)).toBe(metricValue(before, "kyc_graphql_operations_total", submitOk) + 1);
-    expect(metricValue(after, "kyc_graphql_operations_total", submitError)).toBe(metricValue(before, "kyc_graphql_operations_total", submitError) + 1);
-    expect(metricValue(after, "kyc_graphql_operation_duration_seconds_count", { operation: "submitKyc", type: "mutation" })).toBe(metricValue(before, "kyc_graphql_operation_duration_seconds_count", { operation: "submitKyc", type: "mutation" }) + 2);
-    expect(metricValue(after, "kyc_bond_webhook_events_total", passed)).toBe(metricValue(before, "kyc_bond_webhook_events_total", passed) + 1);
-    expect(metricValue(after, "kyc_bond_webhook_events_total", badSignature)).toBe(metricValue(before, "kyc_bond_webhook_events_total", badSignature) + 1);
-    expect(metricValue(after, "kyc_bond_request_duration_seconds_count", bondSubmit)).toBe(metricValue(before, "kyc_bond_request_duration_seconds_count", bondSubmit) + 1);
-    expect(metricValue(after, "kyc_bond_request_duration_seconds_count", { operation: "createCustomer", outcome: "ok" })).toBeGreaterThanOrEqual(1);
+    expect(after.split("\n").find((line) => line.startsWith("# TYPE kyc_graphql_operation_duration_seconds"))).toBe(
+      "# TYPE kyc_graphql_operation_duration_seconds histogram",
+    );
+    expect(metricValue(after, "kyc_graphql_operations_total", submitOk)).toBe(
+      metricValue(before, "kyc_graphql_operations_total", submitOk) + 1,
+    );
+    expect(metricValue(after, "kyc_graphql_operations_total", submitError)).toBe(
+      metricValue(before, "kyc_graphql_operations_total", submitError) + 1,
+    );
+    expect(metricValue(after, "kyc_graphql_operation_duration_seconds_count", { operation: "submitKyc", type: "mutation" })).toBe(
+      metricValue(before, "kyc_graphql_operation_duration_seconds_count", { operation: "submitKyc", type: "mutation" }) + 2,
+    );
+    expect(metricValue(after, "kyc_bond_webhook_events_total", passed)).toBe(
+      metricValue(before, "kyc_bond_webhook_events_total", passed) + 1,
+    );
+    expect(metricValue(after, "kyc_bond_webhook_events_total", badSignature)).toBe(
+      metricValue(before, "kyc_bond_webhook_events_total", badSignature) + 1,
+    );
+    expect(metricValue(after, "kyc_bond_request_duration_seconds_count", bondSubmit)).toBe(
+      metricValue(before, "kyc_bond_request_duration_seconds_count", bondSubmit) + 1,
+    );
+    expect(
+      metricValue(after, "kyc_bond_request_duration_seconds_count", { operation: "createCustomer", outcome: "ok" }),
+    ).toBeGreaterThanOrEqual(1);
 
     await messages.stop();
-    await eventually(async () => metricValue(await scrapeMetrics(app), "kyc_graphql_open_subscriptions") === metricValue(before, "kyc_graphql_open_subscriptions"));
+    await eventually(
+      async () =>
+        metricValue(await scrapeMetrics(app), "kyc_graphql_open_subscriptions") === metricValue(before, "kyc_graphql_open_subscriptions"),
+    );
   });
 
   it("decrements open subscriptions when the socket goes away without unsubscribing", async () => {
     const customerId = await createCustomer(app);
     const baseline = metricValue(await scrapeMetrics(app), "kyc_graphql_open_subscriptions");
     const client = app.websocketClient();
-    const messages = collect<KycStatusChangedSubscription>(client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>);
+    const messages = collect<KycStatusChangedSubscription>(
+      client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>,
+    );
     await messages.waitFor(1);
     expect(metricValue(await scrapeMetrics(app), "kyc_graphql_open_subscriptions")).toBe(baseline + 1);
     messages.done.catch(() => undefined); // the iteration ends with the 4499 close we cause

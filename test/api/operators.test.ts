@@ -70,7 +70,9 @@ describe("customers (operators' list)", () => {
     expect(program.edges.map((edge) => edge.node.id)).toEqual([otherProgramId]);
     const inDefaultProgram = (await app.graphql(CustomersDocument, { filter: { programId: PROGRAM_ID } })).data!.customers;
     expect(inDefaultProgram.edges.map((edge) => edge.node.id)).toEqual([failedId]);
-    const pivot = (await app.graphql(CustomersDocument, { filter: {}, first: 100 })).data!.customers.edges.find((edge) => edge.node.id === created[2])!;
+    const pivot = (await app.graphql(CustomersDocument, { filter: {}, first: 100 })).data!.customers.edges.find(
+      (edge) => edge.node.id === created[2],
+    )!;
     const after = (await app.graphql(CustomersDocument, { filter: { createdAfter: pivot.node.createdAt }, first: 100 })).data!.customers;
     const ids = after.edges.map((edge) => edge.node.id);
     expect(ids).toEqual(expect.arrayContaining([created[4], created[3]]));
@@ -84,7 +86,13 @@ describe("customers (operators' list)", () => {
     ["first above 100", { first: 101 }, "first"],
     ["first below 1", { first: 0 }, "first"],
     ["a cursor it did not issue", { after: "bm90LWEtY3Vyc29y" }, "after"],
-    ["a forged cursor with an impossible date", { after: Buffer.from(JSON.stringify(["2026-02-30 00:00:00.000000+00", "a5bcf5a8-c4e0-4025-8183-5346176ee3db"])).toString("base64url") }, "after"],
+    [
+      "a forged cursor with an impossible date",
+      {
+        after: Buffer.from(JSON.stringify(["2026-02-30 00:00:00.000000+00", "a5bcf5a8-c4e0-4025-8183-5346176ee3db"])).toString("base64url"),
+      },
+      "after",
+    ],
   ])("refuses %s with BAD_USER_INPUT", async (_what, variables, field) => {
     const result = await app.graphql(CustomersDocument, variables);
     expect(result.data).toBeNull();
@@ -128,14 +136,21 @@ describe("kycEvents (stored webhook history)", () => {
   });
 
   it("answers CUSTOMER_NOT_FOUND for an unknown customer and FORBIDDEN to customer tokens", async () => {
-    expect((await app.graphql(KycEventsDocument, { customerId: unknownCustomerId() })).errors?.[0].extensions?.code).toBe("CUSTOMER_NOT_FOUND");
-    expect((await app.graphql(KycEventsDocument, { customerId: created[0] }, await app.asCustomer(created[0]))).errors?.[0].extensions?.code).toBe("FORBIDDEN");
+    expect((await app.graphql(KycEventsDocument, { customerId: unknownCustomerId() })).errors?.[0].extensions?.code).toBe(
+      "CUSTOMER_NOT_FOUND",
+    );
+    expect(
+      (await app.graphql(KycEventsDocument, { customerId: created[0] }, await app.asCustomer(created[0]))).errors?.[0].extensions?.code,
+    ).toBe("FORBIDDEN");
   });
 });
 
 describe("the cost of a page", () => {
   it("counts what is asked per customer once per customer the page may hold", async () => {
-    const heavy = parse("query { customers(first: 100) { edges { node { id kycAttempts { id status } } } } }") as TypedDocumentNode<unknown, Record<string, never>>;
+    const heavy = parse("query { customers(first: 100) { edges { node { id kycAttempts { id status } } } } }") as TypedDocumentNode<
+      unknown,
+      Record<string, never>
+    >;
     const result = await app.graphql(heavy, {});
     expect(result.errors?.[0].extensions?.code).toBe("QUERY_TOO_COMPLEX");
     const light = await app.graphql(CustomersDocument, { first: 100 });

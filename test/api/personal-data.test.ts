@@ -15,9 +15,23 @@ afterAll(async () => {
 
 /** Every row of every table (ours and drizzle's migrations table), as text. */
 async function everythingStored(): Promise<string> {
-  const listed = await app.database.db.execute(sql.raw("select table_schema || '.' || table_name as name from information_schema.tables where table_schema in ('public', 'drizzle') and table_type = 'BASE TABLE'"));
-  const tables = ((Array.isArray(listed) ? listed : (listed as { rows: unknown[] }).rows) as Array<{ name: string }>).map((row) => row.name);
-  expect(tables).toEqual(expect.arrayContaining(["public.customers", "public.kyc_attempts", "public.idempotency_keys", "public.kyc_events", "public.webhook_receipts"]));
+  const listed = await app.database.db.execute(
+    sql.raw(
+      "select table_schema || '.' || table_name as name from information_schema.tables where table_schema in ('public', 'drizzle') and table_type = 'BASE TABLE'",
+    ),
+  );
+  const tables = ((Array.isArray(listed) ? listed : (listed as { rows: unknown[] }).rows) as Array<{ name: string }>).map(
+    (row) => row.name,
+  );
+  expect(tables).toEqual(
+    expect.arrayContaining([
+      "public.customers",
+      "public.kyc_attempts",
+      "public.idempotency_keys",
+      "public.kyc_events",
+      "public.webhook_receipts",
+    ]),
+  );
   const dumps: string[] = [];
   for (const table of tables) {
     const rows = await app.database.db.execute(sql.raw(`select row_to_json(t)::text as row from ${table} t`));
@@ -35,15 +49,23 @@ describe("an SSN never leaves the request in clear", () => {
     const responses: unknown[] = [];
     responses.push(await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn, idempotencyKey: "pii-check" }) }));
     responses.push(await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn, idempotencyKey: "pii-check" }) }));
-    responses.push(await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn, idempotencyKey: "pii-check", ip: "10.9.9.9" }) }));
+    responses.push(
+      await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn, idempotencyKey: "pii-check", ip: "10.9.9.9" }) }),
+    );
     responses.push(await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn, email: "bad" }) }));
     await waitForKycStatus(app, customerId, "PASSED");
     responses.push(await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn }) }));
     responses.push(await app.graphql(CustomerDocument, { id: customerId }));
-    responses.push(await app.postWebhook({ event: "kyc.verification.failure", customer_id: customerId, occurred_at: "2030-01-01T00:00:00Z", ssn }));
+    responses.push(
+      await app.postWebhook({ event: "kyc.verification.failure", customer_id: customerId, occurred_at: "2030-01-01T00:00:00Z", ssn }),
+    );
     // Malformed requests: a wrong type, an unknown field, broken JSON, all carrying the SSN.
     const raw = async (body: string, headers: Record<string, string> = {}) => {
-      const response = await fetch(app.graphqlUrl, { method: "POST", headers: { "content-type": "application/json", ...(await app.asService()), ...headers }, body });
+      const response = await fetch(app.graphqlUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(await app.asService()), ...headers },
+        body,
+      });
       responses.push(await response.text());
     };
     await raw(JSON.stringify({ query: print(SubmitKycDocument), variables: { input: { ...kycInput(customerId), ssn: Number(digits) } } }));
@@ -57,7 +79,14 @@ describe("an SSN never leaves the request in clear", () => {
     // Over WebSocket, including a validation failure.
     const client = app.websocketClient({ lazy: false });
     for (const input of [kycInput(other, { ssn }), kycInput(other, { ssn, phone: "nope" })]) {
-      responses.push(await new Promise((resolve) => client.subscribe({ query: print(SubmitKycDocument), variables: { input } }, { next: resolve, error: resolve, complete: () => undefined })));
+      responses.push(
+        await new Promise((resolve) =>
+          client.subscribe(
+            { query: print(SubmitKycDocument), variables: { input } },
+            { next: resolve, error: resolve, complete: () => undefined },
+          ),
+        ),
+      );
     }
     // Bond's sandbox value that forces a failure, so Bond's own answers travel through too.
     const failing = await createCustomer(app);

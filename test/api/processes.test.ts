@@ -26,7 +26,8 @@ function subscribeOn(server: ServerProcess, customerId: string) {
   );
 }
 
-const statuses = (messages: ReturnType<typeof subscribeOn>) => messages.received.map((message) => [message.data?.kycStatusChanged.status, message.data?.kycStatusChanged.version]);
+const statuses = (messages: ReturnType<typeof subscribeOn>) =>
+  messages.received.map((message) => [message.data?.kycStatusChanged.status, message.data?.kycStatusChanged.version]);
 
 describe.skipIf(!process.env.DATABASE_URL)("two API instances on one real Postgres (pg_notify / LISTEN)", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -37,7 +38,11 @@ describe.skipIf(!process.env.DATABASE_URL)("two API instances on one real Postgr
   beforeAll(async () => {
     database = await createTestDatabase();
     admin = postgres(database.url!, { max: 1, onnotice: () => {} });
-    shared = { DATABASE_URL: database.url!, BOND_WEBHOOK_SECRET: randomBytes(16).toString("hex"), PII_KEY: randomBytes(32).toString("base64") };
+    shared = {
+      DATABASE_URL: database.url!,
+      BOND_WEBHOOK_SECRET: randomBytes(16).toString("hex"),
+      PII_KEY: randomBytes(32).toString("base64"),
+    };
     a = await startServerProcess(shared);
     b = await startServerProcess(shared);
   });
@@ -48,7 +53,9 @@ describe.skipIf(!process.env.DATABASE_URL)("two API instances on one real Postgr
   });
 
   const listenBackend = async (server: ServerProcess) =>
-    (await admin`select pid from pg_stat_activity where application_name = ${`kyc-graphql listen pid=${server.pid}`}`).map((row) => row.pid as number);
+    (await admin`select pid from pg_stat_activity where application_name = ${`kyc-graphql listen pid=${server.pid}`}`).map(
+      (row) => row.pid as number,
+    );
 
   it("delivers a webhook posted to instance A to a subscriber on instance B", async () => {
     const customerId = await createCustomerOn(a);
@@ -57,7 +64,10 @@ describe.skipIf(!process.env.DATABASE_URL)("two API instances on one real Postgr
     const response = await a.postWebhook({ customer_id: customerId, kyc_status: "submitted" });
     expect(response).toMatchObject({ status: 200, body: { result: "changed", kycStatus: "SUBMITTED" } });
     await onB.waitFor(2);
-    expect(statuses(onB)).toEqual([["NOT_STARTED", 0], ["SUBMITTED", 1]]);
+    expect(statuses(onB)).toEqual([
+      ["NOT_STARTED", 0],
+      ["SUBMITTED", 1],
+    ]);
     await onB.stop();
   });
 
@@ -82,7 +92,11 @@ describe.skipIf(!process.env.DATABASE_URL)("two API instances on one real Postgr
     expect((await b.postWebhook({ event: "kyc.verification.success", customer_id: customerId, occurred_at: at(2) })).status).toBe(200);
     await onA.waitFor(3);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(statuses(onA)).toEqual([["NOT_STARTED", 0], ["UNDER_REVIEW", 1], ["PASSED", 2]]);
+    expect(statuses(onA)).toEqual([
+      ["NOT_STARTED", 0],
+      ["UNDER_REVIEW", 1],
+      ["PASSED", 2],
+    ]);
     await onA.stop();
   });
 
@@ -94,7 +108,12 @@ describe.skipIf(!process.env.DATABASE_URL)("two API instances on one real Postgr
     const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     const routed = new URL(database.url!);
     routed.port = String(proxy.port);
-    const c = await startServerProcess({ ...shared, DATABASE_URL: routed.toString(), LISTEN_RETRY_DELAY_MS: "200", LISTEN_RETRY_MAX_DELAY_MS: "200" });
+    const c = await startServerProcess({
+      ...shared,
+      DATABASE_URL: routed.toString(),
+      LISTEN_RETRY_DELAY_MS: "200",
+      LISTEN_RETRY_MAX_DELAY_MS: "200",
+    });
     try {
       const customerId = await createCustomerOn(a);
       const onC = subscribeOn(c, customerId);
@@ -111,7 +130,12 @@ describe.skipIf(!process.env.DATABASE_URL)("two API instances on one real Postgr
       proxy.restore();
       await onC.waitFor(4);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(statuses(onC)).toEqual([["NOT_STARTED", 0], ["DOCUMENT_REQUIRED", 1], ["UNDER_REVIEW", 2], ["FAILED", 3]]);
+      expect(statuses(onC)).toEqual([
+        ["NOT_STARTED", 0],
+        ["DOCUMENT_REQUIRED", 1],
+        ["UNDER_REVIEW", 2],
+        ["FAILED", 3],
+      ]);
       await onC.stop();
     } finally {
       await c.stop();
@@ -134,9 +158,14 @@ describe("graceful shutdown of the real process on SIGTERM", () => {
     const customerId = await createCustomerOn(server);
     const client = server.websocketClient();
     const closed = new Promise<number>((done) => client.on("closed", (event) => done((event as { code: number }).code)));
-    const messages = collect<KycStatusChangedSubscription>(client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>);
+    const messages = collect<KycStatusChangedSubscription>(
+      client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>,
+    );
     // The subscription ends with the close event (graphql-ws rejects the iteration with it).
-    const ended = messages.done.then(() => null, (event: { code?: number }) => event.code);
+    const ended = messages.done.then(
+      () => null,
+      (event: { code?: number }) => event.code,
+    );
     await messages.waitFor(1);
 
     // A webhook whose body is still arriving when SIGTERM comes: the server must finish and store it.
@@ -144,7 +173,11 @@ describe("graceful shutdown of the real process on SIGTERM", () => {
     const webhook = new Promise<{ status: number; body: string }>((done, fail) => {
       const outgoing = request(server.webhookUrl, {
         method: "POST",
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(raw), "Bond-Signature": bondSignatureHeader(server.webhookSecret, raw, Math.floor(Date.now() / 1000)) },
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(raw),
+          "Bond-Signature": bondSignatureHeader(server.webhookSecret, raw, Math.floor(Date.now() / 1000)),
+        },
       });
       outgoing.on("response", (response) => {
         let body = "";
@@ -176,30 +209,41 @@ describe("graceful shutdown of the real process on SIGTERM", () => {
   });
 });
 
-describe.skipIf(!process.env.DATABASE_URL)("three instances starting at once on an empty Postgres database (migrations under an advisory lock)", () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  const servers: ServerProcess[] = [];
-  beforeAll(async () => {
-    database = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await Promise.all(servers.map((server) => server.stop()));
-    await database?.drop();
-  });
+describe.skipIf(!process.env.DATABASE_URL)(
+  "three instances starting at once on an empty Postgres database (migrations under an advisory lock)",
+  () => {
+    let database: Awaited<ReturnType<typeof createTestDatabase>>;
+    const servers: ServerProcess[] = [];
+    beforeAll(async () => {
+      database = await createTestDatabase();
+    });
+    afterAll(async () => {
+      await Promise.all(servers.map((server) => server.stop()));
+      await database?.drop();
+    });
 
-  it("all three start, the migrations are applied once, and each serves", async () => {
-    const shared = { DATABASE_URL: database.url!, BOND_WEBHOOK_SECRET: randomBytes(16).toString("hex"), PII_KEY: randomBytes(32).toString("base64") };
-    const started = await Promise.allSettled([startServerProcess(shared), startServerProcess(shared), startServerProcess(shared)]);
-    for (const result of started) if (result.status === "fulfilled") servers.push(result.value);
-    expect(started.map((result) => (result.status === "rejected" ? String(result.reason).slice(0, 400) : "started"))).toEqual(["started", "started", "started"]);
-    const admin = postgres(database.url!, { max: 1, onnotice: () => {} });
-    try {
-      const applied = await admin`select hash, count(*)::int as times from drizzle.__drizzle_migrations group by hash`;
-      expect(applied.length).toBeGreaterThan(0);
-      expect(applied.every((row) => row.times === 1)).toBe(true);
-    } finally {
-      await admin.end();
-    }
-    for (const server of servers) expect(await createCustomerOn(server)).toBeTruthy();
-  }, 120_000);
-});
+    it("all three start, the migrations are applied once, and each serves", async () => {
+      const shared = {
+        DATABASE_URL: database.url!,
+        BOND_WEBHOOK_SECRET: randomBytes(16).toString("hex"),
+        PII_KEY: randomBytes(32).toString("base64"),
+      };
+      const started = await Promise.allSettled([startServerProcess(shared), startServerProcess(shared), startServerProcess(shared)]);
+      for (const result of started) if (result.status === "fulfilled") servers.push(result.value);
+      expect(started.map((result) => (result.status === "rejected" ? String(result.reason).slice(0, 400) : "started"))).toEqual([
+        "started",
+        "started",
+        "started",
+      ]);
+      const admin = postgres(database.url!, { max: 1, onnotice: () => {} });
+      try {
+        const applied = await admin`select hash, count(*)::int as times from drizzle.__drizzle_migrations group by hash`;
+        expect(applied.length).toBeGreaterThan(0);
+        expect(applied.every((row) => row.times === 1)).toBe(true);
+      } finally {
+        await admin.end();
+      }
+      for (const server of servers) expect(await createCustomerOn(server)).toBeTruthy();
+    }, 120_000);
+  },
+);

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/test-app.js";
-import { chainedFragments, fanOutFragments, nestedFields, nestedInlineFragments, nestedLists, nestedObjects, typenameAliases } from "../support/hostile-documents.js";
+import {
+  chainedFragments,
+  fanOutFragments,
+  nestedFields,
+  nestedInlineFragments,
+  nestedLists,
+  nestedObjects,
+  typenameAliases,
+} from "../support/hostile-documents.js";
 
 /**
  * Documents built to break the limits themselves (stack overflows in recursive checks, exponential
@@ -23,10 +31,21 @@ async function overHttp(app: TestApp, query: string): Promise<Outcome> {
 async function overWebSocket(app: TestApp, query: string): Promise<Outcome> {
   const client = app.websocketClient({ lazy: false });
   const outcome = await new Promise<any>((resolve) => {
-    client.subscribe({ query }, { next: resolve, error: (error) => resolve(Array.isArray(error) ? { errors: error } : { close: (error as { code?: number }).code }), complete: () => resolve({}) });
+    client.subscribe(
+      { query },
+      {
+        next: resolve,
+        error: (error) => resolve(Array.isArray(error) ? { errors: error } : { close: (error as { code?: number }).code }),
+        complete: () => resolve({}),
+      },
+    );
   });
   await client.dispose();
-  return { status: outcome.close ?? 0, code: outcome.errors?.[0]?.extensions?.code ?? (outcome.close ? `close ${outcome.close}` : undefined), text: JSON.stringify(outcome).slice(0, 300) };
+  return {
+    status: outcome.close ?? 0,
+    code: outcome.errors?.[0]?.extensions?.code ?? (outcome.close ? `close ${outcome.close}` : undefined),
+    text: JSON.stringify(outcome).slice(0, 300),
+  };
 }
 
 const attacks: Array<[string, string]> = [
@@ -81,7 +100,8 @@ describe("query limits never answer 500", () => {
   });
 
   it("still answers ordinary operations that use fragments", async () => {
-    const query = "fragment Page on CustomerConnection { pageInfo { hasNextPage } } query { customers(first: 2) { ...Page ... on CustomerConnection { edges { cursor } } } }";
+    const query =
+      "fragment Page on CustomerConnection { pageInfo { hasNextPage } } query { customers(first: 2) { ...Page ... on CustomerConnection { edges { cursor } } } }";
     const http = await overHttp(app, query);
     expect(http.status, http.text).toBe(200);
     const ws = await overWebSocket(app, query);

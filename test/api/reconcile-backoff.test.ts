@@ -34,7 +34,10 @@ describe("the reconciler's per-customer back-off", () => {
     // Without back-off ~30 reads; with it: 1 + about 3000 / (500, 1000, 1000, …) ≈ 4, allowing for a loaded machine.
     expect(reads).toBeGreaterThanOrEqual(2);
     expect(reads).toBeLessThanOrEqual(6);
-    const [row] = await app.database.db.select({ lookups: customers.reconcileLookups, nextAt: customers.reconcileNextAt }).from(customers).where(eq(customers.id, customerId));
+    const [row] = await app.database.db
+      .select({ lookups: customers.reconcileLookups, nextAt: customers.reconcileNextAt })
+      .from(customers)
+      .where(eq(customers.id, customerId));
     expect(row.lookups).toBe(reads);
     expect(row.nextAt!.getTime()).toBeGreaterThan(firstRead);
     expect((await app.graphql(CustomerDocument, { id: customerId })).data?.customer?.kycStatus).toBe("SUBMITTED");

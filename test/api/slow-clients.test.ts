@@ -29,14 +29,21 @@ function tricklingClient(port: number, text: string): Promise<{ closedAfterMs: n
 describe("slow clients (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS)", () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS), HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), HTTP_KEEP_ALIVE_TIMEOUT_MS: "1000" });
+    app = await startTestApp({
+      HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+      HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: "1000",
+    });
   });
   afterAll(() => app?.close());
 
   const port = () => Number(new URL(app.url).port);
 
   it("cuts off a client sending its headers one byte per second (408) within the headers timeout", async () => {
-    const result = await tricklingClient(port(), "POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Padding: " + "a".repeat(200));
+    const result = await tricklingClient(
+      port(),
+      "POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Padding: " + "a".repeat(200),
+    );
     expect(result.closedAfterMs).toBeLessThan(HEADERS_TIMEOUT_MS + SLACK_MS);
     expect(result.answer).toMatch(/^HTTP\/1\.1 408/);
   }, 30_000);
@@ -49,7 +56,9 @@ describe("slow clients (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS)", () =
     socket.write(`POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
     let sent = 0;
     const timer = setInterval(() => socket.writable && sent < body.length && socket.write(body[sent++]), 1000);
-    const closedAfterMs = await new Promise<number>((resolve) => socket.on("close", () => (clearInterval(timer), resolve(Date.now() - started))));
+    const closedAfterMs = await new Promise<number>((resolve) =>
+      socket.on("close", () => (clearInterval(timer), resolve(Date.now() - started))),
+    );
     expect(closedAfterMs).toBeLessThan(REQUEST_TIMEOUT_MS + SLACK_MS);
     expect(sent).toBeLessThan(body.length);
   }, 30_000);

@@ -45,7 +45,12 @@ describe("kycStatusChanged(customerId, afterVersion): resume without a gap or a 
     first.client.terminate();
 
     // Three transitions while it is away.
-    await webhook({ event: "kyc.verification.document_required", customer_id: customerId, occurred_at: at(1), documents: ["government_id"] });
+    await webhook({
+      event: "kyc.verification.document_required",
+      customer_id: customerId,
+      occurred_at: at(1),
+      documents: ["government_id"],
+    });
     await webhook({ event: "kyc.verification.under_review", customer_id: customerId, occurred_at: at(2) });
     await webhook({ event: "kyc.verification.failure", customer_id: customerId, occurred_at: at(3), reasons: { ofac: "failed" } });
 
@@ -57,7 +62,11 @@ describe("kycStatusChanged(customerId, afterVersion): resume without a gap or a 
       [lastSeen.version + 2, "DOCUMENT_REQUIRED", "UNDER_REVIEW", "kyc.verification.under_review"],
       [lastSeen.version + 3, "UNDER_REVIEW", "FAILED", "kyc.verification.failure"],
     ]);
-    expect(resumed.data().map((message) => message.occurredAt)).toEqual(["2026-01-01T00:00:01.000Z", "2026-01-01T00:00:02.000Z", "2026-01-01T00:00:03.000Z"]);
+    expect(resumed.data().map((message) => message.occurredAt)).toEqual([
+      "2026-01-01T00:00:01.000Z",
+      "2026-01-01T00:00:02.000Z",
+      "2026-01-01T00:00:03.000Z",
+    ]);
 
     // Then the live stream, with nothing repeated at the seam.
     await webhook({ event: "kyc.verification.success", customer_id: customerId, occurred_at: at(4) });

@@ -20,7 +20,8 @@ afterAll(async () => {
 
 const spans = () => exporter.getFinishedSpans();
 const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
-const childrenOf = (parent: ReadableSpan) => spans().filter((span) => parentOf(span) === parent.spanContext().spanId && span.spanContext().traceId === parent.spanContext().traceId);
+const childrenOf = (parent: ReadableSpan) =>
+  spans().filter((span) => parentOf(span) === parent.spanContext().spanId && span.spanContext().traceId === parent.spanContext().traceId);
 
 describe("OpenTelemetry traces", () => {
   it("a GraphQL operation is a server span with its Bond call and database transaction as children; the webhook ingest has its own", async () => {
@@ -29,7 +30,11 @@ describe("OpenTelemetry traces", () => {
     const submitted = await app.graphql(SubmitKycDocument, { input: kycInput(customerId) });
     expect(submitted.errors).toBeUndefined();
     // The sandbox's webhooks arrive; each ingest is a span with the event type.
-    const webhook = await eventually(async () => spans().find((span) => span.name === "bond webhook" && span.attributes["bond.webhook.event"] === "kyc.verification.success"), 20_000);
+    const webhook = await eventually(
+      async () =>
+        spans().find((span) => span.name === "bond webhook" && span.attributes["bond.webhook.event"] === "kyc.verification.success"),
+      20_000,
+    );
     expect(webhook.kind).toBe(SpanKind.SERVER);
     expect(webhook.attributes["http.response.status_code"]).toBe(200);
     expect(childrenOf(webhook).map((span) => span.name)).toContain("db.transaction");
@@ -41,7 +46,11 @@ describe("OpenTelemetry traces", () => {
 
     const submit = spans().find((span) => span.name === "mutation submitKyc")!;
     expect(submit).toBeDefined();
-    expect(submit.attributes).toMatchObject({ "graphql.operation.type": "mutation", "graphql.root_field": "submitKyc", "http.response.status_code": 200 });
+    expect(submit.attributes).toMatchObject({
+      "graphql.operation.type": "mutation",
+      "graphql.root_field": "submitKyc",
+      "http.response.status_code": 200,
+    });
     const submitChildren = childrenOf(submit).map((span) => span.name);
     expect(submitChildren).toContain("bond submitKyc");
     expect(submitChildren).toContain("db.transaction");
@@ -78,21 +87,49 @@ describe("OpenTelemetry traces", () => {
     const customerId = await createCustomer(app);
     exporter.reset();
     const client = app.websocketClient();
-    await new Promise<void>((done, fail) => client.subscribe({ query: print(CustomerDocument), variables: { id: customerId } }, { next: () => {}, error: fail, complete: done }));
-    const span = await eventually(async () => spans().find((candidate) => candidate.name === "query customer" && candidate.attributes["graphql.transport"] === "ws"));
+    await new Promise<void>((done, fail) =>
+      client.subscribe({ query: print(CustomerDocument), variables: { id: customerId } }, { next: () => {}, error: fail, complete: done }),
+    );
+    const span = await eventually(async () =>
+      spans().find((candidate) => candidate.name === "query customer" && candidate.attributes["graphql.transport"] === "ws"),
+    );
     expect(span.kind).toBe(SpanKind.SERVER);
     expect(span.attributes["graphql.root_field"]).toBe("customer");
   });
 
   it("no span name, attribute or event carries personal data", async () => {
     exporter.reset();
-    const customer = newCustomerInput({ firstName: "Zelda", lastName: "Quixotic", email: "zelda.quixotic@example.com", phone: "555-987-6543" });
+    const customer = newCustomerInput({
+      firstName: "Zelda",
+      lastName: "Quixotic",
+      email: "zelda.quixotic@example.com",
+      phone: "555-987-6543",
+    });
     const customerId = await createCustomer(app, customer);
     await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { email: "zelda.quixotic@example.com" }) });
     await eventually(async () => spans().some((span) => span.name === "bond webhook"), 20_000);
-    const dump = JSON.stringify(spans().map((span) => ({ name: span.name, attributes: span.attributes, events: span.events, status: span.status, resource: span.resource.attributes })));
+    const dump = JSON.stringify(
+      spans().map((span) => ({
+        name: span.name,
+        attributes: span.attributes,
+        events: span.events,
+        status: span.status,
+        resource: span.resource.attributes,
+      })),
+    );
     expect(spans().length).toBeGreaterThan(3);
-    for (const personal of [PASSING_SSN, PASSING_SSN.replace(/-/g, ""), "6789", "Zelda", "Quixotic", "zelda.quixotic", "987-6543", customer.dob, "1 Main St", customerId]) {
+    for (const personal of [
+      PASSING_SSN,
+      PASSING_SSN.replace(/-/g, ""),
+      "6789",
+      "Zelda",
+      "Quixotic",
+      "zelda.quixotic",
+      "987-6543",
+      customer.dob,
+      "1 Main St",
+      customerId,
+    ]) {
       expect(dump).not.toContain(personal);
     }
   });
@@ -111,7 +148,10 @@ describe("OTLP export", () => {
     });
     await new Promise<void>((done) => collector.listen(0, "127.0.0.1", done));
     const { port } = collector.address() as AddressInfo;
-    const exporting = await startTestApp({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}/`, OTEL_SERVICE_NAME: "kyc-graphql-test" });
+    const exporting = await startTestApp({
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}/`,
+      OTEL_SERVICE_NAME: "kyc-graphql-test",
+    });
     try {
       await createCustomer(exporting);
     } finally {

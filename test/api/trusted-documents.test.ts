@@ -13,8 +13,15 @@ const hashOf = (document: unknown) => (document as { __meta__: { hash: string } 
 const UNLISTED = "query Unlisted { __typename }";
 
 async function post(app: TestApp, body: unknown) {
-  const response = await fetch(app.graphqlUrl, { method: "POST", headers: { "content-type": "application/json", ...(await app.asService()) }, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> } };
+  const response = await fetch(app.graphqlUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(await app.asService()) },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> },
+  };
 }
 
 describe("TRUSTED_DOCUMENTS_MODE=enforce", () => {
@@ -33,9 +40,17 @@ describe("TRUSTED_DOCUMENTS_MODE=enforce", () => {
     expect(hash).toMatch(/^sha256:[0-9a-f]{64}$/);
 
     expect(await post(app, { documentId: hash, variables: { id: customerId } })).toEqual({ status: 200, body: expected });
-    expect(await post(app, { extensions: { persistedQuery: { version: 1, sha256Hash: hash.slice("sha256:".length) } }, variables: { id: customerId } })).toEqual({ status: 200, body: expected });
+    expect(
+      await post(app, {
+        extensions: { persistedQuery: { version: 1, sha256Hash: hash.slice("sha256:".length) } },
+        variables: { id: customerId },
+      }),
+    ).toEqual({ status: 200, body: expected });
     // The text the client has (fields in its own order, its own spacing) matches the manifest's canonical form.
-    expect(await post(app, { query: print(CustomerKycStatusDocument), variables: { id: customerId } })).toEqual({ status: 200, body: expected });
+    expect(await post(app, { query: print(CustomerKycStatusDocument), variables: { id: customerId } })).toEqual({
+      status: 200,
+      body: expected,
+    });
     // …and so does the text with the `__typename` selections Apollo Client and urql add before sending.
     const withTypename = print(CustomerKycStatusDocument).replace("kycStatus\n", "kycStatus\n    __typename\n");
     expect(withTypename).toContain("__typename");
@@ -58,17 +73,26 @@ describe("TRUSTED_DOCUMENTS_MODE=enforce", () => {
     expect(unknownId.body.errors?.[0].extensions?.code).toBe("TRUSTED_DOCUMENT_NOT_FOUND");
 
     // A mutation not in the list changes nothing.
-    const mutation = await post(app, { query: `mutation { createCustomer(input: { firstName: "Not", lastName: "Listed", dob: "1990-01-01" }) { id } }` });
+    const mutation = await post(app, {
+      query: `mutation { createCustomer(input: { firstName: "Not", lastName: "Listed", dob: "1990-01-01" }) { id } }`,
+    });
     expect(mutation.body.errors?.[0].extensions?.code).toBe("TRUSTED_DOCUMENT_REQUIRED");
 
     const customerId = await createCustomer(app);
     const client = app.websocketClient();
-    const listed = collect(client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>);
+    const listed = collect(
+      client.iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>,
+    );
     const [first] = await listed.waitFor(1, 20_000);
     expect((first.data as any)?.kycStatusChanged.status).toBe("NOT_STARTED");
     await listed.stop();
-    const refused = collect(client.iterate({ query: `subscription { kycStatusChanged(customerId: "${customerId}") { status } }` }) as AsyncIterableIterator<any>);
-    const error = await refused.done.then(() => "no error", (error: unknown) => error);
+    const refused = collect(
+      client.iterate({ query: `subscription { kycStatusChanged(customerId: "${customerId}") { status } }` }) as AsyncIterableIterator<any>,
+    );
+    const error = await refused.done.then(
+      () => "no error",
+      (error: unknown) => error,
+    );
     expect(JSON.stringify(error)).toContain("TRUSTED_DOCUMENT_REQUIRED");
   });
 });
@@ -87,15 +111,30 @@ describe("TRUSTED_DOCUMENTS_MODE=allow-unknown (the default outside production)"
     const customerId = await createCustomer(app);
     const byId = await post(app, { documentId: hashOf(CustomerKycStatusDocument), variables: { id: customerId } });
     expect(byId.body.data.customer.id).toBe(customerId);
-    expect((await post(app, { documentId: `sha256:${"1".repeat(64)}` })).body.errors?.[0].extensions?.code).toBe("TRUSTED_DOCUMENT_NOT_FOUND");
+    expect((await post(app, { documentId: `sha256:${"1".repeat(64)}` })).body.errors?.[0].extensions?.code).toBe(
+      "TRUSTED_DOCUMENT_NOT_FOUND",
+    );
   });
 
   it("defaults to enforce in production and stops the start on a bad manifest", async () => {
-    const production = { NODE_ENV: "production", BOND_SANDBOX: "embedded", PII_KEY: Buffer.alloc(32, 1).toString("base64"), AUTH_JWT_SECRET: "x".repeat(32) };
-    expect(loadConfig({ ...production, TRUSTED_DOCUMENTS: MANIFEST }).trustedDocuments).toEqual({ manifestPath: MANIFEST, mode: "enforce" });
-    expect(loadConfig({ AUTH_DEV_MODE: "true", TRUSTED_DOCUMENTS: MANIFEST }).trustedDocuments).toEqual({ manifestPath: MANIFEST, mode: "allow-unknown" });
+    const production = {
+      NODE_ENV: "production",
+      BOND_SANDBOX: "embedded",
+      PII_KEY: Buffer.alloc(32, 1).toString("base64"),
+      AUTH_JWT_SECRET: "x".repeat(32),
+    };
+    expect(loadConfig({ ...production, TRUSTED_DOCUMENTS: MANIFEST }).trustedDocuments).toEqual({
+      manifestPath: MANIFEST,
+      mode: "enforce",
+    });
+    expect(loadConfig({ AUTH_DEV_MODE: "true", TRUSTED_DOCUMENTS: MANIFEST }).trustedDocuments).toEqual({
+      manifestPath: MANIFEST,
+      mode: "allow-unknown",
+    });
     expect(loadConfig({ AUTH_DEV_MODE: "true" }).trustedDocuments).toBeNull();
-    expect(() => loadConfig({ AUTH_DEV_MODE: "true", TRUSTED_DOCUMENTS_MODE: "enforce" })).toThrow(/TRUSTED_DOCUMENTS_MODE is set but TRUSTED_DOCUMENTS/);
+    expect(() => loadConfig({ AUTH_DEV_MODE: "true", TRUSTED_DOCUMENTS_MODE: "enforce" })).toThrow(
+      /TRUSTED_DOCUMENTS_MODE is set but TRUSTED_DOCUMENTS/,
+    );
     // createApp loads the manifest first, so a bad one stops the start before anything is opened.
     expect(() => loadTrustedDocuments("/nonexistent/persisted-documents.json", "enforce")).toThrow(/TRUSTED_DOCUMENTS: cannot read/);
   });

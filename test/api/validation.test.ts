@@ -18,10 +18,24 @@ describe("bad input gets typed errors and changes nothing", () => {
   it("lists every ill-formed KYC field in extensions.fields, before calling Bond", async () => {
     const customerId = await createCustomer(app);
     const result = await app.graphql(SubmitKycDocument, {
-      input: kycInput(customerId, { ssn: "12-345-678", phone: "phone", phoneCountryCode: "0001", email: "not-an-email", ip: "257.134.1.57", programId: "nope" }),
+      input: kycInput(customerId, {
+        ssn: "12-345-678",
+        phone: "phone",
+        phoneCountryCode: "0001",
+        email: "not-an-email",
+        ip: "257.134.1.57",
+        programId: "nope",
+      }),
     });
     expect(result.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
-    expect(Object.keys(result.errors?.[0].extensions?.fields as object).sort()).toEqual(["email", "ip", "phone", "phoneCountryCode", "programId", "ssn"]);
+    expect(Object.keys(result.errors?.[0].extensions?.fields as object).sort()).toEqual([
+      "email",
+      "ip",
+      "phone",
+      "phoneCountryCode",
+      "programId",
+      "ssn",
+    ]);
     expect(JSON.stringify(result)).not.toContain("12-345-678");
     expect(app.bondSandbox!.kycSubmissionCount(customerId)).toBe(0);
     expect(await app.database.db.select().from(kycAttempts).where(eq(kycAttempts.customerId, customerId))).toHaveLength(0);
@@ -35,7 +49,7 @@ describe("bad input gets typed errors and changes nothing", () => {
       headers: { "content-type": "application/json", ...(await app.asService()) },
       body: JSON.stringify({ query: print(SubmitKycDocument), variables: { input: { ...withoutSsn, phone: "555-999-0000" } } }),
     });
-    const result = (await response.json());
+    const result = await response.json();
     expect(result.errors[0].extensions).toEqual({ code: "BAD_USER_INPUT", fields: { ssn: ["Missing data for required field."] } });
     expect(JSON.stringify(result)).not.toContain("555-999-0000");
   });
@@ -48,11 +62,25 @@ describe("bad input gets typed errors and changes nothing", () => {
   it("validates a new customer's fields and stores nothing", async () => {
     const before = await app.database.db.$count(customers);
     const result = await app.graphql(CreateCustomerDocument, {
-      input: newCustomerInput({ firstName: "J", dob: "1990-02-30", email: "x", addresses: [{ addressType: "MAILING", street: "", city: "A", state: "ZZ", zipCode: "1", country: "US", isPrimary: false }] }),
+      input: newCustomerInput({
+        firstName: "J",
+        dob: "1990-02-30",
+        email: "x",
+        addresses: [{ addressType: "MAILING", street: "", city: "A", state: "ZZ", zipCode: "1", country: "US", isPrimary: false }],
+      }),
     });
     expect(result.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
     expect(Object.keys(result.errors?.[0].extensions?.fields as object).sort()).toEqual(
-      ["addresses", "addresses.0.city", "addresses.0.state", "addresses.0.street", "addresses.0.zipCode", "dob", "email", "firstName"].sort(),
+      [
+        "addresses",
+        "addresses.0.city",
+        "addresses.0.state",
+        "addresses.0.street",
+        "addresses.0.zipCode",
+        "dob",
+        "email",
+        "firstName",
+      ].sort(),
     );
     expect(await app.database.db.$count(customers)).toBe(before);
   });
@@ -62,8 +90,13 @@ describe("bad input gets typed errors and changes nothing", () => {
     const lone = await app.graphql(CreateCustomerDocument, { input: newCustomerInput({ addresses: [address] }) });
     expect(lone.errors).toBeUndefined();
     expect(lone.data?.createCustomer.addresses).toMatchObject([{ street: "1 Main St", isPrimary: true }]);
-    const several = await app.graphql(CreateCustomerDocument, { input: newCustomerInput({ addresses: [address, { ...address, addressType: "MAILING" }] }) });
-    expect(several.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: { addresses: ["Exactly one address must be primary."] } });
+    const several = await app.graphql(CreateCustomerDocument, {
+      input: newCustomerInput({ addresses: [address, { ...address, addressType: "MAILING" }] }),
+    });
+    expect(several.errors?.[0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      fields: { addresses: ["Exactly one address must be primary."] },
+    });
   });
 
   it("validates an update and answers CUSTOMER_NOT_FOUND for an unknown id", async () => {

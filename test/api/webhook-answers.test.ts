@@ -20,16 +20,37 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 const now = () => Math.floor(app.now().getTime() / 1000);
-const ignoredOf = (customerId: string) => app.database.db.select().from(ignoredBondWebhooks).where(eq(ignoredBondWebhooks.customerId, customerId));
+const ignoredOf = (customerId: string) =>
+  app.database.db.select().from(ignoredBondWebhooks).where(eq(ignoredBondWebhooks.customerId, customerId));
 const ignoredCount = async (reason: string) => metricValue(await scrapeMetrics(app), "kyc_bond_webhooks_ignored_total", { reason });
 const subscribe = (customerId: string) =>
-  collect<KycStatusChangedSubscription>(app.websocketClient().iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>);
+  collect<KycStatusChangedSubscription>(
+    app.websocketClient().iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>,
+  );
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300)); // time for a wrongly published change to arrive
 
 describe("a well-signed event we do not act on", () => {
   it.each([
-    ["an unknown event name", (customerId: string) => ({ event: "card.created", customer_id: customerId, occurred_at: "2026-01-01T00:00:00.000001Z", ssn: "123-45-6789" }), "unknown-event"],
-    ["kyc.verification.status with a value we cannot map", (customerId: string) => ({ event: "kyc.verification.status", customer_id: customerId, occurred_at: "2026-01-01T00:00:00Z", status: "pending" }), "unmapped-status"],
+    [
+      "an unknown event name",
+      (customerId: string) => ({
+        event: "card.created",
+        customer_id: customerId,
+        occurred_at: "2026-01-01T00:00:00.000001Z",
+        ssn: "123-45-6789",
+      }),
+      "unknown-event",
+    ],
+    [
+      "kyc.verification.status with a value we cannot map",
+      (customerId: string) => ({
+        event: "kyc.verification.status",
+        customer_id: customerId,
+        occurred_at: "2026-01-01T00:00:00Z",
+        status: "pending",
+      }),
+      "unmapped-status",
+    ],
   ])("%s: 2xx, stored as ignored, counted, logged, nothing changes", async (_name, body, reason) => {
     const customerId = await createCustomer(app);
     const messages = subscribe(customerId);
@@ -74,16 +95,23 @@ describe("a well-signed event we do not act on", () => {
   });
 });
 
-describe("kyc.verification.status (Bond's \"Know your customer\" page: passed/failed)", () => {
+describe('kyc.verification.status (Bond\'s "Know your customer" page: passed/failed)', () => {
   it.each([
     ["passed", "PASSED", "kyc.verification.success"],
     ["failed", "FAILED", "kyc.verification.failure"],
   ])("%s → %s", async (value, status, event) => {
     const customerId = await createCustomer(app);
-    const response = await app.postWebhook({ event: "kyc.verification.status", customer_id: customerId, occurred_at: "2026-01-01-00:00:01.000002+00:00", status: value });
+    const response = await app.postWebhook({
+      event: "kyc.verification.status",
+      customer_id: customerId,
+      occurred_at: "2026-01-01-00:00:01.000002+00:00",
+      status: value,
+    });
     expect(response).toMatchObject({ status: 200, body: { result: "changed", kycStatus: status } });
     expect((await app.graphql(CustomerDocument, { id: customerId })).data?.customer?.kycStatus).toBe(status);
-    expect(await kycEventsOf(app, customerId)).toMatchObject([{ event, outcome: "changed", payload: { event: "kyc.verification.status" } }]);
+    expect(await kycEventsOf(app, customerId)).toMatchObject([
+      { event, outcome: "changed", payload: { event: "kyc.verification.status" } },
+    ]);
   });
 });
 
@@ -92,7 +120,12 @@ describe("redeliveries", () => {
     const customerId = await createCustomer(app);
     const messages = subscribe(customerId);
     await messages.waitFor(1);
-    const raw = JSON.stringify({ event: "kyc.verification.failure", customer_id: customerId, occurred_at: "2026-01-01-00:00:02.000000+00:00", reasons: { ofac: "failed" } });
+    const raw = JSON.stringify({
+      event: "kyc.verification.failure",
+      customer_id: customerId,
+      occurred_at: "2026-01-01-00:00:02.000000+00:00",
+      reasons: { ofac: "failed" },
+    });
     expect((await app.postWebhook(undefined, { raw })).body).toMatchObject({ result: "changed", kycStatus: "FAILED" });
     await messages.waitFor(2);
     const before = await customerRow(app, customerId);
@@ -101,7 +134,8 @@ describe("redeliveries", () => {
     const signature = bondSignatureHeader(app.webhookSecret, raw, now() - 3);
     const first = await app.postWebhook(undefined, { raw, signature });
     const replayed = await app.postWebhook(undefined, { raw, signature });
-    for (const response of [resigned, first, replayed]) expect(response).toMatchObject({ status: 200, body: { received: true, result: "duplicate", kycStatus: "FAILED" } });
+    for (const response of [resigned, first, replayed])
+      expect(response).toMatchObject({ status: 200, body: { received: true, result: "duplicate", kycStatus: "FAILED" } });
     expect(await kycEventsOf(app, customerId)).toHaveLength(1);
     expect(await customerRow(app, customerId)).toEqual(before);
     await settle();
@@ -128,7 +162,9 @@ describe("redeliveries", () => {
     await app.bondSandbox!.idle();
     const submitted = (await kycEventsOf(app, customerId)).filter((event) => event.event === "kyc.submitted");
     expect(submitted.map((event) => event.round).sort()).toEqual([1, 2]);
-    const deliveries = app.bondSandbox!.deliveries.filter((delivery) => delivery.body.customer_id === customerId && delivery.body.kyc_status === "submitted");
+    const deliveries = app.bondSandbox!.deliveries.filter(
+      (delivery) => delivery.body.customer_id === customerId && delivery.body.kyc_status === "submitted",
+    );
     expect(deliveries.map((delivery) => delivery.status)).toEqual([200, 200]);
   });
 
@@ -142,7 +178,9 @@ describe("redeliveries", () => {
       await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "888-88-8888" }) });
       expect((await app.postWebhook(undefined, { raw, signature })).body).toMatchObject({ result: "unchanged", kycStatus: "SUBMITTED" });
       await app.postWebhook({ event: "kyc.verification.timeout", customer_id: customerId, occurred_at: new Date().toISOString() });
-      expect((await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "888-88-8888" }) })).data?.submitKyc.status).toBe("SUBMITTED");
+      expect((await app.graphql(SubmitKycDocument, { input: kycInput(customerId, { ssn: "888-88-8888" }) })).data?.submitKyc.status).toBe(
+        "SUBMITTED",
+      );
       expect((await app.postWebhook(undefined, { raw, signature })).body).toMatchObject({ result: "unchanged", kycStatus: "SUBMITTED" });
       const submitted = (await kycEventsOf(app, customerId)).filter((event) => event.event === "kyc.submitted");
       expect(submitted.map((event) => event.round).sort()).toEqual([1, 2]);

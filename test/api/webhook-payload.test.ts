@@ -17,7 +17,8 @@ afterAll(async () => {
   await app?.close();
 });
 
-const storedPayloads = async (customerId: string) => (await app.database.db.select().from(kycEvents).where(eq(kycEvents.customerId, customerId))).map((row) => row.payload);
+const storedPayloads = async (customerId: string) =>
+  (await app.database.db.select().from(kycEvents).where(eq(kycEvents.customerId, customerId))).map((row) => row.payload);
 
 /** Fields Bond does not document, personal or free text, under names no deny-list would know. */
 const undocumented = {
@@ -40,7 +41,12 @@ describe("stored webhook payloads", () => {
     };
     expect((await app.postWebhook(body)).status).toBe(200);
     const [payload] = await storedPayloads(customerId);
-    expect(payload).toEqual({ event: "kyc.verification.failure", customer_id: customerId, occurred_at: "2026-01-01-00:00:07.000000+00:00", reasons: { ofac: "failed", email: "passed" } });
+    expect(payload).toEqual({
+      event: "kyc.verification.failure",
+      customer_id: customerId,
+      occurred_at: "2026-01-01-00:00:07.000000+00:00",
+      reasons: { ofac: "failed", email: "passed" },
+    });
     expect(Object.keys(payload).every((key) => documentedFields().includes(key))).toBe(true);
     expect(JSON.stringify(payload)).not.toMatch(/521|555|Jane|1990|free text|fishy|10\.0\.0\.1/);
   });
@@ -51,13 +57,39 @@ describe("stored webhook payloads", () => {
     expect(await storedPayloads(submitted)).toEqual([{ customer_id: submitted, kyc_status: "submitted" }]);
 
     const asked = await createCustomer(app);
-    const documentRequired = { event: "kyc.verification.document_required", customer_id: asked, occurred_at: "2026-01-01T00:00:09Z", documents: ["government_id"], ...undocumented };
+    const documentRequired = {
+      event: "kyc.verification.document_required",
+      customer_id: asked,
+      occurred_at: "2026-01-01T00:00:09Z",
+      documents: ["government_id"],
+      ...undocumented,
+    };
     expect((await app.postWebhook(documentRequired)).status).toBe(200);
-    expect(await storedPayloads(asked)).toEqual([{ event: "kyc.verification.document_required", customer_id: asked, occurred_at: "2026-01-01T00:00:09Z", documents: ["government_id"] }]);
+    expect(await storedPayloads(asked)).toEqual([
+      {
+        event: "kyc.verification.document_required",
+        customer_id: asked,
+        occurred_at: "2026-01-01T00:00:09Z",
+        documents: ["government_id"],
+      },
+    ]);
 
     const reenter = await createCustomer(app);
-    const reenterBody = { event: "kyc.verification.reenter_information", customer_id: reenter, occurred_at: "2026-01-01T00:00:11Z", incorrect_information: ["phone", "Jane O'Neil 521-44-7318"], ...undocumented };
+    const reenterBody = {
+      event: "kyc.verification.reenter_information",
+      customer_id: reenter,
+      occurred_at: "2026-01-01T00:00:11Z",
+      incorrect_information: ["phone", "Jane O'Neil 521-44-7318"],
+      ...undocumented,
+    };
     expect((await app.postWebhook(reenterBody)).status).toBe(200);
-    expect(await storedPayloads(reenter)).toEqual([{ event: "kyc.verification.reenter_information", customer_id: reenter, occurred_at: "2026-01-01T00:00:11Z", incorrect_information: ["phone"] }]);
+    expect(await storedPayloads(reenter)).toEqual([
+      {
+        event: "kyc.verification.reenter_information",
+        customer_id: reenter,
+        occurred_at: "2026-01-01T00:00:11Z",
+        incorrect_information: ["phone"],
+      },
+    ]);
   });
 });

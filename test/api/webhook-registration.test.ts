@@ -22,7 +22,13 @@ let bond: StandaloneBondSandbox;
 const apps: TestApp[] = [];
 
 beforeAll(async () => {
-  bond = await startStandaloneBondSandbox({ identity: IDENTITY, authorization: AUTHORIZATION, webhookSecret: SECRET, webhookDelayMs: 10, webhookRetry: { attempts: 2, baseDelayMs: 10 } });
+  bond = await startStandaloneBondSandbox({
+    identity: IDENTITY,
+    authorization: AUTHORIZATION,
+    webhookSecret: SECRET,
+    webhookDelayMs: 10,
+    webhookRetry: { attempts: 2, baseDelayMs: 10 },
+  });
 });
 afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
@@ -31,7 +37,13 @@ afterAll(async () => {
   await bond?.close();
 });
 
-const bondEnv = (publicUrl: string) => ({ BOND_API_URL: bond.apiUrl, BOND_IDENTITY: IDENTITY, BOND_AUTHORIZATION: AUTHORIZATION, BOND_WEBHOOK_SECRET: SECRET, PUBLIC_URL: publicUrl });
+const bondEnv = (publicUrl: string) => ({
+  BOND_API_URL: bond.apiUrl,
+  BOND_IDENTITY: IDENTITY,
+  BOND_AUTHORIZATION: AUTHORIZATION,
+  BOND_WEBHOOK_SECRET: SECRET,
+  PUBLIC_URL: publicUrl,
+});
 
 async function start(env: Record<string, string>): Promise<TestApp> {
   const app = await startTestApp(env);
@@ -43,7 +55,9 @@ async function start(env: Record<string, string>): Promise<TestApp> {
 async function subscriptionsFor(url: string): Promise<Array<{ id: string; url: string; events: string[]; status: string }>> {
   const response = await fetch(`${bond.apiUrl}/webhooks`, { headers: { Identity: IDENTITY, Authorization: AUTHORIZATION } });
   expect(response.status).toBe(200);
-  return ((await response.json()) as Array<{ id: string; url: string; events: string[]; status: string }>).filter((subscription) => subscription.url === url);
+  return ((await response.json()) as Array<{ id: string; url: string; events: string[]; status: string }>).filter(
+    (subscription) => subscription.url === url,
+  );
 }
 
 async function bondCall(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
@@ -60,7 +74,9 @@ describe("the service registers its webhook with Bond", () => {
     const publicUrl = "https://restarts.kyc.example";
     for (let run = 1; run <= 3; run++) {
       const app = await start(bondEnv(publicUrl));
-      expect(await subscriptionsFor(`${publicUrl}/webhooks/bond`)).toEqual([expect.objectContaining({ events: ["kyc*"], status: "STATUS_ENABLED" })]);
+      expect(await subscriptionsFor(`${publicUrl}/webhooks/bond`)).toEqual([
+        expect.objectContaining({ events: ["kyc*"], status: "STATUS_ENABLED" }),
+      ]);
       await app.close();
       apps.splice(apps.indexOf(app), 1);
     }
@@ -89,17 +105,24 @@ describe("the service registers its webhook with Bond", () => {
     const publicUrl = "https://duplicates.kyc.example";
     const url = `${publicUrl}/webhooks/bond`;
     const made = [];
-    for (let i = 0; i < 3; i++) made.push((await bondCall("POST", "/webhooks", { url, events: ["kyc*"], version: "0.1", status: "STATUS_DISABLED" })).body.id as string);
+    for (let i = 0; i < 3; i++)
+      made.push(
+        (await bondCall("POST", "/webhooks", { url, events: ["kyc*"], version: "0.1", status: "STATUS_DISABLED" })).body.id as string,
+      );
     const other = await bondCall("POST", "/webhooks", { url: "https://someone-else.example/hook", events: ["card*"] });
     const app = await start(bondEnv(publicUrl));
     const left = await subscriptionsFor(url);
-    expect(left, app.logs.filter((line) => line.includes("bond-webhooks")).join("")).toEqual([expect.objectContaining({ id: [...made].sort()[0], status: "STATUS_ENABLED" })]);
+    expect(left, app.logs.filter((line) => line.includes("bond-webhooks")).join("")).toEqual([
+      expect.objectContaining({ id: [...made].sort()[0], status: "STATUS_ENABLED" }),
+    ]);
     expect(await subscriptionsFor("https://someone-else.example/hook")).toEqual([expect.objectContaining({ id: other.body.id })]);
   }, 60_000);
 
   it("registers with the embedded sandbox as with Bond (npm start), and webhooks arrive through that subscription", async () => {
     const app = await start({});
-    expect(app.bondSandbox!.subscriptions()).toEqual([expect.objectContaining({ url: app.webhookUrl, events: ["kyc*"], status: "STATUS_ENABLED" })]);
+    expect(app.bondSandbox!.subscriptions()).toEqual([
+      expect.objectContaining({ url: app.webhookUrl, events: ["kyc*"], status: "STATUS_ENABLED" }),
+    ]);
     const customer = await fetch(`${app.bondApiUrl}/customers`, {
       method: "POST",
       headers: { Identity: "sandbox-identity", Authorization: "sandbox-authorization", "Content-Type": "application/json" },
@@ -126,9 +149,20 @@ describe("the sandbox delivers only to registered, enabled, matching subscriptio
   });
 
   it("sends KYC webhooks to a kyc* subscription only: not to a disabled one, another event family, a deleted one or an unregistered URL", async () => {
-    const [kyc, disabled, cards, deleted, unregistered] = (receivers = await Promise.all(Array.from({ length: 5 }, () => startWebhookReceiver())));
-    const created = await bondCall("POST", "/webhooks", { url: `${kyc.url}/hook`, events: ["kyc*"], description: "KYC", version: "0.1", status: "STATUS_ENABLED" });
-    expect(created).toMatchObject({ status: 201, body: { id: expect.any(String), url: `${kyc.url}/hook`, events: ["kyc*"], status: "STATUS_ENABLED", secret: SECRET } });
+    const [kyc, disabled, cards, deleted, unregistered] = (receivers = await Promise.all(
+      Array.from({ length: 5 }, () => startWebhookReceiver()),
+    ));
+    const created = await bondCall("POST", "/webhooks", {
+      url: `${kyc.url}/hook`,
+      events: ["kyc*"],
+      description: "KYC",
+      version: "0.1",
+      status: "STATUS_ENABLED",
+    });
+    expect(created).toMatchObject({
+      status: 201,
+      body: { id: expect.any(String), url: `${kyc.url}/hook`, events: ["kyc*"], status: "STATUS_ENABLED", secret: SECRET },
+    });
     expect((await bondCall("GET", `/webhooks/${created.body.id}`)).body).not.toHaveProperty("secret");
     await bondCall("POST", "/webhooks", { url: `${disabled.url}/hook`, events: ["kyc*"], status: "STATUS_DISABLED" });
     await bondCall("POST", "/webhooks", { url: `${cards.url}/hook`, events: ["card*"] });
@@ -139,20 +173,38 @@ describe("the sandbox delivers only to registered, enabled, matching subscriptio
 
     const customer = await bondCall("POST", "/customers", { first_name: "Jane", last_name: "Doe", dob: "1990-05-17" });
     const customerId = customer.body.customer_id as string;
-    const kycBody = { program_id: PROGRAM_ID, ssn: PASSING_SSN, phone: "555-555-5555", phone_country_code: "1", email: "jane@example.com", ip: "127.1.1.1" };
+    const kycBody = {
+      program_id: PROGRAM_ID,
+      ssn: PASSING_SSN,
+      phone: "555-555-5555",
+      phone_country_code: "1",
+      email: "jane@example.com",
+      ip: "127.1.1.1",
+    };
     expect((await bondCall("POST", `/customers/${customerId}/verification-kyc`, kycBody)).status).toBe(201);
 
     await eventually(async () => kyc.received.length >= 2, 20_000);
     await bond.sandbox.idle();
     expect(kyc.received.map((webhook) => webhook.body.event ?? webhook.body.kyc_status)).toEqual(["submitted", "kyc.verification.success"]);
     for (const webhook of kyc.received) {
-      expect(verifyBondSignature({ header: webhook.headers["bond-signature"] as string, rawBody: webhook.rawBody, secrets: [SECRET], toleranceSeconds: 300 })).toEqual({ ok: true });
+      expect(
+        verifyBondSignature({
+          header: webhook.headers["bond-signature"] as string,
+          rawBody: webhook.rawBody,
+          secrets: [SECRET],
+          toleranceSeconds: 300,
+        }),
+      ).toEqual({ ok: true });
     }
     for (const receiver of [disabled, cards, deleted, unregistered]) expect(receiver.received).toEqual([]);
 
     // A PATCH that enables the disabled one: the next webhook reaches it too.
-    const disabledId = (await bondCall("GET", "/webhooks")).body.find((subscription: { url: string }) => subscription.url === `${disabled.url}/hook`).id;
-    expect((await bondCall("PATCH", `/webhooks/${disabledId}`, { status: "STATUS_ENABLED" })).body).toMatchObject({ status: "STATUS_ENABLED" });
+    const disabledId = (await bondCall("GET", "/webhooks")).body.find(
+      (subscription: { url: string }) => subscription.url === `${disabled.url}/hook`,
+    ).id;
+    expect((await bondCall("PATCH", `/webhooks/${disabledId}`, { status: "STATUS_ENABLED" })).body).toMatchObject({
+      status: "STATUS_ENABLED",
+    });
     await bondCall("POST", "/simulate/kyc-fail", { customer_id: customerId });
     await eventually(async () => disabled.received.length >= 1, 20_000);
     expect(disabled.received[0].body.event).toBe("kyc.verification.failure");
@@ -160,7 +212,13 @@ describe("the sandbox delivers only to registered, enabled, matching subscriptio
 
   it("refuses a subscription without url or events, as Bond documents them required", async () => {
     const refused = await bondCall("POST", "/webhooks", { description: "nothing" });
-    expect(refused).toMatchObject({ status: 400, body: { Code: "webhook_post_schema", Message: { url: ["Missing data for required field."], events: ["Missing data for required field."] } } });
+    expect(refused).toMatchObject({
+      status: 400,
+      body: {
+        Code: "webhook_post_schema",
+        Message: { url: ["Missing data for required field."], events: ["Missing data for required field."] },
+      },
+    });
   });
 });
 
@@ -172,7 +230,12 @@ describe("npm run bond:webhooks", () => {
     });
 
   it("creates (printing the secret once), lists and deletes subscriptions", async () => {
-    const env = { BOND_API_URL: bond.apiUrl, BOND_IDENTITY: IDENTITY, BOND_AUTHORIZATION: AUTHORIZATION, PUBLIC_URL: "https://script.kyc.example" };
+    const env = {
+      BOND_API_URL: bond.apiUrl,
+      BOND_IDENTITY: IDENTITY,
+      BOND_AUTHORIZATION: AUTHORIZATION,
+      PUBLIC_URL: "https://script.kyc.example",
+    };
     const created = await run(["create"], env);
     const id = /created (\S+)/.exec(created.stdout)?.[1];
     expect(id).toBeTruthy();

@@ -9,7 +9,10 @@ import { at, createCustomer } from "../support/fixtures.js";
  * for the first time) on one connection. Statements sent without waiting for the previous one's answer
  * (pipelined) fall within the same round trip, however the driver splits its writes.
  */
-async function startCountingProxy(target: { host: string; port: number }, answerDelayMs = 10): Promise<{ port: number; turns(): number; close(): Promise<void> }> {
+async function startCountingProxy(
+  target: { host: string; port: number },
+  answerDelayMs = 10,
+): Promise<{ port: number; turns(): number; close(): Promise<void> }> {
   let turns = 0;
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
@@ -54,13 +57,16 @@ describe.skipIf(!process.env.DATABASE_URL)("webhook ingest round trips (Postgres
     proxy = await startCountingProxy({ host: target.hostname, port: Number(target.port || 5432) });
   }, 10_000);
   beforeAll(async () => {
-    app = await startTestApp({}, {
-      routeDatabaseUrl: (url) => {
-        const parsed = new URL(url);
-        parsed.host = `127.0.0.1:${proxy.port}`;
-        return parsed.toString();
+    app = await startTestApp(
+      {},
+      {
+        routeDatabaseUrl: (url) => {
+          const parsed = new URL(url);
+          parsed.host = `127.0.0.1:${proxy.port}`;
+          return parsed.toString();
+        },
       },
-    });
+    );
   });
   afterAll(async () => {
     await app?.close();
@@ -75,7 +81,12 @@ describe.skipIf(!process.env.DATABASE_URL)("webhook ingest round trips (Postgres
     const customerId = await createCustomer(app);
     const events = ["kyc.verification.under_review", "kyc.verification.document_required"];
     const post = (second: number) =>
-      app.postWebhook({ event: events[second % 2], customer_id: customerId, occurred_at: at(second), ...(second % 2 === 1 && { documents: ["government_id"] }) });
+      app.postWebhook({
+        event: events[second % 2],
+        customer_id: customerId,
+        occurred_at: at(second),
+        ...(second % 2 === 1 && { documents: ["government_id"] }),
+      });
     // Warm-up: each pooled connection prepares a statement the first time it runs it (one extra round trip).
     for (let second = 1; second <= 10; second += 1) expect((await post(second)).body).toMatchObject({ result: "changed" });
     // Each webhook's own count; the median, so a moment the loaded machine froze this process (and an answer came

@@ -6,7 +6,11 @@ import { SubmitKycDocument } from "../gql/graphql.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 import { createCustomer, kycInput, waitForKycStatus } from "../support/fixtures.js";
 
-const success = (customerId: string) => ({ event: "kyc.verification.success", customer_id: customerId, occurred_at: "2030-01-01T00:00:00Z" });
+const success = (customerId: string) => ({
+  event: "kyc.verification.success",
+  customer_id: customerId,
+  occurred_at: "2030-01-01T00:00:00Z",
+});
 
 /** What a forged or replayed webhook must not have changed. */
 async function untouched(app: TestApp, customerId: string) {
@@ -71,7 +75,11 @@ describe("webhook authenticity", () => {
   });
 
   it("lets a redelivery through after a failed attempt with the same signature (nothing was stored the first time)", async () => {
-    const raw = JSON.stringify({ event: "kyc.verification.success", customer_id: "00000000-0000-4000-8000-000000000000", occurred_at: "2030-01-01T00:00:00Z" });
+    const raw = JSON.stringify({
+      event: "kyc.verification.success",
+      customer_id: "00000000-0000-4000-8000-000000000000",
+      occurred_at: "2030-01-01T00:00:00Z",
+    });
     const signature = bondSignatureHeader("current-secret", raw, now());
     const first = await app.postWebhook(undefined, { raw, signature });
     expect(first.status).toBe(404);
@@ -86,7 +94,10 @@ describe("webhook source addresses", () => {
     try {
       const customerId = await createCustomer(app);
       const response = await app.postWebhook(success(customerId));
-      expect(response).toEqual({ status: 403, body: { code: "FORBIDDEN_SOURCE", message: "Webhooks are not accepted from this address." } });
+      expect(response).toEqual({
+        status: 403,
+        body: { code: "FORBIDDEN_SOURCE", message: "Webhooks are not accepted from this address." },
+      });
       await untouched(app, customerId);
     } finally {
       await app.close();

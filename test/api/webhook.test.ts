@@ -52,14 +52,28 @@ describe("POST /webhooks/bond", () => {
     expect(afterPass.body).toMatchObject({ result: "already-passed", kycStatus: "PASSED" });
     const customer = await app.graphql(CustomerDocument, { id: customerId });
     expect(customer.data?.customer).toMatchObject({ kycStatus: "PASSED", kycPassedAt: at(20) });
-    expect((await kycEventsOf(app, customerId)).map((event) => event.outcome).sort()).toEqual(["already-passed", "changed", "changed", "stale", "stale"]);
+    expect((await kycEventsOf(app, customerId)).map((event) => event.outcome).sort()).toEqual([
+      "already-passed",
+      "changed",
+      "changed",
+      "stale",
+      "stale",
+    ]);
   });
 
   it("keeps the documents Bond asks for", async () => {
     const customerId = await createCustomer(app);
-    await app.postWebhook({ event: "kyc.verification.document_required", customer_id: customerId, occurred_at: at(1), documents: ["government_id", "proof_of_address"] });
+    await app.postWebhook({
+      event: "kyc.verification.document_required",
+      customer_id: customerId,
+      occurred_at: at(1),
+      documents: ["government_id", "proof_of_address"],
+    });
     const customer = await app.graphql(CustomerDocument, { id: customerId });
-    expect(customer.data?.customer).toMatchObject({ kycStatus: "DOCUMENT_REQUIRED", kycDocumentsRequired: ["government_id", "proof_of_address"] });
+    expect(customer.data?.customer).toMatchObject({
+      kycStatus: "DOCUMENT_REQUIRED",
+      kycDocumentsRequired: ["government_id", "proof_of_address"],
+    });
   });
 
   describe("refuses, with a JSON error and nothing stored", () => {
@@ -81,7 +95,10 @@ describe("POST /webhooks/bond", () => {
     it("a malformed event (per-field messages)", async () => {
       const customerId = await createCustomer(app);
       const response = await app.postWebhook({ event: "kyc.verification.success", customer_id: customerId });
-      expect(response).toMatchObject({ status: 400, body: { code: "MALFORMED_WEBHOOK", fields: { occurred_at: ["Missing data for required field."] } } });
+      expect(response).toMatchObject({
+        status: 400,
+        body: { code: "MALFORMED_WEBHOOK", fields: { occurred_at: ["Missing data for required field."] } },
+      });
       expect(await kycEventsOf(app, customerId)).toHaveLength(0);
     });
 

@@ -11,7 +11,10 @@ describe("credentials", () => {
     ["a wrong Identity", { Identity: "wrong" }],
   ])("answers 401 to %s", async (_case, headers) => {
     const response = await h.call("POST", "/customers/", newCustomer(), headers);
-    expect(response).toEqual({ status: 401, body: { Message: "Invalid credentials", Status: 401, Code: "unauthorized", Type: "Request Error" } });
+    expect(response).toEqual({
+      status: 401,
+      body: { Message: "Invalid credentials", Status: 401, Code: "unauthorized", Type: "Request Error" },
+    });
     expect(h.sandbox.requests.at(-1)).toMatchObject({ method: "POST", path: "/customers/", status: 401 });
   });
 });
@@ -30,7 +33,18 @@ describe("customers", () => {
       phone: "555-111-2222",
       phone_country_code: "1",
       email: "jane@example.com",
-      addresses: [{ address_type: "PHYSICAL", street: "1 Main St", street2: null, city: "Austin", state: "TX", zip_code: "78701", country: "US", is_primary: true }],
+      addresses: [
+        {
+          address_type: "PHYSICAL",
+          street: "1 Main St",
+          street2: null,
+          city: "Austin",
+          state: "TX",
+          zip_code: "78701",
+          country: "US",
+          is_primary: true,
+        },
+      ],
     });
     expect(new Date(response.body.date_created).toISOString()).toBe(response.body.date_created);
     expect(JSON.stringify(response.body)).not.toContain("6789");
@@ -48,7 +62,9 @@ describe("customers", () => {
       last_name: "Lee",
       ssn: "12345",
       email: "not-an-email",
-      addresses: [{ address_type: "HOME", street: "1 Main St", city: "Austin", state: "ZZ", zip_code: "78701", country: "US", is_primary: true }],
+      addresses: [
+        { address_type: "HOME", street: "1 Main St", city: "Austin", state: "ZZ", zip_code: "78701", country: "US", is_primary: true },
+      ],
     });
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ Status: 400, Code: "customer_post_schema", Type: "Request Error" });
@@ -61,13 +77,23 @@ describe("customers", () => {
       "addresses.0.state": [expect.any(String)],
     });
 
-    const noPrimary = await h.call("POST", "/customers/", newCustomer({ addresses: [{ ...newCustomer().addresses[0], is_primary: false }] }));
-    expect(noPrimary.body).toMatchObject({ Code: "customer_post_schema", Message: { addresses: ["At least one address must be primary."] } });
+    const noPrimary = await h.call(
+      "POST",
+      "/customers/",
+      newCustomer({ addresses: [{ ...newCustomer().addresses[0], is_primary: false }] }),
+    );
+    expect(noPrimary.body).toMatchObject({
+      Code: "customer_post_schema",
+      Message: { addresses: ["At least one address must be primary."] },
+    });
   });
 
   it("answers malformed JSON with a 400 in Bond's error shape", async () => {
     const response = await h.call("POST", "/customers/", '{"first_name": "Jane", "ssn": "123-45-6789"');
-    expect(response).toEqual({ status: 400, body: { Message: "The request body is not valid JSON.", Status: 400, Code: "invalid_json", Type: "Request Error" } });
+    expect(response).toEqual({
+      status: 400,
+      body: { Message: "The request body is not valid JSON.", Status: 400, Code: "invalid_json", Type: "Request Error" },
+    });
   });
 
   it("reads a customer back (200) and answers 404 customer_dne for an unknown one", async () => {
@@ -75,14 +101,23 @@ describe("customers", () => {
     const read = await h.call("GET", `/customers/${created.body.customer_id}`);
     expect(read).toEqual({ status: 200, body: created.body });
     const unknown = await h.call("GET", "/customers/3f1d7a52-5a0e-4c1b-9d3e-000000000000");
-    expect(unknown).toEqual({ status: 404, body: { Message: "Customer not found", Status: 404, Code: "customer_dne", Type: "Request Error" } });
+    expect(unknown).toEqual({
+      status: 404,
+      body: { Message: "Customer not found", Status: 404, Code: "customer_dne", Type: "Request Error" },
+    });
   });
 
   it("updates only the given fields (PATCH) and validates them the same way", async () => {
     const customerId = await createCustomer();
     const updated = await h.call("PATCH", `/customers/${customerId}`, { email: "new@example.com", middle_name: "Ray" });
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ customer_id: customerId, first_name: "Jane", email: "new@example.com", middle_name: "Ray", dob: "1990-05-17" });
+    expect(updated.body).toMatchObject({
+      customer_id: customerId,
+      first_name: "Jane",
+      email: "new@example.com",
+      middle_name: "Ray",
+      dob: "1990-05-17",
+    });
     expect((await h.call("GET", `/customers/${customerId}`)).body).toEqual(updated.body);
 
     const cleared = await h.call("PATCH", `/customers/${customerId}`, { middle_name: null });
@@ -100,7 +135,12 @@ describe("customers", () => {
     const response = await h.call("PATCH", `/customers/${customerId}`, { email: "new@example.com" });
     expect(response).toEqual({
       status: 400,
-      body: { Message: "Customer information cannot be updated after KYC has passed.", Status: 400, Code: "kyc_customer", Type: "Request Error" },
+      body: {
+        Message: "Customer information cannot be updated after KYC has passed.",
+        Status: 400,
+        Code: "kyc_customer",
+        Type: "Request Error",
+      },
     });
     expect((await h.call("GET", `/customers/${customerId}`)).body.email).toBe("jane@example.com");
   });

@@ -89,9 +89,12 @@ export async function startHarness(overrides: Partial<BondSandboxOptions> = {}):
     async call(method, path, body, headers = {}) {
       const response = await fetch(`${baseUrl}${MOUNT}${path}`, {
         method,
-        headers: Object.entries({ Identity: IDENTITY, Authorization: AUTHORIZATION, "Content-Type": "application/json", ...headers }).filter(
-          (entry): entry is [string, string] => entry[1] !== null,
-        ),
+        headers: Object.entries({
+          Identity: IDENTITY,
+          Authorization: AUTHORIZATION,
+          "Content-Type": "application/json",
+          ...headers,
+        }).filter((entry): entry is [string, string] => entry[1] !== null),
         body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
       });
       const text = await response.text();
@@ -113,7 +116,9 @@ export const newCustomer = (overrides: Record<string, unknown> = {}) => ({
   phone: "555-111-2222",
   phone_country_code: "1",
   email: "jane@example.com",
-  addresses: [{ address_type: "PHYSICAL", street: "1 Main St", city: "Austin", state: "TX", zip_code: "78701", country: "US", is_primary: true }],
+  addresses: [
+    { address_type: "PHYSICAL", street: "1 Main St", city: "Austin", state: "TX", zip_code: "78701", country: "US", is_primary: true },
+  ],
   ...overrides,
 });
 
@@ -146,7 +151,12 @@ export async function createCustomer(harness = h): Promise<string> {
   return created.body.customer_id;
 }
 
-export async function submitKyc(customerId: string, body: Record<string, unknown> = kycBody(), headers: Record<string, string | null> = {}, harness = h) {
+export async function submitKyc(
+  customerId: string,
+  body: Record<string, unknown> = kycBody(),
+  headers: Record<string, string | null> = {},
+  harness = h,
+) {
   return harness.call("POST", `/customers/${customerId}/verification-kyc`, body, headers);
 }
 

@@ -13,7 +13,8 @@ import { describe, expect, it } from "vitest";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const sandboxDir = join(root, "src/bond-sandbox");
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s*["']([^"']+)["']/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s*["']([^"']+)["']/g;
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, "utf8");
@@ -32,7 +33,9 @@ function resolveLocal(from: string, specifier: string): string {
 function walk(): { files: string[]; outside: string[] } {
   const seen = new Set<string>();
   const outside: string[] = [];
-  const queue = readdirSync(sandboxDir).filter((name) => name.endsWith(".ts")).map((name) => join(sandboxDir, name));
+  const queue = readdirSync(sandboxDir)
+    .filter((name) => name.endsWith(".ts"))
+    .map((name) => join(sandboxDir, name));
   while (queue.length > 0) {
     const file = queue.pop()!;
     if (seen.has(file)) continue;
@@ -50,7 +53,18 @@ function walk(): { files: string[]; outside: string[] } {
 describe("the embedded Bond sandbox is an independent implementation", () => {
   it("imports nothing outside src/bond-sandbox (no client, domain, GraphQL, database or app code)", () => {
     const { files, outside } = walk();
-    expect(files).toEqual(expect.arrayContaining(["src/bond-sandbox/bond-sandbox.ts", "src/bond-sandbox/customers.ts", "src/bond-sandbox/kyc.ts", "src/bond-sandbox/replies.ts", "src/bond-sandbox/webhook-subscriptions.ts", "src/bond-sandbox/schemas.ts", "src/bond-sandbox/signing.ts", "src/bond-sandbox/webhooks.ts"]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "src/bond-sandbox/bond-sandbox.ts",
+        "src/bond-sandbox/customers.ts",
+        "src/bond-sandbox/kyc.ts",
+        "src/bond-sandbox/replies.ts",
+        "src/bond-sandbox/webhook-subscriptions.ts",
+        "src/bond-sandbox/schemas.ts",
+        "src/bond-sandbox/signing.ts",
+        "src/bond-sandbox/webhooks.ts",
+      ]),
+    );
     expect(outside).toEqual([]);
   });
 

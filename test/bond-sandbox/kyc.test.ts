@@ -1,6 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { verifyBondSignature } from "../../src/bond/webhook-signature.js";
-import { useHarnessPerTest, SECRET, PROGRAM_ID, DAY_MS, MISSING, BOND_TIME, kycBody, h, createCustomer, submitKyc, passedCustomer, outcomesFor } from "./harness.js";
+import {
+  useHarnessPerTest,
+  SECRET,
+  PROGRAM_ID,
+  DAY_MS,
+  MISSING,
+  BOND_TIME,
+  kycBody,
+  h,
+  createCustomer,
+  submitKyc,
+  passedCustomer,
+  outcomesFor,
+} from "./harness.js";
 
 /** The embedded Bond sandbox over real HTTP: KYC submissions, status, simulations and documents. */
 useHarnessPerTest();
@@ -12,14 +25,20 @@ describe("POST /customers/:id/verification-kyc", () => {
     expect(response).toEqual({ status: 201, body: { customer_id: customerId, program_id: PROGRAM_ID, kyc_status: "submitted" } });
     expect(h.sandbox.kycSubmissionCount(customerId)).toBe(1);
     expect(h.sandbox.kycSubmissionCount("someone-else")).toBe(0);
-    expect((await h.call("GET", `/customers/${customerId}/verification-kyc`)).body).toMatchObject({ kyc_status: "submitted", kyc_passed_at: null });
+    expect((await h.call("GET", `/customers/${customerId}/verification-kyc`)).body).toMatchObject({
+      kyc_status: "submitted",
+      kyc_passed_at: null,
+    });
   });
 
   it("answers 400 kyc_post_schema for a missing SSN, in Bond's exact shape", async () => {
     const customerId = await createCustomer();
     const { ssn: _ssn, ...withoutSsn } = kycBody();
     const response = await submitKyc(customerId, withoutSsn);
-    expect(response).toEqual({ status: 400, body: { Message: { ssn: [MISSING] }, Status: 400, Code: "kyc_post_schema", Type: "Request Error" } });
+    expect(response).toEqual({
+      status: 400,
+      body: { Message: { ssn: [MISSING] }, Status: 400, Code: "kyc_post_schema", Type: "Request Error" },
+    });
     expect(h.sandbox.kycSubmissionCount(customerId)).toBe(0);
     await h.sandbox.idle();
     expect(h.received).toEqual([]);
@@ -48,7 +67,10 @@ describe("POST /customers/:id/verification-kyc", () => {
 
   it("answers 404 customer_dne for an unknown customer", async () => {
     const response = await submitKyc("3f1d7a52-5a0e-4c1b-9d3e-000000000000");
-    expect(response).toEqual({ status: 404, body: { Message: "Customer not found", Status: 404, Code: "customer_dne", Type: "Request Error" } });
+    expect(response).toEqual({
+      status: 404,
+      body: { Message: "Customer not found", Status: 404, Code: "customer_dne", Type: "Request Error" },
+    });
   });
 
   it("answers 409 idempotency_key_exists for a key reused within 24 h, without replaying the first answer", async () => {
@@ -59,7 +81,11 @@ describe("POST /customers/:id/verification-kyc", () => {
     const again = await submitKyc(customerId, kycBody({ ssn: "888-88-8888" }), key);
     expect(again).toEqual({
       status: 409,
-      body: { type: "RESOURCE_CONFLICT", code: "idempotency_key_exists", message: "A request was made with this idempotency key in the past 24 hours" },
+      body: {
+        type: "RESOURCE_CONFLICT",
+        code: "idempotency_key_exists",
+        message: "A request was made with this idempotency key in the past 24 hours",
+      },
     });
     // The key is checked before the body: even an invalid body gets the 409.
     expect((await submitKyc(customerId, {}, key)).status).toBe(409);
@@ -87,7 +113,15 @@ describe("POST /customers/:id/verification-kyc", () => {
     // The webhook after the jump is signed with the injected clock's time, so a receiver on that clock accepts it.
     const last = h.received.at(-1)!;
     expect(last.body.event).toBe("kyc.verification.success");
-    expect(verifyBondSignature({ header: last.headers["bond-signature"] as string, rawBody: last.rawBody, secrets: [SECRET], toleranceSeconds: 300, now: h.now() })).toEqual({ ok: true });
+    expect(
+      verifyBondSignature({
+        header: last.headers["bond-signature"] as string,
+        rawBody: last.rawBody,
+        secrets: [SECRET],
+        toleranceSeconds: 300,
+        now: h.now(),
+      }),
+    ).toEqual({ ok: true });
   });
 
   it("answers 409 kyc_already_passed with the earlier success's time, before any other check", async () => {
@@ -96,13 +130,22 @@ describe("POST /customers/:id/verification-kyc", () => {
     const passedAt = new Date(success.occurred_at.replace(/^(\d{4}-\d{2}-\d{2})-/, "$1T")).toISOString();
     const expected = {
       status: 409,
-      body: { Message: "KYC has already passed for this customer.", Status: 409, Code: "kyc_already_passed", Type: "Request Error", kyc_passed_at: passedAt },
+      body: {
+        Message: "KYC has already passed for this customer.",
+        Status: 409,
+        Code: "kyc_already_passed",
+        Type: "Request Error",
+        kyc_passed_at: passedAt,
+      },
     };
     expect(await submitKyc(customerId)).toEqual(expected);
     expect(await submitKyc(customerId, {})).toEqual(expected);
     expect(h.sandbox.kycSubmissionCount(customerId)).toBe(1);
     const status = await h.call("GET", `/customers/${customerId}/verification-kyc`);
-    expect(status).toEqual({ status: 200, body: { customer_id: customerId, kyc_status: "passed", kyc_passed_at: passedAt, documents: [], updated_at: passedAt } });
+    expect(status).toEqual({
+      status: 200,
+      body: { customer_id: customerId, kyc_status: "passed", kyc_passed_at: passedAt, documents: [], updated_at: passedAt },
+    });
   });
 });
 
@@ -111,7 +154,13 @@ describe("GET /customers/:id/verification-kyc", () => {
     const customerId = await createCustomer();
     expect(await h.call("GET", `/customers/${customerId}/verification-kyc`)).toEqual({
       status: 200,
-      body: { customer_id: customerId, kyc_status: "not_started", kyc_passed_at: null, documents: [], updated_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) },
+      body: {
+        customer_id: customerId,
+        kyc_status: "not_started",
+        kyc_passed_at: null,
+        documents: [],
+        updated_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      },
     });
     expect((await h.call("GET", "/customers/3f1d7a52-5a0e-4c1b-9d3e-000000000000/verification-kyc")).body.Code).toBe("customer_dne");
   });
@@ -130,13 +179,23 @@ describe("simulation endpoints", () => {
     const response = await h.call("POST", "/simulate/kyc-pass", { customer_id: customerId });
     expect(response).toEqual({ status: 200, body: { customer_id: customerId, event: "kyc.verification.success" } });
     await h.sandbox.idle();
-    expect(outcomesFor(customerId).at(-1)).toEqual({ event: "kyc.verification.success", customer_id: customerId, occurred_at: expect.stringMatching(BOND_TIME) });
-    expect((await h.call("GET", `/customers/${customerId}/verification-kyc`)).body).toMatchObject({ kyc_status: "passed", kyc_passed_at: expect.any(String) });
+    expect(outcomesFor(customerId).at(-1)).toEqual({
+      event: "kyc.verification.success",
+      customer_id: customerId,
+      occurred_at: expect.stringMatching(BOND_TIME),
+    });
+    expect((await h.call("GET", `/customers/${customerId}/verification-kyc`)).body).toMatchObject({
+      kyc_status: "passed",
+      kyc_passed_at: expect.any(String),
+    });
   });
 
   it("POST /simulate/kyc-fail sends a failure with default or given reasons", async () => {
     const customerId = await underReviewCustomer();
-    expect((await h.call("POST", "/simulate/kyc-fail", { customer_id: customerId })).body).toEqual({ customer_id: customerId, event: "kyc.verification.failure" });
+    expect((await h.call("POST", "/simulate/kyc-fail", { customer_id: customerId })).body).toEqual({
+      customer_id: customerId,
+      event: "kyc.verification.failure",
+    });
     await h.sandbox.idle();
     expect(outcomesFor(customerId).at(-1)).toEqual({
       event: "kyc.verification.failure",
@@ -160,7 +219,12 @@ describe("simulation endpoints", () => {
     const response = await h.call("POST", "/simulate/kyc-event", { customer_id: customerId, event, ...extra });
     expect(response).toEqual({ status: 200, body: { customer_id: customerId, event } });
     await h.sandbox.idle();
-    expect(outcomesFor(customerId).at(-1)).toEqual({ event, customer_id: customerId, occurred_at: expect.stringMatching(BOND_TIME), ...extra });
+    expect(outcomesFor(customerId).at(-1)).toEqual({
+      event,
+      customer_id: customerId,
+      occurred_at: expect.stringMatching(BOND_TIME),
+      ...extra,
+    });
     expect((await h.call("GET", `/customers/${customerId}/verification-kyc`)).body.kyc_status).toBe(status);
   });
 
@@ -170,7 +234,11 @@ describe("simulation endpoints", () => {
     expect(unknown.body.Code).toBe("customer_dne");
     const bad = await h.call("POST", "/simulate/kyc-event", { customer_id: "not-a-uuid", event: "kyc.verification.party" });
     expect(bad.status).toBe(400);
-    expect(bad.body).toMatchObject({ Status: 400, Type: "Request Error", Message: { customer_id: [expect.any(String)], event: [expect.any(String)] } });
+    expect(bad.body).toMatchObject({
+      Status: 400,
+      Type: "Request Error",
+      Message: { customer_id: [expect.any(String)], event: [expect.any(String)] },
+    });
     expect((await h.call("POST", "/simulate/kyc-fail", {})).body.Message).toEqual({ customer_id: [MISSING] });
     await h.sandbox.idle();
     expect(h.sandbox.deliveries).toEqual([]);
@@ -197,7 +265,11 @@ describe("POST /customers/:id/verification-kyc/documents", () => {
     expect(outcomesFor(customerId).at(-1)?.event).toBe("kyc.verification.document_required");
     expect(await upload(customerId, { proof_of_address: { type: "utility_bill", ...file("bill.pdf") } })).toMatchObject({ status: 200 });
     await h.sandbox.idle();
-    expect(outcomesFor(customerId).slice(-2).map((body) => body.event)).toEqual(["kyc.verification.under_review", "kyc.verification.success"]);
+    expect(
+      outcomesFor(customerId)
+        .slice(-2)
+        .map((body) => body.event),
+    ).toEqual(["kyc.verification.under_review", "kyc.verification.success"]);
     expect((await h.call("GET", `/customers/${customerId}/verification-kyc`)).body.kyc_status).toBe("passed");
   });
 
@@ -215,10 +287,17 @@ describe("POST /customers/:id/verification-kyc/documents", () => {
 
   it("answers 400 kyc_documents_schema for bad files and missing back images", async () => {
     const customerId = await askedForDocuments("333-33-3333");
-    const bad = await upload(customerId, { government_id: { type: "work_permit", country: "USA", front_image: { file_name: "front.gif", image: "***" } } });
+    const bad = await upload(customerId, {
+      government_id: { type: "work_permit", country: "USA", front_image: { file_name: "front.gif", image: "***" } },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.Code).toBe("kyc_documents_schema");
-    expect(Object.keys(bad.body.Message).sort()).toEqual(["government_id.back_image", "government_id.country", "government_id.front_image.file_name", "government_id.front_image.image"]);
+    expect(Object.keys(bad.body.Message).sort()).toEqual([
+      "government_id.back_image",
+      "government_id.country",
+      "government_id.front_image.file_name",
+      "government_id.front_image.image",
+    ]);
     expect((await upload(customerId, {})).body.Message).toEqual({ _schema: ["Send at least one document."] });
   });
 });

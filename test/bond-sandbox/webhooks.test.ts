@@ -16,9 +16,22 @@ describe("webhooks", () => {
     ]);
     for (const webhook of h.received) {
       expect(webhook.headers["content-type"]).toBe("application/json");
-      const check = verifyBondSignature({ header: webhook.headers["bond-signature"] as string, rawBody: webhook.rawBody, secrets: [SECRET], toleranceSeconds: 300, now: h.now() });
+      const check = verifyBondSignature({
+        header: webhook.headers["bond-signature"] as string,
+        rawBody: webhook.rawBody,
+        secrets: [SECRET],
+        toleranceSeconds: 300,
+        now: h.now(),
+      });
       expect(check).toEqual({ ok: true });
-      expect(verifyBondSignature({ header: webhook.headers["bond-signature"] as string, rawBody: webhook.rawBody, secrets: ["other"], toleranceSeconds: 300 })).toEqual({ ok: false, reason: "mismatch" });
+      expect(
+        verifyBondSignature({
+          header: webhook.headers["bond-signature"] as string,
+          rawBody: webhook.rawBody,
+          secrets: ["other"],
+          toleranceSeconds: 300,
+        }),
+      ).toEqual({ ok: false, reason: "mismatch" });
     }
     const occurredAt = new Date(h.received[1].body.occurred_at.replace(/^(\d{4}-\d{2}-\d{2})-/, "$1T"));
     expect(Math.abs(occurredAt.getTime() - Date.now())).toBeLessThan(10_000);
@@ -33,7 +46,12 @@ describe("webhooks", () => {
     ["111-11-1111", "kyc.verification.document_required", "document_required", ["social_security_card", "government_id"]],
     ["222-22-2222", "kyc.verification.document_required", "document_required", ["government_id", "proof_of_address"]],
     ["333333333", "kyc.verification.document_required", "document_required", ["government_id"]],
-    ["444-44-4444", "kyc.verification.document_required", "document_required", ["government_id", "proof_of_address", "social_security_card"]],
+    [
+      "444-44-4444",
+      "kyc.verification.document_required",
+      "document_required",
+      ["government_id", "proof_of_address", "social_security_card"],
+    ],
     ["888-88-8888", "kyc.verification.timeout", "timeout", undefined],
     ["123-45-6789", "kyc.verification.success", "passed", undefined],
   ])("SSN %s → %s", async (ssn, event, status, documents) => {
@@ -63,7 +81,11 @@ describe("webhooks", () => {
       { kind: "kyc.verification.success", status: 200, attempt: 1 },
     ]);
     expect(h.received[0].rawBody.equals(h.received[1].rawBody)).toBe(true);
-    expect(h.received.map((webhook) => webhook.body.event ?? webhook.body.kyc_status)).toEqual(["submitted", "submitted", "kyc.verification.success"]);
+    expect(h.received.map((webhook) => webhook.body.event ?? webhook.body.kyc_status)).toEqual([
+      "submitted",
+      "submitted",
+      "kyc.verification.success",
+    ]);
   });
 
   it("gives up after the configured number of attempts, recording network errors", async () => {

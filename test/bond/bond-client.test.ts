@@ -2,7 +2,15 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BondKycAlreadyPassedError, BondRequestError, BondUnavailableError, createBondClient, kycDocumentBody, parseAlreadyPassed, type BondApi } from "../../src/bond/bond-client.js";
+import {
+  BondKycAlreadyPassedError,
+  BondRequestError,
+  BondUnavailableError,
+  createBondClient,
+  kycDocumentBody,
+  parseAlreadyPassed,
+  type BondApi,
+} from "../../src/bond/bond-client.js";
 import { createBondSandbox, type BondSandbox } from "../../src/bond-sandbox/bond-sandbox.js";
 import { validateKycSubmission, type KycSubmission } from "../../src/domain/kyc-submission.js";
 import { validateKycDocumentUpload } from "../../src/domain/kyc-document.js";
@@ -63,7 +71,9 @@ describe("Bond client ↔ sandbox", () => {
 
   it("maps Bond's kyc_post_schema 400 to per-field messages", async () => {
     const customerId = await newCustomer();
-    const error = await bond.submitKyc(customerId, submission(customerId, { ssn: undefined as unknown as string }), "key-a").catch((caught) => caught);
+    const error = await bond
+      .submitKyc(customerId, submission(customerId, { ssn: undefined as unknown as string }), "key-a")
+      .catch((caught) => caught);
     expect(error).toBeInstanceOf(BondRequestError);
     expect(error).toMatchObject({ status: 400, code: "kyc_post_schema", fields: { ssn: ["Missing data for required field."] } });
   });
@@ -93,19 +103,28 @@ describe("Bond client ↔ sandbox", () => {
 
   it("reports wrong credentials as a 401 request error", async () => {
     const stranger = createBondClient({ baseUrl, identity: "id-1", authorization: "wrong", timeoutMs: 2000 });
-    await expect(stranger.createCustomer({ firstName: "Ann", lastName: "Lee", dob: "1980-01-01", addresses: [] })).rejects.toMatchObject({ status: 401, code: "unauthorized" });
+    await expect(stranger.createCustomer({ firstName: "Ann", lastName: "Lee", dob: "1980-01-01", addresses: [] })).rejects.toMatchObject({
+      status: 401,
+      code: "unauthorized",
+    });
   });
 
   it("reports a closed port as unavailable", async () => {
     const nowhere = createBondClient({ baseUrl: "http://127.0.0.1:9/api/v0.1", identity: "i", authorization: "a", timeoutMs: 2000 });
-    await expect(nowhere.createCustomer({ firstName: "Ann", lastName: "Lee", dob: "1980-01-01", addresses: [] })).rejects.toBeInstanceOf(BondUnavailableError);
+    await expect(nowhere.createCustomer({ firstName: "Ann", lastName: "Lee", dob: "1980-01-01", addresses: [] })).rejects.toBeInstanceOf(
+      BondUnavailableError,
+    );
   });
 });
 
 describe("parseAlreadyPassed", () => {
   it("finds the timestamp in bodies shaped as Bond might send them", () => {
-    expect(parseAlreadyPassed({ Code: "kyc_already_passed", kyc_passed_at: "2021-02-02T00:50:58Z" })?.toISOString()).toBe("2021-02-02T00:50:58.000Z");
-    expect(parseAlreadyPassed({ Message: "KYC already passed at 2021-02-02-00:50:58.484840+00:00", Code: "kyc_customer" })?.toISOString()).toBe("2021-02-02T00:50:58.484Z");
+    expect(parseAlreadyPassed({ Code: "kyc_already_passed", kyc_passed_at: "2021-02-02T00:50:58Z" })?.toISOString()).toBe(
+      "2021-02-02T00:50:58.000Z",
+    );
+    expect(
+      parseAlreadyPassed({ Message: "KYC already passed at 2021-02-02-00:50:58.484840+00:00", Code: "kyc_customer" })?.toISOString(),
+    ).toBe("2021-02-02T00:50:58.484Z");
     expect(parseAlreadyPassed({ Message: "Missing data", Code: "kyc_post_schema" })).toBeNull();
   });
 });
@@ -115,17 +134,36 @@ describe("supporting documents", () => {
   const back = { fileName: "back.png", contentBase64: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).toString("base64") };
 
   it("builds Bond's body with only the document sent", () => {
-    const { upload } = validateKycDocumentUpload({ customerId: "a5bcf5a8-c4e0-4025-8183-5346176ee3db", governmentId: { type: "work_permit", country: "us", frontImage: front, backImage: back } }, 1024);
+    const { upload } = validateKycDocumentUpload(
+      {
+        customerId: "a5bcf5a8-c4e0-4025-8183-5346176ee3db",
+        governmentId: { type: "work_permit", country: "us", frontImage: front, backImage: back },
+      },
+      1024,
+    );
     expect(kycDocumentBody(upload)).toEqual({
-      government_id: { type: "work_permit", country: "US", front_image: { file_name: "front.jpg", image: front.contentBase64 }, back_image: { file_name: "back.png", image: back.contentBase64 } },
+      government_id: {
+        type: "work_permit",
+        country: "US",
+        front_image: { file_name: "front.jpg", image: front.contentBase64 },
+        back_image: { file_name: "back.png", image: back.contentBase64 },
+      },
     });
-    const proof = validateKycDocumentUpload({ customerId: "a5bcf5a8-c4e0-4025-8183-5346176ee3db", proofOfAddress: { type: "property_tax_bill", file: front } }, 1024).upload;
-    expect(kycDocumentBody(proof)).toEqual({ proof_of_address: { type: "property_tax_bill", file_name: "front.jpg", image: front.contentBase64 } });
+    const proof = validateKycDocumentUpload(
+      { customerId: "a5bcf5a8-c4e0-4025-8183-5346176ee3db", proofOfAddress: { type: "property_tax_bill", file: front } },
+      1024,
+    ).upload;
+    expect(kycDocumentBody(proof)).toEqual({
+      proof_of_address: { type: "property_tax_bill", file_name: "front.jpg", image: front.contentBase64 },
+    });
   });
 
   it("sends a document Bond asked for and reads num_documents_submitted; maps a refusal", async () => {
     const customerId = await newCustomer();
-    const { upload } = validateKycDocumentUpload({ customerId, governmentId: { type: "passport", country: "US", frontImage: front } }, 1024);
+    const { upload } = validateKycDocumentUpload(
+      { customerId, governmentId: { type: "passport", country: "US", frontImage: front } },
+      1024,
+    );
     const refused = await bond.uploadKycDocument(customerId, upload).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(BondRequestError);
     expect(refused).toMatchObject({ status: 400, code: "kyc_documents" });

@@ -19,14 +19,21 @@ const docJson = (name: string) => JSON.parse(docs(name)) as { body: any; status?
 const IDENTITY = "docs-identity";
 const AUTHORIZATION = "docs-authorization";
 /** Bond's `occurred_at`, shaped like its example `2021-02-02-00:50:58.484840+00:00`. */
-const BOND_TIME_SHAPE = new RegExp(`^${JSON.parse(docs("webhook-success.json")).occurred_at.replace(/\d/g, "\\d").replace(/[.+]/g, "\\$&")}$`);
+const BOND_TIME_SHAPE = new RegExp(
+  `^${JSON.parse(docs("webhook-success.json")).occurred_at.replace(/\d/g, "\\d").replace(/[.+]/g, "\\$&")}$`,
+);
 
 describe("Bond's documented examples against the embedded sandbox", () => {
   let bond: StandaloneBondSandbox;
   let receiver: WebhookReceiver;
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
-    bond = await startStandaloneBondSandbox({ identity: IDENTITY, authorization: AUTHORIZATION, webhookSecret: "docs-secret", webhookDelayMs: 10 });
+    bond = await startStandaloneBondSandbox({
+      identity: IDENTITY,
+      authorization: AUTHORIZATION,
+      webhookSecret: "docs-secret",
+      webhookDelayMs: 10,
+    });
   });
   afterAll(async () => {
     await bond?.close();
@@ -39,18 +46,24 @@ describe("Bond's documented examples against the embedded sandbox", () => {
       headers: { Identity: IDENTITY, Authorization: AUTHORIZATION, "Content-Type": "application/json", ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) };
+    return { status: response.status, body: await response.json() };
   }
-  const newCustomer = async () => (await call("POST", "/customers", { first_name: "Jane", last_name: "Doe", dob: "1990-05-17" })).body.customer_id as string;
+  const newCustomer = async () =>
+    (await call("POST", "/customers", { first_name: "Jane", last_name: "Doe", dob: "1990-05-17" })).body.customer_id as string;
 
   it("takes the documented webhook subscription body", async () => {
     const subscription = { ...docJson("webhook-subscription-request.json").body, url: `${receiver.url}/hook` };
-    expect(await call("POST", "/webhooks", subscription)).toMatchObject({ status: 201, body: { url: subscription.url, events: ["kyc*"], version: "0.1", status: "STATUS_ENABLED" } });
+    expect(await call("POST", "/webhooks", subscription)).toMatchObject({
+      status: 201,
+      body: { url: subscription.url, events: ["kyc*"], version: "0.1", status: "STATUS_ENABLED" },
+    });
   });
 
   it("accepts the documented KYC request and sends webhooks shaped like the documented ones", async () => {
     const customerId = await newCustomer();
-    const accepted = await call("POST", `/customers/${customerId}/verification-kyc`, docJson("kyc-request.json").body, { "Idempotency-Key": `docs-${customerId}` });
+    const accepted = await call("POST", `/customers/${customerId}/verification-kyc`, docJson("kyc-request.json").body, {
+      "Idempotency-Key": `docs-${customerId}`,
+    });
     expect(accepted.status).toBeLessThan(300);
     const mine = () => receiver.received.filter((webhook) => webhook.body.customer_id === customerId);
     await eventually(async () => mine().length >= 2, 20_000);
@@ -69,14 +82,20 @@ describe("Bond's documented examples against the embedded sandbox", () => {
     const body = { ...docJson("kyc-request.json").body, ssn: "123-45-6789" };
     expect((await call("POST", `/customers/${customerId}/verification-kyc`, body, { "Idempotency-Key": key })).status).toBeLessThan(300);
     const documented = docJson("error-409-idempotency-key-exists.json");
-    expect(await call("POST", `/customers/${customerId}/verification-kyc`, body, { "Idempotency-Key": key })).toEqual({ status: documented.status, body: documented.body });
+    expect(await call("POST", `/customers/${customerId}/verification-kyc`, body, { "Idempotency-Key": key })).toEqual({
+      status: documented.status,
+      body: documented.body,
+    });
   });
 
   it("answers the documented request without an SSN with the documented 400 body, word for word", async () => {
     const customerId = await newCustomer();
     const { ssn: _ssn, ...withoutSsn } = docJson("kyc-request.json").body;
     const documented = docJson("error-400-kyc-post-schema.json");
-    expect(await call("POST", `/customers/${customerId}/verification-kyc`, withoutSsn)).toEqual({ status: documented.status, body: documented.body });
+    expect(await call("POST", `/customers/${customerId}/verification-kyc`, withoutSsn)).toEqual({
+      status: documented.status,
+      body: documented.body,
+    });
   });
 
   it("refuses the Node example's ip 257.134.1.57 (not an IPv4 address; whether Bond does is unconfirmed)", async () => {
@@ -105,21 +124,35 @@ describe("Bond's documented examples against our client and webhook parser", () 
   });
 
   const client = () => createBondClient({ baseUrl, identity: IDENTITY, authorization: AUTHORIZATION, timeoutMs: 5_000 });
-  const submission = { programId: "b50063df-0b39-43f7-9458-25b08a75d42a", ssn: "000-00-0000", phone: "555-555-5555", phoneCountryCode: "1", email: "jane@example.com", ip: "127.1.1.1" };
+  const submission = {
+    programId: "b50063df-0b39-43f7-9458-25b08a75d42a",
+    ssn: "000-00-0000",
+    phone: "555-555-5555",
+    phoneCountryCode: "1",
+    email: "jane@example.com",
+    ip: "127.1.1.1",
+  };
 
   async function refusal(documentedFile: string): Promise<BondRequestError> {
     const documented = docJson(documentedFile);
     next = { status: documented.status!, body: documented.body };
     const error = await client()
       .submitKyc("2df10ec1-130f-41bb-b0cf-f3af48350eb7", submission as never, "docs-key")
-      .then(() => null, (caught: unknown) => caught);
+      .then(
+        () => null,
+        (caught: unknown) => caught,
+      );
     expect(error).toBeInstanceOf(BondRequestError);
     return error as BondRequestError;
   }
 
   it("reads the documented 400 kyc_post_schema, per field", async () => {
     const error = await refusal("error-400-kyc-post-schema.json");
-    expect({ status: error.status, code: error.code, fields: error.fields }).toEqual({ status: 400, code: "kyc_post_schema", fields: { ssn: ["Missing data for required field."] } });
+    expect({ status: error.status, code: error.code, fields: error.fields }).toEqual({
+      status: 400,
+      code: "kyc_post_schema",
+      fields: { ssn: ["Missing data for required field."] },
+    });
   });
 
   it("reads the documented 409 idempotency_key_exists (lower-case keys)", async () => {

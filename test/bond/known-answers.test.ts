@@ -16,7 +16,10 @@ interface KnownAnswer {
   expected_v1: string;
   header: string;
 }
-const fixture = JSON.parse(readFileSync(new URL("../fixtures/bond-signatures.json", import.meta.url), "utf8")) as { command: string; cases: KnownAnswer[] };
+const fixture = JSON.parse(readFileSync(new URL("../fixtures/bond-signatures.json", import.meta.url), "utf8")) as {
+  command: string;
+  cases: KnownAnswer[];
+};
 
 describe("Bond-Signature known answers (openssl)", () => {
   it("records how the answers were computed", () => {
@@ -30,11 +33,14 @@ describe("Bond-Signature known answers (openssl)", () => {
 
     it("our verifier accepts the openssl signature", () => {
       expect(bondSignature(answer.secret, answer.t, rawBody)).toBe(answer.expected_v1);
-      expect(verifyBondSignature({ header: answer.header, rawBody, secrets: [answer.secret], toleranceSeconds: 300, now: at })).toEqual({ ok: true });
+      expect(verifyBondSignature({ header: answer.header, rawBody, secrets: [answer.secret], toleranceSeconds: 300, now: at })).toEqual({
+        ok: true,
+      });
     });
 
     it("our verifier refuses it for another byte, another t or another secret", () => {
-      const check = (header: string, body: Buffer, secret: string) => verifyBondSignature({ header, rawBody: body, secrets: [secret], toleranceSeconds: 300, now: at });
+      const check = (header: string, body: Buffer, secret: string) =>
+        verifyBondSignature({ header, rawBody: body, secrets: [secret], toleranceSeconds: 300, now: at });
       expect(check(answer.header, Buffer.concat([rawBody, Buffer.from(" ")]), answer.secret)).toEqual({ ok: false, reason: "mismatch" });
       expect(check(`t=${answer.t + 1},v1=${answer.expected_v1}`, rawBody, answer.secret)).toEqual({ ok: false, reason: "mismatch" });
       expect(check(answer.header, rawBody, `${answer.secret}x`)).toEqual({ ok: false, reason: "mismatch" });

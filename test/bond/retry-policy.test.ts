@@ -24,7 +24,9 @@ describe("parseRetryAfter", () => {
 
 describe("backoffDelayMs", () => {
   it("doubles the ceiling per attempt up to the maximum, with full jitter", () => {
-    expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffDelayMs(attempt, settings, () => 0.999999))).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffDelayMs(attempt, settings, () => 0.999999))).toEqual([
+      100, 200, 400, 800, 1000, 1000,
+    ]);
     expect(backoffDelayMs(4, settings, () => 0)).toBe(0);
     expect(backoffDelayMs(3, settings, () => 0.5)).toBe(200);
   });

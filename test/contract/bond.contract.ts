@@ -29,7 +29,12 @@ const PROGRAM_ID = env.CONTRACT_PROGRAM_ID ?? "b50063df-0b39-43f7-9458-25b08a75d
 
 const differences: string[] = [];
 /** Records a difference (and fails the test softly) when `actual` is not what Bond's docs / our client expect. */
-function check(what: string, actual: unknown, expected: unknown, matches: (actual: any) => boolean = (value) => JSON.stringify(value) === JSON.stringify(expected)): void {
+function check(
+  what: string,
+  actual: unknown,
+  expected: unknown,
+  matches: (actual: any) => boolean = (value) => JSON.stringify(value) === JSON.stringify(expected),
+): void {
   const ok = (() => {
     try {
       return matches(actual);
@@ -57,7 +62,12 @@ beforeAll(async () => {
       receiverPublicUrl = env.CONTRACT_PUBLIC_URL.replace(/\/+$/, "");
     }
   } else {
-    sandbox = await startStandaloneBondSandbox({ identity: IDENTITY, authorization: AUTHORIZATION, webhookSecret: SANDBOX_SECRET, webhookDelayMs: 20 });
+    sandbox = await startStandaloneBondSandbox({
+      identity: IDENTITY,
+      authorization: AUTHORIZATION,
+      webhookSecret: SANDBOX_SECRET,
+      webhookDelayMs: 20,
+    });
     apiUrl = sandbox.apiUrl;
     receiver = await startWebhookReceiver();
     receiverPublicUrl = receiver.url;
@@ -85,7 +95,17 @@ const customer = () => ({
   email: "jane@example.com",
   phone: "555-111-2222",
   phoneCountryCode: "1",
-  addresses: [{ addressType: "PHYSICAL" as const, street: "1 Main St", city: "Austin", state: "TX", zipCode: "78701", country: "US", isPrimary: true }],
+  addresses: [
+    {
+      addressType: "PHYSICAL" as const,
+      street: "1 Main St",
+      city: "Austin",
+      state: "TX",
+      zipCode: "78701",
+      country: "US",
+      isPrimary: true,
+    },
+  ],
 });
 const submission = (customerId: string, ssn = "123-45-6789"): KycSubmission => ({
   customerId,
@@ -100,7 +120,13 @@ const submission = (customerId: string, ssn = "123-45-6789"): KycSubmission => (
 const outcomeOf = (promise: Promise<unknown>) =>
   promise.then(
     () => ({ ok: true as const }),
-    (error: unknown) => ({ ok: false as const, status: (error as BondRequestError).status, code: (error as BondRequestError).code, fields: (error as BondRequestError).fields, name: (error as Error).name }),
+    (error: unknown) => ({
+      ok: false as const,
+      status: (error as BondRequestError).status,
+      code: (error as BondRequestError).code,
+      fields: (error as BondRequestError).fields,
+      name: (error as Error).name,
+    }),
   );
 
 /** A contract test: an exception (Bond unreachable, an answer our client cannot read) is a difference too. */
@@ -143,15 +169,26 @@ describe("Bond contract", () => {
     const key = `contract-${randomUUID()}`;
     check("first use of a key", await outcomeOf(bond.submitKyc(other, submission(other), key)), { ok: true });
     const second = await outcomeOf(bond.submitKyc(other, submission(other), key));
-    check("second use of the key", second, { ok: false, status: 409, code: "idempotency_key_exists" }, (value) => value.status === 409 && value.code === "idempotency_key_exists");
+    check(
+      "second use of the key",
+      second,
+      { ok: false, status: 409, code: "idempotency_key_exists" },
+      (value) => value.status === 409 && value.code === "idempotency_key_exists",
+    );
   });
 
   contract("answers a missing field with 400 kyc_post_schema and per-field messages", async () => {
     const other = (await bond.createCustomer(customer())).customerId;
     const { ssn: _ssn, ...withoutSsn } = submission(other);
     const refused = await outcomeOf(bond.submitKyc(other, withoutSsn as KycSubmission, `contract-${randomUUID()}`));
-    check("missing ssn", refused, { ok: false, status: 400, code: "kyc_post_schema", fields: { ssn: ["Missing data for required field."] } }, (value) =>
-      value.status === 400 && value.code === "kyc_post_schema" && JSON.stringify(value.fields?.ssn) === JSON.stringify(["Missing data for required field."]),
+    check(
+      "missing ssn",
+      refused,
+      { ok: false, status: 400, code: "kyc_post_schema", fields: { ssn: ["Missing data for required field."] } },
+      (value) =>
+        value.status === 400 &&
+        value.code === "kyc_post_schema" &&
+        JSON.stringify(value.fields?.ssn) === JSON.stringify(["Missing data for required field."]),
     );
   });
 
@@ -160,20 +197,41 @@ describe("Bond contract", () => {
       (report) => ({ ok: true, kycStatus: report.kycStatus }),
       (error: unknown) => ({ ok: false, status: (error as BondRequestError).status, code: (error as BondRequestError).code }),
     );
-    check("status read", read, { ok: true, kycStatus: "one of submitted, under_review, passed, …" }, (value) => value.ok && typeof value.kycStatus === "string");
+    check(
+      "status read",
+      read,
+      { ok: true, kycStatus: "one of submitted, under_review, passed, …" },
+      (value) => value.ok && typeof value.kycStatus === "string",
+    );
   });
 
   contract("/webhooks: create, list, get, disable, delete a subscription", async () => {
     const url = `${receiverPublicUrl ?? "https://kyc-graphql-contract.invalid"}/contract-registration-${randomUUID()}`;
-    const created = await webhooks.create({ url, events: KYC_WEBHOOK_EVENTS, description: "kyc-graphql contract suite", version: WEBHOOK_ENVELOPE_VERSION, status: "STATUS_DISABLED" });
+    const created = await webhooks.create({
+      url,
+      events: KYC_WEBHOOK_EVENTS,
+      description: "kyc-graphql contract suite",
+      version: WEBHOOK_ENVELOPE_VERSION,
+      status: "STATUS_DISABLED",
+    });
     try {
       check("create answers an id", created.id, "an id", (id) => typeof id === "string" && id.length > 0);
       check("create answers a signing secret (our assumption)", created.secret === null ? null : "<a secret>", "<a secret>");
       const listed = (await webhooks.list()).find((subscription) => subscription.id === created.id);
-      check("GET /webhooks lists it", listed ? { url: listed.url, events: listed.events, status: listed.status } : null, { url, events: KYC_WEBHOOK_EVENTS, status: "STATUS_DISABLED" });
-      const one = await webhooks.get(created.id).then((subscription) => subscription.id, (error: unknown) => `error ${(error as BondRequestError).status}`);
+      check("GET /webhooks lists it", listed ? { url: listed.url, events: listed.events, status: listed.status } : null, {
+        url,
+        events: KYC_WEBHOOK_EVENTS,
+        status: "STATUS_DISABLED",
+      });
+      const one = await webhooks.get(created.id).then(
+        (subscription) => subscription.id,
+        (error: unknown) => `error ${(error as BondRequestError).status}`,
+      );
       check("GET /webhooks/{id} (our guess)", one, created.id);
-      const patched = await webhooks.update(created.id, { status: "STATUS_ENABLED" }).then((subscription) => subscription.status, (error: unknown) => `error ${(error as BondRequestError).status}`);
+      const patched = await webhooks.update(created.id, { status: "STATUS_ENABLED" }).then(
+        (subscription) => subscription.status,
+        (error: unknown) => `error ${(error as BondRequestError).status}`,
+      );
       check("PATCH /webhooks/{id} (our guess)", patched, "STATUS_ENABLED");
     } finally {
       const deleted = await outcomeOf(webhooks.delete(created.id));
@@ -181,32 +239,53 @@ describe("Bond contract", () => {
     }
   });
 
-  contract("delivers signed KYC webhooks to a subscribed URL, which our verifier and parser accept", async () => {
-    const url = `${receiverPublicUrl!}/contract-delivery-${randomUUID()}`;
-    const created = await webhooks.create({ url, events: KYC_WEBHOOK_EVENTS, description: "kyc-graphql contract suite", version: WEBHOOK_ENVELOPE_VERSION, status: "STATUS_ENABLED" });
-    const secrets = [created.secret, ...(env.BOND_WEBHOOK_SECRET ?? "").split(",")].filter((secret): secret is string => Boolean(secret));
-    try {
-      const other = (await bond.createCustomer(customer())).customerId;
-      await bond.submitKyc(other, submission(other), `contract-${randomUUID()}`);
-      const path = new URL(url).pathname;
-      const mine = () => receiver!.received.filter((webhook) => webhook.path === path && webhook.body.customer_id === other);
-      await waitFor(() => (mine().length >= 2 ? true : undefined), REAL ? 90_000 : 20_000);
-      const got = mine();
-      check("webhooks received (submitted, then an outcome)", got.map((webhook) => webhook.body.event ?? webhook.body.kyc_status), ["submitted", "kyc.verification.success"]);
-      for (const webhook of got) {
-        const signature = verifyBondSignature({ header: webhook.headers["bond-signature"] as string | undefined, rawBody: webhook.rawBody, secrets, toleranceSeconds: 300 });
-        check(`Bond-Signature of ${webhook.body.event ?? "submitted"} verifies ("{t}.{body}" is our assumption)`, signature, { ok: true });
-        const parsed = (() => {
-          try {
-            return parseBondWebhook(webhook.body).event;
-          } catch (error) {
-            return `refused: ${(error as Error).message}`;
-          }
-        })();
-        check(`our parser reads ${webhook.body.event ?? "submitted"}`, parsed, webhook.body.event ?? "kyc.submitted");
+  contract(
+    "delivers signed KYC webhooks to a subscribed URL, which our verifier and parser accept",
+    async () => {
+      const url = `${receiverPublicUrl!}/contract-delivery-${randomUUID()}`;
+      const created = await webhooks.create({
+        url,
+        events: KYC_WEBHOOK_EVENTS,
+        description: "kyc-graphql contract suite",
+        version: WEBHOOK_ENVELOPE_VERSION,
+        status: "STATUS_ENABLED",
+      });
+      const secrets = [created.secret, ...(env.BOND_WEBHOOK_SECRET ?? "").split(",")].filter((secret): secret is string => Boolean(secret));
+      try {
+        const other = (await bond.createCustomer(customer())).customerId;
+        await bond.submitKyc(other, submission(other), `contract-${randomUUID()}`);
+        const path = new URL(url).pathname;
+        const mine = () => receiver!.received.filter((webhook) => webhook.path === path && webhook.body.customer_id === other);
+        await waitFor(() => (mine().length >= 2 ? true : undefined), REAL ? 90_000 : 20_000);
+        const got = mine();
+        check(
+          "webhooks received (submitted, then an outcome)",
+          got.map((webhook) => webhook.body.event ?? webhook.body.kyc_status),
+          ["submitted", "kyc.verification.success"],
+        );
+        for (const webhook of got) {
+          const signature = verifyBondSignature({
+            header: webhook.headers["bond-signature"] as string | undefined,
+            rawBody: webhook.rawBody,
+            secrets,
+            toleranceSeconds: 300,
+          });
+          check(`Bond-Signature of ${webhook.body.event ?? "submitted"} verifies ("{t}.{body}" is our assumption)`, signature, {
+            ok: true,
+          });
+          const parsed = (() => {
+            try {
+              return parseBondWebhook(webhook.body).event;
+            } catch (error) {
+              return `refused: ${(error as Error).message}`;
+            }
+          })();
+          check(`our parser reads ${webhook.body.event ?? "submitted"}`, parsed, webhook.body.event ?? "kyc.submitted");
+        }
+      } finally {
+        await webhooks.delete(created.id).catch(() => undefined);
       }
-    } finally {
-      await webhooks.delete(created.id).catch(() => undefined);
-    }
-  }, REAL && !env.CONTRACT_PUBLIC_URL);
+    },
+    REAL && !env.CONTRACT_PUBLIC_URL,
+  );
 });

@@ -19,31 +19,40 @@ afterAll(() => folders.forEach((folder) => rmSync(folder, { recursive: true, for
 async function tableNames(dataDir: string | null) {
   const database = await openDatabase({ dataDir });
   try {
-    const result = await database.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`);
+    const result = await database.db.execute(
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`,
+    );
     const migrations = await database.db.execute(sql`select count(*)::int as count from drizzle.__drizzle_migrations`);
-    return { tables: (result as { rows: { table_name: string }[] }).rows.map((row) => row.table_name), migrations: (migrations as { rows: { count: number }[] }).rows[0].count };
+    return {
+      tables: (result as { rows: { table_name: string }[] }).rows.map((row) => row.table_name),
+      migrations: (migrations as { rows: { count: number }[] }).rows[0].count,
+    };
   } finally {
     await database.close();
   }
 }
 
 describe("embedded database snapshot", () => {
-  it("a fresh data folder started from the snapshot has every table and migration, and keeps what is written", { timeout: 120_000 }, async () => {
-    const reference = await tableNames(null); // makes the snapshot if there was none
-    expect(existsSync(pgliteSnapshotFile(migrationsFolder()))).toBe(true);
-    const dataDir = tempFolder();
-    expect(await tableNames(dataDir)).toEqual(reference);
-    expect(reference.tables).toContain("customers");
+  it(
+    "a fresh data folder started from the snapshot has every table and migration, and keeps what is written",
+    { timeout: 120_000 },
+    async () => {
+      const reference = await tableNames(null); // makes the snapshot if there was none
+      expect(existsSync(pgliteSnapshotFile(migrationsFolder()))).toBe(true);
+      const dataDir = tempFolder();
+      expect(await tableNames(dataDir)).toEqual(reference);
+      expect(reference.tables).toContain("customers");
 
-    const database = await openDatabase({ dataDir });
-    await database.db.execute(sql`create table snapshot_probe (id int)`);
-    await database.db.execute(sql`insert into snapshot_probe values (42)`);
-    await database.close();
-    const reopened = await openDatabase({ dataDir });
-    const rows = await reopened.db.execute(sql`select id from snapshot_probe`);
-    await reopened.close();
-    expect((rows as { rows: { id: number }[] }).rows).toEqual([{ id: 42 }]);
-  });
+      const database = await openDatabase({ dataDir });
+      await database.db.execute(sql`create table snapshot_probe (id int)`);
+      await database.db.execute(sql`insert into snapshot_probe values (42)`);
+      await database.close();
+      const reopened = await openDatabase({ dataDir });
+      const rows = await reopened.db.execute(sql`select id from snapshot_probe`);
+      await reopened.close();
+      expect((rows as { rows: { id: number }[] }).rows).toEqual([{ id: 42 }]);
+    },
+  );
 
   it("is keyed by the migrations: another migration set never loads it", () => {
     const copy = join(tempFolder(), "drizzle");

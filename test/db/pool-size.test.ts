@@ -21,7 +21,9 @@ describe.skipIf(!process.env.DATABASE_URL)("DATABASE_POOL_MAX on Postgres", () =
     const sampler = (async () => {
       while (running) {
         // On Postgres (this suite only) drizzle answers a raw query with its rows as an array.
-        const answer: unknown = await app.database.db.execute(sql`select count(*)::int as connections from pg_stat_activity where datname = current_database()`);
+        const answer: unknown = await app.database.db.execute(
+          sql`select count(*)::int as connections from pg_stat_activity where datname = current_database()`,
+        );
         const rows = answer as Array<{ connections: number }>;
         peak = Math.max(peak, Number(rows[0]?.connections ?? 0));
         await new Promise((resolve) => setTimeout(resolve, 5));

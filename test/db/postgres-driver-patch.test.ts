@@ -22,14 +22,17 @@ function runChild(): Promise<{ code: number | null; output: string }> {
 // patches/postgres+3.4.9.patch (applied by patch-package at `npm install`): postgres.js 3.4.9 writes small messages
 // from a setImmediate and, when the socket closed in between, reads `.write` of null there, where no caller can
 // catch it (porsager/postgres#1066, #1154, #1208; unmerged fixes #1168, #1209). Needs a TCP hop to cut: Postgres only.
-describe.skipIf(!realPostgres)("postgres.js under a connection cut with queries in flight (real Postgres; skipped on PGlite: nothing to cut)", () => {
-  it("does not throw from its write timer: the process lives and every query settles with a result or an error", async () => {
-    const { code, output } = await runChild();
-    expect(output).not.toContain("Cannot read properties of null");
-    expect(code, output).toBe(0);
-    const result = JSON.parse(output.trim().split("\n").at(-1)!) as { rounds: number; ok: number; failed: number; hung: number };
-    expect(result.ok + result.failed + result.hung).toBe(5 * 30);
-    expect(result.failed).toBeGreaterThan(0); // the cut did land on queries in flight
-    expect(result.ok).toBeGreaterThan(0); // and the pool served again after each cut
-  }, 120_000);
-});
+describe.skipIf(!realPostgres)(
+  "postgres.js under a connection cut with queries in flight (real Postgres; skipped on PGlite: nothing to cut)",
+  () => {
+    it("does not throw from its write timer: the process lives and every query settles with a result or an error", async () => {
+      const { code, output } = await runChild();
+      expect(output).not.toContain("Cannot read properties of null");
+      expect(code, output).toBe(0);
+      const result = JSON.parse(output.trim().split("\n").at(-1)!) as { rounds: number; ok: number; failed: number; hung: number };
+      expect(result.ok + result.failed + result.hung).toBe(5 * 30);
+      expect(result.failed).toBeGreaterThan(0); // the cut did land on queries in flight
+      expect(result.ok).toBeGreaterThan(0); // and the pool served again after each cut
+    }, 120_000);
+  },
+);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { decodeCustomerCursor, encodeCustomerCursor, MAX_PAGE_SIZE, toPage, validateCustomerListQuery } from "../../src/domain/customer-list.js";
+import {
+  decodeCustomerCursor,
+  encodeCustomerCursor,
+  MAX_PAGE_SIZE,
+  toPage,
+  validateCustomerListQuery,
+} from "../../src/domain/customer-list.js";
 import { ValidationFailed } from "../../src/domain/errors.js";
 
 const cursor = { createdAt: "2026-11-23 02:29:06.123456+00", id: "a5bcf5a8-c4e0-4025-8183-5346176ee3db" };
@@ -34,8 +40,16 @@ describe("validateCustomerListQuery", () => {
 
   it("takes filters and a cursor", () => {
     const createdAfter = new Date("2026-01-01T00:00:00Z");
-    const query = validateCustomerListQuery({ first: 5, after: encodeCustomerCursor(cursor), filter: { kycStatus: "FAILED", programId: "B50063DF-0B39-43F7-9458-25B08A75D42A", createdAfter } });
-    expect(query).toEqual({ first: 5, after: cursor, filter: { kycStatus: "FAILED", programId: "b50063df-0b39-43f7-9458-25b08a75d42a", createdAfter } });
+    const query = validateCustomerListQuery({
+      first: 5,
+      after: encodeCustomerCursor(cursor),
+      filter: { kycStatus: "FAILED", programId: "B50063DF-0B39-43F7-9458-25B08A75D42A", createdAfter },
+    });
+    expect(query).toEqual({
+      first: 5,
+      after: cursor,
+      filter: { kycStatus: "FAILED", programId: "b50063df-0b39-43f7-9458-25b08a75d42a", createdAfter },
+    });
   });
 
   it.each([0, -1, MAX_PAGE_SIZE + 1, 2.5])("refuses first = %s", (first) => {

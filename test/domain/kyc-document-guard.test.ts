@@ -19,13 +19,17 @@ describe("assertDocumentRequired", () => {
       }
     })();
     expect(error).toBeInstanceOf(KycDocumentNotRequired);
-    expect(error).toMatchObject({ document: "social_security_card", status: KycStatus.DOCUMENT_REQUIRED, documentsRequired: ["government_id", "proof_of_address"] });
+    expect(error).toMatchObject({
+      document: "social_security_card",
+      status: KycStatus.DOCUMENT_REQUIRED,
+      documentsRequired: ["government_id", "proof_of_address"],
+    });
   });
 
   it("refuses any document outside DOCUMENT_REQUIRED, with nothing listed as needed", () => {
-    expect(() => assertDocumentRequired({ kycStatus: KycStatus.UNDER_REVIEW, kycDocumentsRequired: ["government_id"] }, "government_id")).toThrow(
-      expect.objectContaining({ status: KycStatus.UNDER_REVIEW, documentsRequired: [] }),
-    );
+    expect(() =>
+      assertDocumentRequired({ kycStatus: KycStatus.UNDER_REVIEW, kycDocumentsRequired: ["government_id"] }, "government_id"),
+    ).toThrow(expect.objectContaining({ status: KycStatus.UNDER_REVIEW, documentsRequired: [] }));
   });
 });
 

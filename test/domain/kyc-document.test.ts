@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ValidationFailed, type FieldErrors } from "../../src/domain/errors.js";
-import { checkKycFile, detectKycFileType, documentsStillRequired, maxUploadRequestBytes, validateKycDocumentUpload } from "../../src/domain/kyc-document.js";
+import {
+  checkKycFile,
+  detectKycFileType,
+  documentsStillRequired,
+  maxUploadRequestBytes,
+  validateKycDocumentUpload,
+} from "../../src/domain/kyc-document.js";
 import { base64, GIF_BYTES, HEIC_BYTES, JPEG_BYTES, jpegFile, PDF_BYTES, pdfFile, PNG_BYTES, pngFile } from "../support/kyc-files.js";
 
 const customerId = "a5bcf5a8-c4e0-4025-8183-5346176ee3db";
@@ -61,7 +67,11 @@ describe("checkKycFile", () => {
     ["empty content", { fileName: "a.jpg", contentBase64: "" }, "empty"],
     ["invalid base64", { fileName: "a.jpg", contentBase64: "not base64!!" }, "not valid base64"],
     ["base64 without padding", { fileName: "a.jpg", contentBase64: base64(JPEG_BYTES(65)).replace(/=+$/, "") }, "not valid base64"],
-    ["base64 with line breaks", { fileName: "a.jpg", contentBase64: `${base64(JPEG_BYTES()).slice(0, 40)}\n${base64(JPEG_BYTES()).slice(40)}` }, "not valid base64"],
+    [
+      "base64 with line breaks",
+      { fileName: "a.jpg", contentBase64: `${base64(JPEG_BYTES()).slice(0, 40)}\n${base64(JPEG_BYTES()).slice(40)}` },
+      "not valid base64",
+    ],
     ["content that is no accepted type", { fileName: "a.jpg", contentBase64: base64(GIF_BYTES()) }, "not a JPEG, PNG, HEIC or PDF"],
     ["content that does not match the name", { fileName: "a.pdf", contentBase64: base64(PNG_BYTES()) }, "content is PNG"],
   ])("refuses %s", (_what, input, message) => {
@@ -83,37 +93,68 @@ describe("checkKycFile", () => {
 
 describe("validateKycDocumentUpload", () => {
   it("takes a government id with its front image", () => {
-    const { upload } = validateKycDocumentUpload({ customerId, governmentId: { type: "drivers_license", country: "us", frontImage: jpegFile() } }, MAX);
+    const { upload } = validateKycDocumentUpload(
+      { customerId, governmentId: { type: "drivers_license", country: "us", frontImage: jpegFile() } },
+      MAX,
+    );
     expect(upload).toMatchObject({ document: "government_id", type: "drivers_license", country: "US", backImage: null });
   });
 
   it("requires a back image where Bond needs one", () => {
     for (const type of ["passport_card", "permanant_resident_card", "work_permit"]) {
-      expect(fieldErrorsOf(() => validateKycDocumentUpload({ customerId, governmentId: { type, country: "US", frontImage: jpegFile() } }, MAX))).toHaveProperty(["governmentId.backImage"]);
+      expect(
+        fieldErrorsOf(() => validateKycDocumentUpload({ customerId, governmentId: { type, country: "US", frontImage: jpegFile() } }, MAX)),
+      ).toHaveProperty(["governmentId.backImage"]);
     }
-    const { upload } = validateKycDocumentUpload({ customerId, governmentId: { type: "work_permit", country: "US", frontImage: jpegFile(), backImage: pngFile() } }, MAX);
+    const { upload } = validateKycDocumentUpload(
+      { customerId, governmentId: { type: "work_permit", country: "US", frontImage: jpegFile(), backImage: pngFile() } },
+      MAX,
+    );
     expect(upload.document === "government_id" && upload.backImage?.type).toBe("png");
   });
 
   it("takes a proof of address and a social security card", () => {
-    expect(validateKycDocumentUpload({ customerId, proofOfAddress: { type: "utility_bill", file: pdfFile() } }, MAX).upload).toMatchObject({ document: "proof_of_address", type: "utility_bill" });
-    expect(validateKycDocumentUpload({ customerId, socialSecurityCard: { file: jpegFile("ssc.jpg") } }, MAX).upload.document).toBe("social_security_card");
+    expect(validateKycDocumentUpload({ customerId, proofOfAddress: { type: "utility_bill", file: pdfFile() } }, MAX).upload).toMatchObject({
+      document: "proof_of_address",
+      type: "utility_bill",
+    });
+    expect(validateKycDocumentUpload({ customerId, socialSecurityCard: { file: jpegFile("ssc.jpg") } }, MAX).upload.document).toBe(
+      "social_security_card",
+    );
   });
 
   it("wants exactly one document per call", () => {
     expect(fieldErrorsOf(() => validateKycDocumentUpload({ customerId }, MAX))).toHaveProperty("document");
-    expect(fieldErrorsOf(() => validateKycDocumentUpload({ customerId, socialSecurityCard: { file: jpegFile() }, proofOfAddress: { type: "utility_bill", file: pdfFile() } }, MAX))).toHaveProperty("document");
+    expect(
+      fieldErrorsOf(() =>
+        validateKycDocumentUpload(
+          { customerId, socialSecurityCard: { file: jpegFile() }, proofOfAddress: { type: "utility_bill", file: pdfFile() } },
+          MAX,
+        ),
+      ),
+    ).toHaveProperty("document");
   });
 
   it("lists every bad field at once", () => {
-    const fields = fieldErrorsOf(() => validateKycDocumentUpload({ customerId: "nope", governmentId: { type: "library_card", country: "USA", frontImage: { fileName: "a.gif", contentBase64: "x" } } }, MAX));
+    const fields = fieldErrorsOf(() =>
+      validateKycDocumentUpload(
+        {
+          customerId: "nope",
+          governmentId: { type: "library_card", country: "USA", frontImage: { fileName: "a.gif", contentBase64: "x" } },
+        },
+        MAX,
+      ),
+    );
     expect(Object.keys(fields).sort()).toEqual(["customerId", "governmentId.country", "governmentId.frontImage", "governmentId.type"]);
   });
 });
 
 describe("documentsStillRequired", () => {
   it("shrinks as documents are accepted, keeping Bond's order", () => {
-    expect(documentsStillRequired(["government_id", "proof_of_address", "social_security_card"], "proof_of_address")).toEqual(["government_id", "social_security_card"]);
+    expect(documentsStillRequired(["government_id", "proof_of_address", "social_security_card"], "proof_of_address")).toEqual([
+      "government_id",
+      "social_security_card",
+    ]);
     expect(documentsStillRequired(["government_id"], "government_id")).toEqual([]);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { IdempotencyKeyInFlight, IdempotencyKeyReused, KycAlreadyPassed, KycInProgress, ValidationFailed } from "../../src/domain/errors.js";
+import {
+  IdempotencyKeyInFlight,
+  IdempotencyKeyReused,
+  KycAlreadyPassed,
+  KycInProgress,
+  ValidationFailed,
+} from "../../src/domain/errors.js";
 import { KycStatus } from "../../src/domain/kyc-status.js";
 import {
   assertCanStartKyc,
@@ -40,7 +46,8 @@ describe("validateKycSubmission", () => {
   });
 
   it("accepts Bond's sandbox SSNs", () => {
-    for (const ssn of ["000-00-0000", "111-11-1111", "888888888"]) expect(validateKycSubmission({ ...valid, ssn }).ssn).toMatch(/^\d{3}-\d{2}-\d{4}$/);
+    for (const ssn of ["000-00-0000", "111-11-1111", "888888888"])
+      expect(validateKycSubmission({ ...valid, ssn }).ssn).toMatch(/^\d{3}-\d{2}-\d{4}$/);
   });
 
   it("reports every missing field at once, in Bond's words", () => {
@@ -51,7 +58,15 @@ describe("validateKycSubmission", () => {
 
   it("rejects ill-formed values with a message per field", () => {
     const fields = fieldsOf(() =>
-      validateKycSubmission({ ...valid, ssn: "12-345-6789", phone: "call me", phoneCountryCode: "1234", email: "nope", ip: "257.134.1.57", programId: "x" }),
+      validateKycSubmission({
+        ...valid,
+        ssn: "12-345-6789",
+        phone: "call me",
+        phoneCountryCode: "1234",
+        email: "nope",
+        ip: "257.134.1.57",
+        programId: "x",
+      }),
     );
     expect(Object.keys(fields).sort()).toEqual(["email", "ip", "phone", "phoneCountryCode", "programId", "ssn"]);
     expect(fields.ssn[0]).toMatch(/SSN/);
@@ -82,7 +97,9 @@ describe("validateKycSubmission", () => {
 describe("assertCanStartKyc", () => {
   it("refuses any attempt after a pass, with the pass time", () => {
     const passedAt = new Date("2026-01-01T00:00:07Z");
-    expect(() => assertCanStartKyc({ status: KycStatus.PASSED, statusAt: passedAt, passedAt, round: 1, statusRound: 1, bondTimeMicros: null }, false)).toThrow(KycAlreadyPassed);
+    expect(() =>
+      assertCanStartKyc({ status: KycStatus.PASSED, statusAt: passedAt, passedAt, round: 1, statusRound: 1, bondTimeMicros: null }, false),
+    ).toThrow(KycAlreadyPassed);
     try {
       assertCanStartKyc({ status: KycStatus.PASSED, statusAt: passedAt, passedAt, round: 1, statusRound: 1, bondTimeMicros: null }, false);
     } catch (error) {
@@ -92,14 +109,25 @@ describe("assertCanStartKyc", () => {
 
   it("refuses a second attempt while Bond is working on one", () => {
     for (const status of [KycStatus.SUBMITTED, KycStatus.UNDER_REVIEW, KycStatus.DOCUMENT_REQUIRED]) {
-      expect(() => assertCanStartKyc({ status, statusAt: null, passedAt: null, round: 0, statusRound: 0, bondTimeMicros: null }, false), status).toThrow(KycInProgress);
+      expect(
+        () => assertCanStartKyc({ status, statusAt: null, passedAt: null, round: 0, statusRound: 0, bondTimeMicros: null }, false),
+        status,
+      ).toThrow(KycInProgress);
     }
-    expect(() => assertCanStartKyc({ status: KycStatus.NOT_STARTED, statusAt: null, passedAt: null, round: 0, statusRound: 0, bondTimeMicros: null }, true)).toThrow(KycInProgress);
+    expect(() =>
+      assertCanStartKyc(
+        { status: KycStatus.NOT_STARTED, statusAt: null, passedAt: null, round: 0, statusRound: 0, bondTimeMicros: null },
+        true,
+      ),
+    ).toThrow(KycInProgress);
   });
 
   it("allows a new attempt after a failure, timeout, error or a request to re-enter information", () => {
     for (const status of [KycStatus.NOT_STARTED, KycStatus.FAILED, KycStatus.TIMEOUT, KycStatus.ERROR, KycStatus.REENTER_INFORMATION]) {
-      expect(() => assertCanStartKyc({ status, statusAt: null, passedAt: null, round: 0, statusRound: 0, bondTimeMicros: null }, false), status).not.toThrow();
+      expect(
+        () => assertCanStartKyc({ status, statusAt: null, passedAt: null, round: 0, statusRound: 0, bondTimeMicros: null }, false),
+        status,
+      ).not.toThrow();
     }
   });
 });

@@ -5,7 +5,10 @@ import { assertCanResendAttempt } from "../../src/domain/kyc-submission.js";
 import { KycStatus } from "../../src/domain/kyc-status.js";
 
 const customerId = "0b0f8d0e-3c1f-4a41-9a7e-1d2c3b4a5f60";
-const report = (kycStatus: string, extra: Partial<{ passedAt: Date; updatedAt: Date; documents: string[]; updatedAtMicros: number }> = {}) => ({
+const report = (
+  kycStatus: string,
+  extra: Partial<{ passedAt: Date; updatedAt: Date; documents: string[]; updatedAtMicros: number }> = {},
+) => ({
   customerId,
   kycStatus,
   passedAt: extra.passedAt ?? null,
@@ -36,8 +39,14 @@ describe("eventFromStatusReport", () => {
       occurredAt: updatedAt,
       documents: ["government_id"],
     });
-    expect(eventFromStatusReport(report("failed", { updatedAt, updatedAtMicros: updatedAt.getTime() * 1000 + 7 }))).toMatchObject({ occurredAtMicros: updatedAt.getTime() * 1000 + 7 });
-    expect(eventFromStatusReport(report("failed"))).toMatchObject({ event: "kyc.verification.failure", occurredAt: null, occurredAtMicros: null });
+    expect(eventFromStatusReport(report("failed", { updatedAt, updatedAtMicros: updatedAt.getTime() * 1000 + 7 }))).toMatchObject({
+      occurredAtMicros: updatedAt.getTime() * 1000 + 7,
+    });
+    expect(eventFromStatusReport(report("failed"))).toMatchObject({
+      event: "kyc.verification.failure",
+      occurredAt: null,
+      occurredAtMicros: null,
+    });
   });
   it("has nothing to say for submitted, not_started or an unknown status", () => {
     for (const status of ["submitted", "not_started", "archived"]) expect(eventFromStatusReport(report(status))).toBeNull();
@@ -47,7 +56,8 @@ describe("eventFromStatusReport", () => {
 describe("isDatabaseUnavailable", () => {
   const coded = (code: string) => Object.assign(new Error(code), { code });
   it("recognises connection failures, wrapped or not", () => {
-    for (const code of ["ECONNREFUSED", "CONNECTION_CLOSED", "CONNECT_TIMEOUT", "57P01", "08006", "53300"]) expect(isDatabaseUnavailable(coded(code))).toBe(true);
+    for (const code of ["ECONNREFUSED", "CONNECTION_CLOSED", "CONNECT_TIMEOUT", "57P01", "08006", "53300"])
+      expect(isDatabaseUnavailable(coded(code))).toBe(true);
     expect(isDatabaseUnavailable(new Error("Failed query", { cause: coded("ECONNRESET") }))).toBe(true);
     expect(isDatabaseUnavailable(new AggregateError([coded("ECONNREFUSED")]))).toBe(true);
   });
@@ -61,7 +71,14 @@ describe("isDatabaseUnavailable", () => {
 describe("assertCanResendAttempt (same key, after NOT_SENT)", () => {
   const began = new Date("2026-01-01T00:00:00Z");
   // The attempt opened round 2; `statusRound` is the round the status belongs to.
-  const state = (status: KycStatus, statusRound = 2) => ({ status, statusAt: began, passedAt: status === KycStatus.PASSED ? began : null, round: 2, statusRound, bondTimeMicros: null });
+  const state = (status: KycStatus, statusRound = 2) => ({
+    status,
+    statusAt: began,
+    passedAt: status === KycStatus.PASSED ? began : null,
+    round: 2,
+    statusRound,
+    bondTimeMicros: null,
+  });
   it("lets Bond decide when the round in progress or a pass of the attempt's own round may be this attempt's own", () => {
     expect(() => assertCanResendAttempt(state(KycStatus.SUBMITTED), 2, false, false)).not.toThrow();
     expect(() => assertCanResendAttempt(state(KycStatus.UNDER_REVIEW), 2, false, false)).not.toThrow();

@@ -30,27 +30,40 @@ afterAll(async () => {
  */
 async function setEditor(page: Page, selector: string, text: string) {
   await page.waitForSelector(selector);
-  await page.$eval(selector, (element, value) => (element as unknown as { CodeMirror: { setValue(text: string): void } }).CodeMirror.setValue(value), text);
+  await page.$eval(
+    selector,
+    (element, value) => (element as unknown as { CodeMirror: { setValue(text: string): void } }).CodeMirror.setValue(value),
+    text,
+  );
 }
 
 /** Waits until the result pane shows every one of `texts`; returns what it shows. */
 async function waitForResult(page: Page, texts: string[]): Promise<string> {
-  const shown = () => page.$eval(".result-window .CodeMirror", (element) => (element as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue()).catch(() => "(no result pane)");
-  const handle = await page.waitForFunction(
-    (wanted) => {
-      // Runs in the page; typed by hand, so the test does not lean on the DOM types src/http/graphiql/page-script.ts brings in.
-      const page = globalThis as unknown as { document: { querySelector(selector: string): { CodeMirror?: { getValue(): string } } | null } };
-      const element = page.document.querySelector(".result-window .CodeMirror");
-      const value = element?.CodeMirror?.getValue() ?? "";
-      return wanted.every((text) => value.includes(text)) ? value : false;
-    },
-    texts,
-    { timeout: 30_000 },
-  ).catch(async (error: Error) => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: `${ARTIFACTS}graphiql-failure.png`, fullPage: true });
-    throw new Error(`${error.message}\nwaited for ${JSON.stringify(texts)}; the result pane shows: ${await shown()}`);
-  });
+  const shown = () =>
+    page
+      .$eval(".result-window .CodeMirror", (element) =>
+        (element as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue(),
+      )
+      .catch(() => "(no result pane)");
+  const handle = await page
+    .waitForFunction(
+      (wanted) => {
+        // Runs in the page; typed by hand, so the test does not lean on the DOM types src/http/graphiql/page-script.ts brings in.
+        const page = globalThis as unknown as {
+          document: { querySelector(selector: string): { CodeMirror?: { getValue(): string } } | null };
+        };
+        const element = page.document.querySelector(".result-window .CodeMirror");
+        const value = element?.CodeMirror?.getValue() ?? "";
+        return wanted.every((text) => value.includes(text)) ? value : false;
+      },
+      texts,
+      { timeout: 30_000 },
+    )
+    .catch(async (error: Error) => {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: `${ARTIFACTS}graphiql-failure.png`, fullPage: true });
+      throw new Error(`${error.message}\nwaited for ${JSON.stringify(texts)}; the result pane shows: ${await shown()}`);
+    });
   return (await handle.jsonValue()) as string;
 }
 
@@ -85,9 +98,17 @@ describe.skipIf(!haveChromium)("GraphiQL in a real browser (Debian's Chromium, h
 
     // The token goes in the headers editor, as a person would paste it; the page sends it over HTTP and as
     // graphql-ws connection params.
-    await setEditor(page, await openEditorTool(page, "Headers"), JSON.stringify({ Authorization: `Bearer ${await app.serviceToken()}` }, null, 2));
+    await setEditor(
+      page,
+      await openEditorTool(page, "Headers"),
+      JSON.stringify({ Authorization: `Bearer ${await app.serviceToken()}` }, null, 2),
+    );
 
-    await setEditor(page, ".graphiql-query-editor .CodeMirror", `query Look {\n  customer(id: "${customerId}") {\n    id\n    kycStatus\n  }\n}\n`);
+    await setEditor(
+      page,
+      ".graphiql-query-editor .CodeMirror",
+      `query Look {\n  customer(id: "${customerId}") {\n    id\n    kycStatus\n  }\n}\n`,
+    );
     await run(page);
     const queried = JSON.parse(await waitForResult(page, ['"kycStatus"']));
     expect(queried).toEqual({ data: { customer: { id: customerId, kycStatus: "NOT_STARTED" } } });
@@ -101,10 +122,19 @@ describe.skipIf(!haveChromium)("GraphiQL in a real browser (Debian's Chromium, h
     const current = JSON.parse(await waitForResult(page, ['"kycStatusChanged"']));
     expect(current.data.kycStatusChanged).toEqual({ status: "NOT_STARTED", previousStatus: null, event: null, version: 0 });
 
-    const webhook = await app.postWebhook({ event: "kyc.verification.success", customer_id: customerId, occurred_at: new Date().toISOString() });
+    const webhook = await app.postWebhook({
+      event: "kyc.verification.success",
+      customer_id: customerId,
+      occurred_at: new Date().toISOString(),
+    });
     expect(webhook.status).toBe(200);
     const updated = JSON.parse(await waitForResult(page, ['"PASSED"']));
-    expect(updated.data.kycStatusChanged).toEqual({ status: "PASSED", previousStatus: "NOT_STARTED", event: "kyc.verification.success", version: 1 });
+    expect(updated.data.kycStatusChanged).toEqual({
+      status: "PASSED",
+      previousStatus: "NOT_STARTED",
+      event: "kyc.verification.success",
+      version: 1,
+    });
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}graphiql-subscription.png`, fullPage: true });

@@ -35,7 +35,11 @@ afterAll(async () => {
 });
 
 async function waitForStatus(page: Page, status: string) {
-  await page.waitForFunction((wanted) => (globalThis as any).document.querySelector("[data-testid=kyc-status]")?.textContent === wanted, status, { timeout: 30_000 });
+  await page.waitForFunction(
+    (wanted) => (globalThis as any).document.querySelector("[data-testid=kyc-status]")?.textContent === wanted,
+    status,
+    { timeout: 30_000 },
+  );
 }
 
 describe.skipIf(!haveChromium)("examples/web (React, Apollo Client, graphql-ws) in Debian's Chromium", () => {
@@ -85,7 +89,9 @@ describe.skipIf(!haveChromium)("examples/web (React, Apollo Client, graphql-ws) 
       const upload = page.locator("form[aria-label='Upload government_id']");
       await upload.locator("input[type=file]").setInputFiles({ name: "front.jpg", mimeType: "image/jpeg", buffer: PNG_BYTES(256) });
       await upload.getByRole("button", { name: "Upload" }).click();
-      await expect.poll(() => upload.locator("[data-field-error='governmentId.frontImage']").textContent(), { timeout: 20_000 }).toMatch(/PNG/);
+      await expect
+        .poll(() => upload.locator("[data-field-error='governmentId.frontImage']").textContent(), { timeout: 20_000 })
+        .toMatch(/PNG/);
       await upload.locator("input[type=file]").setInputFiles({ name: "front.jpg", mimeType: "image/jpeg", buffer: JPEG_BYTES(256) });
       await upload.getByRole("button", { name: "Upload" }).click();
       await waitForStatus(page, "PASSED");

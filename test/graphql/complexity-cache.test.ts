@@ -11,7 +11,10 @@ const schema = new GraphQLSchema({
       items: {
         type: new GraphQLList(item),
         args: { first: { type: GraphQLInt } },
-        extensions: { complexity: ({ args, childComplexity }: { args: { first?: number }; childComplexity: number }) => 1 + childComplexity * (args.first ?? 10) },
+        extensions: {
+          complexity: ({ args, childComplexity }: { args: { first?: number }; childComplexity: number }) =>
+            1 + childComplexity * (args.first ?? 10),
+        },
       },
     },
   }),

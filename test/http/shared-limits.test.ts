@@ -66,7 +66,12 @@ describe.skipIf(!process.env.DATABASE_URL)("three server processes on one Postgr
   it("allow one budget between them, not three", { timeout: 180_000 }, async () => {
     const database = await createTestDatabase();
     drop = () => database.drop();
-    const shared = { DATABASE_URL: database.url!, IP_RATE_LIMIT_PER_MINUTE: "12", BOND_WEBHOOK_SECRET: randomBytes(16).toString("hex"), PII_KEY: randomBytes(32).toString("base64") };
+    const shared = {
+      DATABASE_URL: database.url!,
+      IP_RATE_LIMIT_PER_MINUTE: "12",
+      BOND_WEBHOOK_SECRET: randomBytes(16).toString("hex"),
+      PII_KEY: randomBytes(32).toString("base64"),
+    };
     // One after another: the first applies the migrations.
     for (let i = 0; i < 3; i += 1) servers.push(await startServerProcess(shared));
     const statuses: number[] = [];

@@ -12,7 +12,8 @@ afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
 describe("the start build", () => {
   it("skips tsc when no input changed, and rebuilds when one did", { timeout: 240_000 }, () => {
-    for (const entry of ["src", "scripts", "bench", "drizzle", "tsconfig.json", "tsconfig.build.json", "package.json", "package-lock.json"]) cpSync(join(project, entry), join(copy, entry), { recursive: true });
+    for (const entry of ["src", "scripts", "bench", "drizzle", "tsconfig.json", "tsconfig.build.json", "package.json", "package-lock.json"])
+      cpSync(join(project, entry), join(copy, entry), { recursive: true });
     symlinkSync(join(project, "node_modules"), join(copy, "node_modules"));
     const build = () => execFileSync(process.execPath, ["scripts/build.mjs", "--if-stale"], { cwd: copy, stdio: "pipe" });
     const mainJs = join(copy, "dist", "src", "main.js");

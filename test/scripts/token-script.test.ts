@@ -9,16 +9,32 @@ import { startServerProcess, type ServerProcess } from "../support/server-proces
 const ROOT = resolve(import.meta.dirname, "../..");
 const dataDir = mkdtempSync(join(tmpdir(), "kyc-token-"));
 /** What `npm start` runs with, less anything of the test run's own that would change auth. */
-const env = { AUTH_DEV_MODE: "true", AUTH_JWT_SECRET: "", AUTH_JWKS_URL: "", NODE_ENV: "development", DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn", ENV_FILE: "" };
+const env = {
+  AUTH_DEV_MODE: "true",
+  AUTH_JWT_SECRET: "",
+  AUTH_JWKS_URL: "",
+  NODE_ENV: "development",
+  DATA_DIR: dataDir,
+  PORT: "0",
+  LOG_LEVEL: "warn",
+  ENV_FILE: "",
+};
 
 /** `npm run -s token -- …` (the script npm runs), with the dev server's settings. */
 async function tokenScript(...args: string[]): Promise<{ token: string; stderr: string }> {
-  const { stdout, stderr } = await promisify(execFile)(join(ROOT, "node_modules/.bin/tsx"), ["scripts/token.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+  const { stdout, stderr } = await promisify(execFile)(join(ROOT, "node_modules/.bin/tsx"), ["scripts/token.ts", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+  });
   return { token: stdout.trim(), stderr };
 }
 
 async function post(server: ServerProcess, token: string, query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(`${server.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
   return { status: response.status, body: (await response.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> } };
 }
 
@@ -38,12 +54,14 @@ describe("npm run token", () => {
 
     const first = await startServerProcess(env, { entry: "source" });
     servers.push(first);
-    const created = await post(
-      first,
-      serviceToken,
-      `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }`,
-      { input: { firstName: "Jane", lastName: "Doe", dob: "1990-05-17", addresses: [{ addressType: "PHYSICAL", street: "1 Main St", city: "Austin", state: "TX", zipCode: "78701" }] } },
-    );
+    const created = await post(first, serviceToken, `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }`, {
+      input: {
+        firstName: "Jane",
+        lastName: "Doe",
+        dob: "1990-05-17",
+        addresses: [{ addressType: "PHYSICAL", street: "1 Main St", city: "Austin", state: "TX", zipCode: "78701" }],
+      },
+    });
     expect(created.body.errors).toBeUndefined();
     const customerId: string = created.body.data.createCustomer.id;
 
@@ -51,7 +69,9 @@ describe("npm run token", () => {
     const own = await post(first, customerToken, `query($id: ID!) { customer(id: $id) { id kycStatus } }`, { id: customerId });
     expect(own).toEqual({ status: 200, body: { data: { customer: { id: customerId, kycStatus: "NOT_STARTED" } } } });
     // A customer token is for that customer only.
-    const other = await post(first, customerToken, `query($id: ID!) { customer(id: $id) { id } }`, { id: "00000000-0000-4000-8000-000000000000" });
+    const other = await post(first, customerToken, `query($id: ID!) { customer(id: $id) { id } }`, {
+      id: "00000000-0000-4000-8000-000000000000",
+    });
     expect(other.body.errors?.[0].extensions?.code).toBe("FORBIDDEN");
 
     await first.stop();
@@ -66,7 +86,13 @@ describe("npm run token", () => {
   }, 240_000);
 
   it("refuses what it cannot make a token for", async () => {
-    await expect(tokenScript("--customer", "not-a-uuid")).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/must be a customer id/) });
-    await expect(tokenScript()).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/exactly one of --customer <id> or --service/) });
+    await expect(tokenScript("--customer", "not-a-uuid")).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/must be a customer id/),
+    });
+    await expect(tokenScript()).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/exactly one of --customer <id> or --service/),
+    });
   }, 60_000);
 });

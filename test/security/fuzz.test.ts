@@ -11,7 +11,16 @@ import { validateKycSubmission } from "../../src/domain/kyc-submission.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 import { createCustomer, kycInput, newCustomerInput } from "../support/fixtures.js";
 import { assertForSeeds, fuzzSeeds } from "../support/fuzz.js";
-import { chainedFragments, fanOutFragments, layeredDocument, nestedFields, nestedInlineFragments, nestedLists, nestedObjects, typenameAliases } from "../support/hostile-documents.js";
+import {
+  chainedFragments,
+  fanOutFragments,
+  layeredDocument,
+  nestedFields,
+  nestedInlineFragments,
+  nestedLists,
+  nestedObjects,
+  typenameAliases,
+} from "../support/hostile-documents.js";
 
 /**
  * Property-based abuse: fast-check throws malformed, mistyped, huge, unicode-tricky and SQL-ish input at
@@ -61,9 +70,43 @@ afterAll(async () => {
   await app?.close();
 });
 
-const sqlish = fc.constantFrom("'; drop table customers; --", "1' or '1'='1", "\\x00", "$$; select pg_sleep(10); $$", "Robert'); DROP TABLE kyc_attempts;--", "%s%s%n", "{{7*7}}", "../../etc/passwd");
-const unicodeTricks = fc.constantFrom("١٢٣-٤٥-٦٧٨٩", "１２３-４５-６７８９", "123\u200b-45-6789", "\u202e9876-54-321", "ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ", "jane@exa\u0000mple.com", "𝟙𝟚𝟛𝟜𝟝𝟞𝟟𝟠𝟡", "\ud800", "😀😀😀", "٠.٠.٠.٠");
-const oddFormats = fc.constantFrom("123-456-789", "12345678", "1234567890", "123 45 6789", "+1", "1234", "999.999.999.999", "::ffff:999.1.1.1", "1.2.3", "not-an-email", "a@b", "@example.com", "");
+const sqlish = fc.constantFrom(
+  "'; drop table customers; --",
+  "1' or '1'='1",
+  "\\x00",
+  "$$; select pg_sleep(10); $$",
+  "Robert'); DROP TABLE kyc_attempts;--",
+  "%s%s%n",
+  "{{7*7}}",
+  "../../etc/passwd",
+);
+const unicodeTricks = fc.constantFrom(
+  "١٢٣-٤٥-٦٧٨٩",
+  "１２３-４５-６７８９",
+  "123\u200b-45-6789",
+  "\u202e9876-54-321",
+  "ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ",
+  "jane@exa\u0000mple.com",
+  "𝟙𝟚𝟛𝟜𝟝𝟞𝟟𝟠𝟡",
+  "\ud800",
+  "😀😀😀",
+  "٠.٠.٠.٠",
+);
+const oddFormats = fc.constantFrom(
+  "123-456-789",
+  "12345678",
+  "1234567890",
+  "123 45 6789",
+  "+1",
+  "1234",
+  "999.999.999.999",
+  "::ffff:999.1.1.1",
+  "1.2.3",
+  "not-an-email",
+  "a@b",
+  "@example.com",
+  "",
+);
 const hugeString = fc.integer({ min: 10_000, max: 120_000 }).map((length) => "9".repeat(length));
 /** Anything a JSON body can carry in a field: strings of every sort, numbers, booleans, null, arrays, objects. */
 const junk = fc.oneof(
@@ -73,7 +116,10 @@ const junk = fc.oneof(
   { weight: 2, arbitrary: oddFormats },
   { weight: 1, arbitrary: hugeString },
   { weight: 1, arbitrary: fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null)) },
-  { weight: 1, arbitrary: fc.oneof(fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.string(), { maxKeys: 3 })) },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.string(), { maxKeys: 3 })),
+  },
 );
 
 /**
@@ -81,11 +127,25 @@ const junk = fc.oneof(
  * a fuzz case may rightly get any of them. INTERNAL_SERVER_ERROR (or no code) is never accepted.
  */
 const TYPED_CODES = new Set([
-  "BAD_USER_INPUT", "CUSTOMER_NOT_FOUND", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_REQUEST", "QUERY_TOO_COMPLEX",
-  "OPERATION_RESOLUTION_FAILURE", "PERSISTED_QUERY_NOT_FOUND", "UNAUTHENTICATED", "FORBIDDEN", "RATE_LIMITED",
-  "KYC_ALREADY_PASSED", "KYC_IN_PROGRESS", "IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_KEY_IN_FLIGHT", "DOCUMENT_NOT_REQUIRED",
+  "BAD_USER_INPUT",
+  "CUSTOMER_NOT_FOUND",
+  "GRAPHQL_VALIDATION_FAILED",
+  "GRAPHQL_PARSE_FAILED",
+  "BAD_REQUEST",
+  "QUERY_TOO_COMPLEX",
+  "OPERATION_RESOLUTION_FAILURE",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "RATE_LIMITED",
+  "KYC_ALREADY_PASSED",
+  "KYC_IN_PROGRESS",
+  "IDEMPOTENCY_KEY_REUSED",
+  "IDEMPOTENCY_KEY_IN_FLIGHT",
+  "DOCUMENT_NOT_REQUIRED",
   // REST-shaped answers of the HTTP layer, before GraphQL runs.
-  "PAYLOAD_TOO_LARGE", "MALFORMED_JSON",
+  "PAYLOAD_TOO_LARGE",
+  "MALFORMED_JSON",
 ]);
 
 /** The code of an answer: a GraphQL error's extensions.code, or the REST body's code (413, malformed JSON). */
@@ -181,7 +241,12 @@ describe("fuzzing with malformed input", () => {
   });
 
   it("webhook: malformed events get a 4xx with a code; well-signed events we do not handle get 200 ignored; no state changes", async () => {
-    const knownEvents = fc.constantFrom("kyc.verification.success", "kyc.verification.failure", "kyc.verification.document_required", "kyc.verification.under_review");
+    const knownEvents = fc.constantFrom(
+      "kyc.verification.success",
+      "kyc.verification.failure",
+      "kyc.verification.document_required",
+      "kyc.verification.under_review",
+    );
     const event = fc
       .record({
         event: fc.oneof(knownEvents, junk),
@@ -191,15 +256,32 @@ describe("fuzzing with malformed input", () => {
         documents: fc.option(junk, { nil: undefined }),
       })
       // A well-formed event for the existing customer would (rightly) change it: keep those out.
-      .filter((body) => !(body.customer_id === existingCustomer && typeof body.event === "string" && body.event.startsWith("kyc.") && body.occurred_at === "2030-01-01T00:00:00Z"));
-    const delivery = fc.record({ body: fc.oneof({ weight: 4, arbitrary: event.map((value) => JSON.stringify(value)) }, { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 300 }) }), signed: fc.boolean() });
+      .filter(
+        (body) =>
+          !(
+            body.customer_id === existingCustomer &&
+            typeof body.event === "string" &&
+            body.event.startsWith("kyc.") &&
+            body.occurred_at === "2030-01-01T00:00:00Z"
+          ),
+      );
+    const delivery = fc.record({
+      body: fc.oneof(
+        { weight: 4, arbitrary: event.map((value) => JSON.stringify(value)) },
+        { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 300 }) },
+      ),
+      signed: fc.boolean(),
+    });
     let offset = 0;
     let ignoredAnswers = 0;
     await assertForSeeds(
       "webhook",
-      delivery, async ({ body, signed }) => {
+      delivery,
+      async ({ body, signed }) => {
         offset += 1; // each delivery signed at its own second, as Bond would sign each one
-        const signature = signed ? bondSignatureHeader(app.webhookSecret, body, Math.floor(app.now().getTime() / 1000) - (offset % 200)) : null;
+        const signature = signed
+          ? bondSignatureHeader(app.webhookSecret, body, Math.floor(app.now().getTime() / 1000) - (offset % 200))
+          : null;
         const result = await app.postWebhook(undefined, { raw: body, signature });
         if (result.status === 200) {
           // Issue 11: a well-signed event this API does not act on is acknowledged (else Bond retries for
@@ -230,7 +312,10 @@ describe("fuzzing with malformed input", () => {
     const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]).toString("base64");
     const randomFile = fc.record({
       fileName: fc.oneof(junk, fc.constantFrom("a.jpg", "a.png", "a.pdf", "a.heic", "a.gif", "a", ".jpg", "../a.jpg")),
-      contentBase64: fc.oneof(junk, fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString("base64"))),
+      contentBase64: fc.oneof(
+        junk,
+        fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString("base64")),
+      ),
     });
     const upload = fc
       .record({
@@ -243,7 +328,8 @@ describe("fuzzing with malformed input", () => {
       })
       .map(({ document, customerId, type, country, file, back }) => {
         const input: Record<string, unknown> = { customerId };
-        if (document === "governmentId" || document === "two") input.governmentId = { type, country, frontImage: file, ...(back === undefined ? {} : { backImage: back }) };
+        if (document === "governmentId" || document === "two")
+          input.governmentId = { type, country, frontImage: file, ...(back === undefined ? {} : { backImage: back }) };
         if (document === "proofOfAddress" || document === "two") input.proofOfAddress = { type, file };
         if (document === "socialSecurityCard") input.socialSecurityCard = { file };
         return input;
@@ -270,8 +356,21 @@ describe("fuzzing with malformed input", () => {
   it("customers: any arguments get a page or a typed error, never a 5xx", async () => {
     const args = fc.record({
       first: fc.option(fc.oneof(fc.integer({ min: -5, max: 150 }), junk), { nil: undefined }),
-      after: fc.option(fc.oneof(junk, fc.string({ maxLength: 80 }).map((text) => Buffer.from(text).toString("base64url"))), { nil: undefined }),
-      filter: fc.option(fc.record({ kycStatus: fc.option(junk, { nil: undefined }), programId: fc.option(junk, { nil: undefined }), createdAfter: fc.option(junk, { nil: undefined }) }), { nil: undefined }),
+      after: fc.option(
+        fc.oneof(
+          junk,
+          fc.string({ maxLength: 80 }).map((text) => Buffer.from(text).toString("base64url")),
+        ),
+        { nil: undefined },
+      ),
+      filter: fc.option(
+        fc.record({
+          kycStatus: fc.option(junk, { nil: undefined }),
+          programId: fc.option(junk, { nil: undefined }),
+          createdAfter: fc.option(junk, { nil: undefined }),
+        }),
+        { nil: undefined },
+      ),
     });
     await assertForSeeds(
       "customers",
@@ -291,13 +390,18 @@ describe("fuzzing with malformed input", () => {
   });
 
   it("customers: a cursor larger than the body cap gets 413 PAYLOAD_TOO_LARGE (regression, seed 773225951)", async () => {
-    const result = await app.postGraphQL(JSON.stringify({ query: print(CustomersDocument), variables: { first: 5, after: "9".repeat(300_000) } }));
+    const result = await app.postGraphQL(
+      JSON.stringify({ query: print(CustomersDocument), variables: { first: 5, after: "9".repeat(300_000) } }),
+    );
     expect(result.status).toBe(413);
     expect(TYPED_CODES.has(codeOf(result.json)!), result.text).toBe(true);
   });
 
   it("deep and wide documents: a typed refusal or an answer, never a 5xx, over HTTP and WebSocket", async () => {
-    const layer = fc.record({ kind: fc.constantFrom("inline" as const, "field" as const, "fragment" as const), repeat: fc.integer({ min: 1, max: 3_000 }) });
+    const layer = fc.record({
+      kind: fc.constantFrom("inline" as const, "field" as const, "fragment" as const),
+      repeat: fc.integer({ min: 1, max: 3_000 }),
+    });
     const document = fc.oneof(
       fc.integer({ min: 1, max: 6_000 }).map(nestedInlineFragments),
       fc.integer({ min: 1, max: 3_000 }).map(chainedFragments),
@@ -306,7 +410,9 @@ describe("fuzzing with malformed input", () => {
       fc.integer({ min: 1, max: 4_000 }).map(nestedObjects),
       fc.integer({ min: 1, max: 600 }).map(nestedFields),
       fc.tuple(fc.integer({ min: 1, max: 14 }), fc.integer({ min: 1, max: 12 })).map(([levels, width]) => fanOutFragments(levels, width)),
-      fc.tuple(fc.array(layer, { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 2_000 })).map(([layers, aliases]) => layeredDocument(layers, aliases)),
+      fc
+        .tuple(fc.array(layer, { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 2_000 }))
+        .map(([layers, aliases]) => layeredDocument(layers, aliases)),
     );
     const client = app.websocketClient({ lazy: false });
     await assertForSeeds(
@@ -325,7 +431,14 @@ describe("fuzzing with malformed input", () => {
         const tooLarge = Buffer.byteLength(JSON.stringify({ id: "x", type: "subscribe", payload: { query } })) > 64 * 1024;
         const socket = tooLarge ? app.websocketClient({ lazy: false }) : client;
         const outcome = await new Promise<any>((resolve) => {
-          socket.subscribe({ query }, { next: resolve, error: (error) => resolve(Array.isArray(error) ? { errors: error } : { close: (error as { code?: number }).code }), complete: () => resolve({}) });
+          socket.subscribe(
+            { query },
+            {
+              next: resolve,
+              error: (error) => resolve(Array.isArray(error) ? { errors: error } : { close: (error as { code?: number }).code }),
+              complete: () => resolve({}),
+            },
+          );
         });
         if (tooLarge) {
           expect(outcome.close).toBe(1009);

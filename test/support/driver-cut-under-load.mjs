@@ -33,15 +33,22 @@ const settle = (promise) =>
       resolve();
     };
     setTimeout(() => count("hung"), HUNG_AFTER_MS).unref();
-    promise.then(() => count("ok"), () => count("failed"));
+    promise.then(
+      () => count("ok"),
+      () => count("failed"),
+    );
   });
 for (let round = 0; round < rounds; round += 1) {
   const pending = [];
   for (let i = 0; i < 30; i += 1) {
-    pending.push(settle(sql.begin(async (tx) => {
-      await tx`select pg_sleep(0.01)`;
-      await tx`select ${i}::int`;
-    })));
+    pending.push(
+      settle(
+        sql.begin(async (tx) => {
+          await tx`select pg_sleep(0.01)`;
+          await tx`select ${i}::int`;
+        }),
+      ),
+    );
     if (i === 12) proxy.cut(); // RST every socket, and every new one until restore()
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

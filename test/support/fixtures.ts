@@ -17,7 +17,9 @@ export const newCustomerInput = (overrides: Partial<CreateCustomerInput> = {}): 
   email: "jane@example.com",
   phone: "555-111-2222",
   phoneCountryCode: "1",
-  addresses: [{ addressType: "PHYSICAL", street: "1 Main St", city: "Austin", state: "TX", zipCode: "78701", country: "US", isPrimary: true }],
+  addresses: [
+    { addressType: "PHYSICAL", street: "1 Main St", city: "Austin", state: "TX", zipCode: "78701", country: "US", isPrimary: true },
+  ],
   ...overrides,
 });
 
@@ -85,11 +87,14 @@ export async function customerRow(app: TestApp, customerId: string) {
 }
 
 /** The customer's stored KYC events. */
-export const kycEventsOf = (app: TestApp, customerId: string) => app.database.db.select().from(kycEvents).where(eq(kycEvents.customerId, customerId));
+export const kycEventsOf = (app: TestApp, customerId: string) =>
+  app.database.db.select().from(kycEvents).where(eq(kycEvents.customerId, customerId));
 
 /** The app's reads of the customer's KYC status at the embedded Bond sandbox (`GET …/verification-kyc`). */
 export const bondStatusReads = (app: TestApp, customerId: string) =>
-  app.bondSandbox!.requests.filter((request) => request.method === "GET" && request.customerId === customerId && request.path.endsWith("/verification-kyc"));
+  app.bondSandbox!.requests.filter(
+    (request) => request.method === "GET" && request.customerId === customerId && request.path.endsWith("/verification-kyc"),
+  );
 
 /** An event time `seconds` after 2026-01-01T00:00:00Z, for webhooks sent in a known order. */
 export const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds)).toISOString();

@@ -27,7 +27,12 @@ export function fuzzSeeds(): number[] {
 }
 
 /** Runs an async property once per seed; a failure is rethrown with its seed and how to replay it. */
-export async function assertForSeeds<T>(target: string, arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<void>, options: { numRuns: number }): Promise<void> {
+export async function assertForSeeds<T>(
+  target: string,
+  arbitrary: fc.Arbitrary<T>,
+  predicate: (value: T) => Promise<void>,
+  options: { numRuns: number },
+): Promise<void> {
   for (const seed of fuzzSeeds()) {
     try {
       await fc.assert(fc.asyncProperty(arbitrary, predicate), { numRuns: options.numRuns, seed });

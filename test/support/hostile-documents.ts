@@ -2,7 +2,8 @@
  * GraphQL documents built to break the query limits themselves: deep recursion in parsers and validation
  * rules, exponential fragment expansion, uncounted aliases. Written compactly, as an attacker would.
  */
-export const chainedFragments = (count: number) => `${Array.from({ length: count }, (_, n) => `fragment f${n} on Query{${n + 1 < count ? `...f${n + 1}` : "__typename"}}`).join("")}{...f0}`;
+export const chainedFragments = (count: number) =>
+  `${Array.from({ length: count }, (_, n) => `fragment f${n} on Query{${n + 1 < count ? `...f${n + 1}` : "__typename"}}`).join("")}{...f0}`;
 export const nestedInlineFragments = (count: number) => `{${"...on Query{".repeat(count)}__typename${"}".repeat(count)}}`;
 export const typenameAliases = (count: number) => `{${Array.from({ length: count }, (_, n) => `a${n}:__typename`).join(" ")}}`;
 export const nestedLists = (count: number) => `{customer(id:${"[".repeat(count)}${"]".repeat(count)}){id}}`;
@@ -25,7 +26,8 @@ export function layeredDocument(layers: Layer[], aliases: number): string {
     else {
       const name = (n: number) => `l${index}_${n}`;
       open += `...${name(0)} `;
-      for (let n = 0; n < layer.repeat; n += 1) fragments.push(`fragment ${name(n)} on Query{${n + 1 < layer.repeat ? `...${name(n + 1)}` : "__typename"}}`);
+      for (let n = 0; n < layer.repeat; n += 1)
+        fragments.push(`fragment ${name(n)} on Query{${n + 1 < layer.repeat ? `...${name(n + 1)}` : "__typename"}}`);
     }
     close = (layer.kind === "inline" ? "}".repeat(layer.repeat) : layer.kind === "field" ? "}}}".repeat(layer.repeat) : "") + close;
   }

@@ -75,7 +75,9 @@ export async function startServerProcess(env: Record<string, string>, options: S
   let output = "";
   child.stdout.on("data", (chunk) => (output += String(chunk)));
   child.stderr.on("data", (chunk) => (output += String(chunk)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once("exit", (code, signal) => done({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once("exit", (code, signal) => done({ code, signal })),
+  );
   if (ownDataDir) void exited.then(() => rmSync(ownDataDir, { recursive: true, force: true }));
 
   const url = await new Promise<string>((done, fail) => {
@@ -97,7 +99,13 @@ export async function startServerProcess(env: Record<string, string>, options: S
   const clients: Client[] = [];
   // A service token, as the in-process test apps send by default; signed on first use.
   let token: Promise<string> | undefined;
-  const serviceToken = () => (token ??= signToken({ secret: jwtSecret, issuer: "kyc-graphql", audience: "kyc-graphql" }, { sub: "test-service", scope: TEST_SERVICE_SCOPE }, 3600, new Date()));
+  const serviceToken = () =>
+    (token ??= signToken(
+      { secret: jwtSecret, issuer: "kyc-graphql", audience: "kyc-graphql" },
+      { sub: "test-service", scope: TEST_SERVICE_SCOPE },
+      3600,
+      new Date(),
+    ));
   return {
     child,
     pid: child.pid!,
@@ -109,7 +117,11 @@ export async function startServerProcess(env: Record<string, string>, options: S
     output: () => output,
     exited,
     async graphql(document, variables) {
-      const response = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${await serviceToken()}` }, body: JSON.stringify({ query: print(document), variables }) });
+      const response = await fetch(`${url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${await serviceToken()}` },
+        body: JSON.stringify({ query: print(document), variables }),
+      });
       return (await response.json()) as ExecutionResult<any>;
     },
     websocketClient() {
@@ -127,7 +139,10 @@ export async function startServerProcess(env: Record<string, string>, options: S
       const raw = JSON.stringify(body);
       const response = await fetch(`${url}/webhooks/bond`, {
         method: "POST",
-        headers: { "content-type": "application/json", "Bond-Signature": bondSignatureHeader(webhookSecret, raw, Math.floor(Date.now() / 1000)) },
+        headers: {
+          "content-type": "application/json",
+          "Bond-Signature": bondSignatureHeader(webhookSecret, raw, Math.floor(Date.now() / 1000)),
+        },
         body: raw,
       });
       return { status: response.status, body: await response.json() };

@@ -24,7 +24,11 @@ export interface TestApp extends App {
    * Runs an operation over HTTP. Sends a fresh service token unless `headers` has an `authorization`
    * (an empty one sends none).
    */
-  graphql<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables?: TVariables, headers?: Record<string, string>): Promise<ExecutionResult<TResult> & { status: number; headers: Headers }>;
+  graphql<TResult, TVariables>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables?: TVariables,
+    headers?: Record<string, string>,
+  ): Promise<ExecutionResult<TResult> & { status: number; headers: Headers }>;
   /** POSTs a raw body to /graphql (a service token unless `headers` has an `authorization`); `json` is undefined when the answer is not JSON. */
   postGraphQL(body: string, headers?: Record<string, string>): Promise<{ status: number; json: any; text: string; headers: Headers }>;
   /** A real graphql-ws client over a real WebSocket, authenticated as a service unless `token` says otherwise (null = none); closed with the app. */
@@ -38,11 +42,17 @@ export interface TestApp extends App {
   /** `{ authorization: "Bearer …" }` with a service token (for hand-made requests). */
   asService(): Promise<Record<string, string>>;
   /** Posts a webhook body signed as Bond signs it. */
-  postWebhook(body: unknown, options?: { secret?: string; timestamp?: number; raw?: string; signature?: string | null }): Promise<{ status: number; body: any }>;
+  postWebhook(
+    body: unknown,
+    options?: { secret?: string; timestamp?: number; raw?: string; signature?: string | null },
+  ): Promise<{ status: number; body: any }>;
 }
 
 /** Starts the real app on a random port with its own database and the embedded Bond sandbox. */
-export async function startTestApp(env: Record<string, string> = {}, options: { routeDatabaseUrl?: (url: string) => string; spanProcessors?: SpanProcessor[] } = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { routeDatabaseUrl?: (url: string) => string; spanProcessors?: SpanProcessor[] } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   // A test may put something (e.g. a TCP proxy it can cut) between the app and its real Postgres.
   const databaseUrl = database.url && options.routeDatabaseUrl ? options.routeDatabaseUrl(database.url) : database.url;
@@ -75,8 +85,10 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   const app = await createApp(config, { clock, logStream, spanProcessors: options.spanProcessors });
   const clients: Client[] = [];
   const tokenSettings = { secret: config.auth.jwtSecret ?? TEST_JWT_SECRET, issuer: config.auth.issuer, audience: config.auth.audience };
-  const serviceToken = (expiresInSeconds = 3600) => signToken(tokenSettings, { sub: "test-service", scope: TEST_SERVICE_SCOPE }, expiresInSeconds, clock());
-  const customerToken = (customerId: string, expiresInSeconds = 3600) => signToken(tokenSettings, { sub: customerId }, expiresInSeconds, clock());
+  const serviceToken = (expiresInSeconds = 3600) =>
+    signToken(tokenSettings, { sub: "test-service", scope: TEST_SERVICE_SCOPE }, expiresInSeconds, clock());
+  const customerToken = (customerId: string, expiresInSeconds = 3600) =>
+    signToken(tokenSettings, { sub: customerId }, expiresInSeconds, clock());
 
   return {
     ...app,
@@ -104,7 +116,11 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
       return { status: response.status, headers: response.headers, ...((await response.json()) as ExecutionResult<any>) };
     },
     async postGraphQL(body, headers = {}) {
-      const response = await fetch(app.graphqlUrl, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${await serviceToken()}`, ...headers }, body });
+      const response = await fetch(app.graphqlUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${await serviceToken()}`, ...headers },
+        body,
+      });
       const text = await response.text();
       let json: unknown;
       try {
@@ -133,7 +149,9 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
       const raw = options.raw ?? JSON.stringify(body);
       const headers: Record<string, string> = { "content-type": "application/json" };
       if (options.signature !== null) {
-        headers["Bond-Signature"] = options.signature ?? bondSignatureHeader(options.secret ?? app.webhookSecret, raw, options.timestamp ?? Math.floor(clock().getTime() / 1000));
+        headers["Bond-Signature"] =
+          options.signature ??
+          bondSignatureHeader(options.secret ?? app.webhookSecret, raw, options.timestamp ?? Math.floor(clock().getTime() / 1000));
       }
       const response = await fetch(app.webhookUrl, { method: "POST", headers, body: raw });
       const text = await response.text();

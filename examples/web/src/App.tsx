@@ -78,7 +78,9 @@ function CreateCustomer({ onCreated }: { onCreated: (id: string) => void }) {
             dob: values.dob,
             email: values.email || null,
             // A lone address is the primary one.
-            addresses: [{ addressType: "PHYSICAL", street: values.street, city: values.city, state: values.state, zipCode: values.zipCode }],
+            addresses: [
+              { addressType: "PHYSICAL", street: values.street, city: values.city, state: values.state, zipCode: values.zipCode },
+            ],
           },
         },
       });
@@ -91,16 +93,34 @@ function CreateCustomer({ onCreated }: { onCreated: (id: string) => void }) {
   return (
     <form onSubmit={submit} aria-label="Create customer">
       <h2>1. Your details</h2>
-      <Field label="First name" name="firstName" errors={errors}><input {...input("firstName")} /></Field>
-      <Field label="Last name" name="lastName" errors={errors}><input {...input("lastName")} /></Field>
-      <Field label="Date of birth (YYYY-MM-DD)" name="dob" errors={errors}><input {...input("dob")} /></Field>
-      <Field label="Email" name="email" errors={errors}><input {...input("email", "email")} /></Field>
-      <Field label="Street" name="addresses.0.street" errors={errors}><input {...input("street")} /></Field>
-      <Field label="City" name="addresses.0.city" errors={errors}><input {...input("city")} /></Field>
-      <Field label="State (e.g. TX)" name="addresses.0.state" errors={errors}><input {...input("state")} /></Field>
-      <Field label="ZIP code" name="addresses.0.zipCode" errors={errors}><input {...input("zipCode")} /></Field>
+      <Field label="First name" name="firstName" errors={errors}>
+        <input {...input("firstName")} />
+      </Field>
+      <Field label="Last name" name="lastName" errors={errors}>
+        <input {...input("lastName")} />
+      </Field>
+      <Field label="Date of birth (YYYY-MM-DD)" name="dob" errors={errors}>
+        <input {...input("dob")} />
+      </Field>
+      <Field label="Email" name="email" errors={errors}>
+        <input {...input("email", "email")} />
+      </Field>
+      <Field label="Street" name="addresses.0.street" errors={errors}>
+        <input {...input("street")} />
+      </Field>
+      <Field label="City" name="addresses.0.city" errors={errors}>
+        <input {...input("city")} />
+      </Field>
+      <Field label="State (e.g. TX)" name="addresses.0.state" errors={errors}>
+        <input {...input("state")} />
+      </Field>
+      <Field label="ZIP code" name="addresses.0.zipCode" errors={errors}>
+        <input {...input("zipCode")} />
+      </Field>
       <ErrorBanner error={error} />
-      <button type="submit" disabled={loading}>Create customer</button>
+      <button type="submit" disabled={loading}>
+        Create customer
+      </button>
     </form>
   );
 }
@@ -117,7 +137,9 @@ function SubmitKyc({ customerId }: { customerId: string }) {
     event.preventDefault();
     setError(null);
     try {
-      const { data } = await submitKyc({ variables: { input: { customerId, programId: PROGRAM_ID, ...values, idempotencyKey: idempotencyKey.current } } });
+      const { data } = await submitKyc({
+        variables: { input: { customerId, programId: PROGRAM_ID, ...values, idempotencyKey: idempotencyKey.current } },
+      });
       if (data) {
         setSent(`Submitted (SSN ending ${data.submitKyc.ssnLastFour}).`);
         idempotencyKey.current = crypto.randomUUID();
@@ -133,14 +155,26 @@ function SubmitKyc({ customerId }: { customerId: string }) {
   return (
     <form onSubmit={submit} aria-label="Submit KYC">
       <h2>2. Verify your identity</h2>
-      <Field label="SSN" name="ssn" errors={errors}><input {...input("ssn")} autoComplete="off" /></Field>
-      <Field label="Phone" name="phone" errors={errors}><input {...input("phone", "tel")} /></Field>
-      <Field label="Phone country code" name="phoneCountryCode" errors={errors}><input {...input("phoneCountryCode")} /></Field>
-      <Field label="Email" name="email" errors={errors}><input {...input("email", "email")} /></Field>
-      <Field label="IP address (your backend fills this in)" name="ip" errors={errors}><input {...input("ip")} /></Field>
+      <Field label="SSN" name="ssn" errors={errors}>
+        <input {...input("ssn")} autoComplete="off" />
+      </Field>
+      <Field label="Phone" name="phone" errors={errors}>
+        <input {...input("phone", "tel")} />
+      </Field>
+      <Field label="Phone country code" name="phoneCountryCode" errors={errors}>
+        <input {...input("phoneCountryCode")} />
+      </Field>
+      <Field label="Email" name="email" errors={errors}>
+        <input {...input("email", "email")} />
+      </Field>
+      <Field label="IP address (your backend fills this in)" name="ip" errors={errors}>
+        <input {...input("ip")} />
+      </Field>
       <ErrorBanner error={error} />
       {sent && !error && <p data-testid="kyc-sent">{sent}</p>}
-      <button type="submit" disabled={loading}>Submit KYC</button>
+      <button type="submit" disabled={loading}>
+        Submit KYC
+      </button>
     </form>
   );
 }
@@ -165,7 +199,11 @@ function UploadDocument({ customerId, document }: { customerId: string; document
   const [upload, { loading }] = useMutation(WebUploadKycDocumentDocument);
   const [error, setError] = useState<ApiError | null>(null);
   const [file, setFile] = useState<File | null>(null);
-  const fieldName = { government_id: "governmentId.frontImage", proof_of_address: "proofOfAddress.file", social_security_card: "socialSecurityCard.file" }[document];
+  const fieldName = {
+    government_id: "governmentId.frontImage",
+    proof_of_address: "proofOfAddress.file",
+    social_security_card: "socialSecurityCard.file",
+  }[document];
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
@@ -187,10 +225,17 @@ function UploadDocument({ customerId, document }: { customerId: string; document
   return (
     <form onSubmit={submit} aria-label={`Upload ${document}`}>
       <Field label={DOCUMENT_LABEL[document]} name={fieldName} errors={error?.fields ?? {}}>
-        <input type="file" name={document} accept=".jpg,.jpeg,.png,.heic,.pdf" onChange={(event) => setFile(event.target.files?.[0] ?? null)} />
+        <input
+          type="file"
+          name={document}
+          accept=".jpg,.jpeg,.png,.heic,.pdf"
+          onChange={(event) => setFile(event.target.files?.[0] ?? null)}
+        />
       </Field>
       <ErrorBanner error={error} />
-      <button type="submit" disabled={loading}>Upload</button>
+      <button type="submit" disabled={loading}>
+        Upload
+      </button>
     </form>
   );
 }

@@ -7,7 +7,8 @@ export function TokenPrompt({ apiUrl }: { apiUrl: string }) {
     <main style={{ fontFamily: "system-ui", maxWidth: 640, margin: "2rem auto" }}>
       <h1>KYC example</h1>
       <p>
-        This page needs a token for <code>{apiUrl}</code>. Locally: <code>npm run -s token -- --service</code> (a real app gets a customer token from its own backend at sign-in).
+        This page needs a token for <code>{apiUrl}</code>. Locally: <code>npm run -s token -- --service</code> (a real app gets a customer
+        token from its own backend at sign-in).
       </p>
       <form
         onSubmit={(event) => {

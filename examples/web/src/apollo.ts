@@ -28,7 +28,8 @@ export function createApolloClient({ apiUrl, token }: Settings) {
       url: apiUrl.replace(/^http/, "ws"),
       connectionParams: { authorization },
       // 4401/4403: the token is missing, wrong or expired — reconnecting with it would not help.
-      shouldRetry: (event) => !(typeof event === "object" && event !== null && "code" in event && (event.code === 4401 || event.code === 4403)),
+      shouldRetry: (event) =>
+        !(typeof event === "object" && event !== null && "code" in event && (event.code === 4401 || event.code === 4403)),
       retryAttempts: 10,
     }),
   );
@@ -53,7 +54,12 @@ export interface ApiError {
 
 function fromGraphQLError(error: { message: string; extensions?: Record<string, unknown> }): ApiError {
   const extensions = error.extensions ?? {};
-  return { code: String(extensions.code ?? "UNKNOWN"), message: error.message, fields: (extensions.fields as Record<string, string[]> | undefined) ?? {}, extensions };
+  return {
+    code: String(extensions.code ?? "UNKNOWN"),
+    message: error.message,
+    fields: (extensions.fields as Record<string, string[]> | undefined) ?? {},
+    extensions,
+  };
 }
 
 export function apiErrorOf(error: unknown): ApiError {

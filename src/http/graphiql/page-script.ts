@@ -105,7 +105,9 @@ export function graphiqlPageScript(): void {
         credentials: "same-origin",
       });
     } catch (error) {
-      return problem("Could not reach " + httpUrl.href + ": " + (error && (error as Error).message ? (error as Error).message : String(error)));
+      return problem(
+        "Could not reach " + httpUrl.href + ": " + (error && (error as Error).message ? (error as Error).message : String(error)),
+      );
     }
     const text = await response.text();
     try {
@@ -152,7 +154,9 @@ export function graphiqlPageScript(): void {
     // Exponential backoff with jitter, capped: graphql-ws's default has no cap.
     retryWait: (retries) => {
       const delay = Math.min(RECONNECT_BASE_MS * Math.pow(2, retries), RECONNECT_MAX_MS) + Math.floor(Math.random() * RECONNECT_JITTER_MS);
-      tellRunning(problem(lastTrouble + "; reconnecting in " + Math.round(delay / 1000) + " s (attempt " + (retries + 1) + ")…", { retrying: true }));
+      tellRunning(
+        problem(lastTrouble + "; reconnecting in " + Math.round(delay / 1000) + " s (attempt " + (retries + 1) + ")…", { retrying: true }),
+      );
       return new Promise((resolve) => setTimeout(resolve, delay));
     },
     on: {
@@ -163,7 +167,14 @@ export function graphiqlPageScript(): void {
         if (isCloseEvent(event) && event.code !== CLOSE_NORMAL) lastTrouble = describeClose(event);
       },
       connected: (_socket, _payload, wasRetry) => {
-        if (wasRetry) tellRunning({ data: null, extensions: { source: "graphiql", notice: "WebSocket reconnected; the subscription was resubscribed and waits for the next event." } });
+        if (wasRetry)
+          tellRunning({
+            data: null,
+            extensions: {
+              source: "graphiql",
+              notice: "WebSocket reconnected; the subscription was resubscribed and waits for the next event.",
+            },
+          });
       },
     },
   });
@@ -182,7 +193,8 @@ export function graphiqlPageScript(): void {
           },
           error: (error) => {
             running.delete(observer);
-            if (Array.isArray(error)) observer.error(error); // GraphQL errors from the server (shown as { errors })
+            if (Array.isArray(error))
+              observer.error(error); // GraphQL errors from the server (shown as { errors })
             else if (isCloseEvent(error)) observer.error([{ message: describeClose(error) }]);
             else if (error instanceof Error) observer.error(error);
             else observer.error([{ message: lastTrouble }]);
@@ -209,7 +221,9 @@ export function graphiqlPageScript(): void {
     } catch {
       return params;
     }
-    const operations = ast.definitions.filter((definition): definition is GraphQLModule.OperationDefinitionNode => (definition.kind as string) === "OperationDefinition");
+    const operations = ast.definitions.filter(
+      (definition): definition is GraphQLModule.OperationDefinitionNode => (definition.kind as string) === "OperationDefinition",
+    );
     const named = operations.some((operation) => operation.name && operation.name.value === params.operationName);
     if (named || operations.length !== 1) return params;
     return Object.assign({}, params, { operationName: operations[0].name ? operations[0].name.value : undefined });
