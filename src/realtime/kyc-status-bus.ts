@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { Transaction } from "../db/database.js";
 import type { KycStatus } from "../domain/kyc-status.js";
 
@@ -32,6 +33,34 @@ export interface KycStatusBus {
  * One instance's subscribers, by customer: a plain push queue per subscriber. Kept small on purpose:
  * an idle subscription costs one Set entry and one object (it is multiplied by tens of thousands).
  */
+/** What the cross-instance buses (Postgres LISTEN, Redis) share: the outbox's database, the re-sync, the retry timing. */
+export interface CrossInstanceBusOptions {
+  /** The Postgres the outbox lives in (the status transactions' database). */
+  databaseUrl: string;
+  /** The current status of these customers: re-syncs local subscribers after the transport was lost. */
+  loadCurrent: (customerIds: string[]) => Promise<KycStatusChange[]>;
+  logger: Logger;
+  /** Delay before reconnecting a lost transport, doubled per failure up to `maxRetryDelayMs`. */
+  retryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  /** Bound on opening a connection (and on one attempt), so a retry never waits on a dead handshake. */
+  connectTimeoutMs?: number;
+  /** The outbox poller's period (and the age at which a row counts as left behind). */
+  outboxPollIntervalMs?: number;
+}
+
+/** A bus that spans instances: its transport can be lost and come back. */
+export interface CrossInstanceKycStatusBus extends KycStatusBus {
+  /** True while the transport (LISTEN connection, Redis subscription) is up. */
+  readonly listening: boolean;
+  /** Resolves once the transport is (again) up and subscribers were re-synced. */
+  whenListening(): Promise<void>;
+  /** Relays outbox rows left behind now, instead of at the next poll (tests). */
+  pollOutbox(): Promise<number>;
+}
+
+const RESYNC_BATCH = 1000;
+
 export class LocalSubscribers {
   private readonly byCustomer = new Map<string, Set<Subscriber>>();
 
@@ -43,6 +72,19 @@ export class LocalSubscribers {
     let count = 0;
     for (const subscribers of this.byCustomer.values()) count += subscribers.size;
     return count;
+  }
+
+  /**
+   * After a cross-instance transport was lost and is back: re-reads the current status of every customer
+   * with a local subscriber (in batches) and pushes it; subscribers drop what is not newer than what they
+   * have, by version, and fill a gap from the history. Returns how many customers were re-synced.
+   */
+  async resync(loadCurrent: (customerIds: string[]) => Promise<KycStatusChange[]>): Promise<number> {
+    const ids = this.customerIds;
+    for (let start = 0; start < ids.length; start += RESYNC_BATCH) {
+      for (const change of await loadCurrent(ids.slice(start, start + RESYNC_BATCH))) this.deliver(change);
+    }
+    return ids.length;
   }
 
   deliver(change: KycStatusChange): void {

@@ -1,38 +1,17 @@
-import type { Logger } from "pino";
 import postgres from "postgres";
 import { withinDeadline } from "../db/database-deadline.js";
-import { LocalSubscribers, type KycStatusBus, type KycStatusChange } from "./kyc-status-bus.js";
+import { LocalSubscribers, type CrossInstanceBusOptions, type CrossInstanceKycStatusBus } from "./kyc-status-bus.js";
 import { createStatusOutbox, decodeStatusChange } from "./status-outbox.js";
 
 /** The Postgres channel every instance LISTENs on. */
 export const KYC_STATUS_CHANNEL = "kyc_status_changed";
 
-export interface PostgresKycStatusBusOptions {
-  databaseUrl: string;
-  /** The current status of these customers: re-syncs local subscribers after the LISTEN connection was lost. */
-  loadCurrent(customerIds: string[]): Promise<KycStatusChange[]>;
-  logger: Logger;
+export interface PostgresKycStatusBusOptions extends CrossInstanceBusOptions {
   /** Names the LISTEN connection in pg_stat_activity (max 63 bytes). */
   applicationName?: string;
-  /** Delay before re-establishing a lost LISTEN connection, doubled per failure up to `maxRetryDelayMs`. */
-  retryDelayMs?: number;
-  maxRetryDelayMs?: number;
-  /** Bound on opening the LISTEN connection (and on one LISTEN attempt), so a retry never waits on a dead handshake. */
-  connectTimeoutMs?: number;
-  /** The outbox poller's period (and the age at which a row counts as left behind). */
-  outboxPollIntervalMs?: number;
 }
 
-export interface PostgresKycStatusBus extends KycStatusBus {
-  /** True while the LISTEN connection is up. */
-  readonly listening: boolean;
-  /** Resolves once the LISTEN connection is (again) up and subscribers were re-synced. */
-  whenListening(): Promise<void>;
-  /** Relays outbox rows left behind now, instead of at the next poll (tests). */
-  pollOutbox(): Promise<number>;
-}
-
-const RESYNC_BATCH = 1000;
+export type PostgresKycStatusBus = CrossInstanceKycStatusBus;
 
 /**
  * Fans status changes out across every API instance through Postgres itself: the transaction that changes
@@ -90,11 +69,8 @@ export async function createPostgresKycStatusBus(options: PostgresKycStatusBusOp
   }
 
   async function resync(): Promise<void> {
-    const ids = local.customerIds;
-    for (let start = 0; start < ids.length; start += RESYNC_BATCH) {
-      for (const change of await options.loadCurrent(ids.slice(start, start + RESYNC_BATCH))) local.deliver(change);
-    }
-    logger.info({ customers: ids.length }, "LISTEN re-established; subscribers re-synced");
+    const customers = await local.resync(options.loadCurrent);
+    logger.info({ customers }, "LISTEN re-established; subscribers re-synced");
   }
 
   function reestablish(): Promise<void> {

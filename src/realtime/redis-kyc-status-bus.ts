@@ -1,38 +1,18 @@
 import { Redis } from "ioredis";
-import type { Logger } from "pino";
-import { LocalSubscribers, type KycStatusBus, type KycStatusChange } from "./kyc-status-bus.js";
+import { LocalSubscribers, type CrossInstanceBusOptions, type CrossInstanceKycStatusBus } from "./kyc-status-bus.js";
 import { createStatusOutbox, decodeStatusChange } from "./status-outbox.js";
 
 /** The Redis channel every instance subscribes to. */
 export const KYC_STATUS_REDIS_CHANNEL = "kyc-graphql:kyc-status-changed";
 
-export interface RedisKycStatusBusOptions {
+export interface RedisKycStatusBusOptions extends CrossInstanceBusOptions {
   /** redis:// or rediss:// */
   redisUrl: string;
-  /** The Postgres the outbox lives in (the status transactions' database). */
-  databaseUrl: string;
-  /** The current status of these customers: re-syncs local subscribers after the subscription was lost. */
-  loadCurrent(customerIds: string[]): Promise<KycStatusChange[]>;
-  logger: Logger;
   /** Names this instance's Redis connections (CLIENT LIST) and its relay's Postgres connection. */
   connectionName?: string;
-  /** Delay before reconnecting to Redis, doubled per failure up to `maxRetryDelayMs`. */
-  retryDelayMs?: number;
-  maxRetryDelayMs?: number;
-  /** Bound on opening a connection, and on one publish (past it the relay leaves the rows to the poller). */
-  connectTimeoutMs?: number;
-  outboxPollIntervalMs?: number;
 }
 
-export interface RedisKycStatusBus extends KycStatusBus {
-  /** True while the subscription is up. */
-  readonly listening: boolean;
-  /** Resolves once the subscription is (again) up and subscribers were re-synced. */
-  whenListening(): Promise<void>;
-  pollOutbox(): Promise<number>;
-}
-
-const RESYNC_BATCH = 1000;
+export type RedisKycStatusBus = CrossInstanceKycStatusBus;
 
 /**
  * The bus for large fleets (EVENT_BUS_URL=redis://…): changes still go through the Postgres outbox (written
@@ -93,11 +73,8 @@ export async function createRedisKycStatusBus(options: RedisKycStatusBusOptions)
         // ioredis re-subscribes by itself on reconnect; this waits until that is done (and is idempotent).
         await subscriber.subscribe(KYC_STATUS_REDIS_CHANNEL);
         listening = true;
-        const ids = local.customerIds;
-        for (let start = 0; start < ids.length; start += RESYNC_BATCH) {
-          for (const change of await options.loadCurrent(ids.slice(start, start + RESYNC_BATCH))) local.deliver(change);
-        }
-        logger.info({ customers: ids.length }, "Redis subscription re-established; subscribers re-synced");
+        const customers = await local.resync(options.loadCurrent);
+        logger.info({ customers }, "Redis subscription re-established; subscribers re-synced");
       } catch (error) {
         // The re-read failed (database away): try again on the next poll of the connection state.
         logger.warn({ err: error instanceof Error ? error.message : String(error) }, "could not re-sync after the Redis reconnect");

@@ -8,6 +8,7 @@ import { KycStatus } from "../../src/domain/kyc-status.js";
 import { currentKycStatus } from "../../src/kyc/kyc-service.js";
 import type { KycStatusChange } from "../../src/realtime/kyc-status-bus.js";
 import { createPostgresKycStatusBus, type PostgresKycStatusBus } from "../../src/realtime/postgres-kyc-status-bus.js";
+import { until } from "../support/fixtures.js";
 import { createTestDatabase } from "../support/test-database.js";
 
 /** Reads what a subscription has received so far, without blocking. */
@@ -18,14 +19,6 @@ function drain(iterator: AsyncIterableIterator<KycStatusChange>) {
   })();
   return received;
 }
-
-const until = async (check: () => boolean, timeoutMs = 5_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 
 describe.skipIf(!process.env.DATABASE_URL)(
   "the Postgres status bus (outbox row in the transaction, pg_notify after commit, LISTEN per instance)",
@@ -88,7 +81,7 @@ describe.skipIf(!process.env.DATABASE_URL)(
       const committed = changeTo(customerId, KycStatus.SUBMITTED, 1);
       await database.db.transaction((tx) => bus.publishInTransaction(tx, committed));
       bus.publishAfterCommit(committed);
-      await until(() => received.length === 1, 400);
+      await until(() => received.length === 1, 5_000);
       await new Promise((resolve) => setTimeout(resolve, 700));
       expect(received).toEqual([changeTo(customerId, KycStatus.SUBMITTED, 1)]);
       const [{ left }] = await admin`select count(*)::int as left from kyc_status_outbox`;
@@ -102,7 +95,7 @@ describe.skipIf(!process.env.DATABASE_URL)(
       await database.db.transaction((tx) => bus.publishInTransaction(tx, changeTo(customerId, KycStatus.UNDER_REVIEW, 1)));
       const [{ waiting }] = await admin`select count(*)::int as waiting from kyc_status_outbox`;
       expect(waiting).toBe(1);
-      await until(() => received.length === 1, 3_000);
+      await until(() => received.length === 1, 10_000);
       expect(received).toEqual([changeTo(customerId, KycStatus.UNDER_REVIEW, 1)]);
       expect(await bus.pollOutbox()).toBe(0);
       const [{ left }] = await admin`select count(*)::int as left from kyc_status_outbox`;

@@ -8,6 +8,7 @@ import { currentKycStatus } from "../../src/kyc/kyc-service.js";
 import type { KycStatusChange } from "../../src/realtime/kyc-status-bus.js";
 import { createRedisKycStatusBus, type RedisKycStatusBus } from "../../src/realtime/redis-kyc-status-bus.js";
 import { killRedisClients, redisUnavailable, TEST_REDIS_URL } from "../support/redis.js";
+import { until } from "../support/fixtures.js";
 import { createTestDatabase } from "../support/test-database.js";
 
 const whyNot = process.env.DATABASE_URL ? await redisUnavailable() : "needs DATABASE_URL (the outbox is in Postgres)";
@@ -20,14 +21,6 @@ function drain(iterator: AsyncIterableIterator<KycStatusChange>) {
   })();
   return received;
 }
-
-const until = async (check: () => boolean, timeoutMs = 5_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 
 describe.skipIf(whyNot !== null)("the Redis status bus (outbox in Postgres, relayed to Redis pub/sub)", () => {
   let testDatabase: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -92,7 +85,7 @@ describe.skipIf(whyNot !== null)("the Redis status bus (outbox in Postgres, rela
     const committed = changeTo(customerId, KycStatus.SUBMITTED, 1);
     await database.db.transaction((tx) => a.publishInTransaction(tx, committed));
     a.publishAfterCommit(committed);
-    await until(() => onB.length === 1, 400);
+    await until(() => onB.length === 1, 5_000);
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(onB).toEqual([committed]);
   });
@@ -103,7 +96,7 @@ describe.skipIf(whyNot !== null)("the Redis status bus (outbox in Postgres, rela
     await database.db.transaction((tx) => a.publishInTransaction(tx, changeTo(customerId, KycStatus.UNDER_REVIEW, 1)));
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(onB).toEqual([]);
-    await until(() => onB.length === 1, 3_000);
+    await until(() => onB.length === 1, 10_000);
     expect(onB).toEqual([changeTo(customerId, KycStatus.UNDER_REVIEW, 1)]);
   });
 
@@ -140,7 +133,7 @@ describe.skipIf(whyNot !== null)("the Redis status bus (outbox in Postgres, rela
     const onA = drain(a.subscribe(customerId));
     await database.db.transaction((tx) => b.publishInTransaction(tx, failed));
     b.publishAfterCommit(failed);
-    await until(() => onA.length === 1 && onB.length === 3, 1_500);
+    await until(() => onA.length === 1 && onB.length === 3, 10_000);
     expect(onB.map((change) => change.version)).toEqual([1, 2, 3]);
   });
 });

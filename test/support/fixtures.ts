@@ -53,6 +53,15 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
   }
 }
 
+/** Waits until a synchronous `check` holds (polling every 20 ms), or fails after `timeoutMs` (generous: CI machines are loaded). */
+export async function until(check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Drives the embedded sandbox's /simulate endpoints (what Bond's dashboard does by hand); fails unless it answers 200. */
 export async function bondSimulate(app: TestApp, path: string, body: Record<string, unknown>): Promise<void> {
   const response = await fetch(`${app.bondApiUrl}/simulate/${path}`, {
