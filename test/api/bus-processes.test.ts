@@ -1,14 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { print } from "graphql";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KycStatus } from "../../src/domain/kyc-status.js";
 import { encodeStatusChange } from "../../src/realtime/status-outbox.js";
-import { CreateCustomerDocument, KycStatusChangedDocument, type KycStatusChangedSubscription } from "../gql/graphql.js";
-import { newCustomerInput } from "../support/fixtures.js";
 import { killRedisClients, redisUnavailable, TEST_REDIS_URL } from "../support/redis.js";
-import { buildServer, startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { collect } from "../support/test-app.js";
+import {
+  buildServer,
+  createCustomerOn,
+  startServerProcess,
+  statusesOf,
+  subscribeOn,
+  type ServerProcess,
+} from "../support/server-process.js";
 import { createTestDatabase } from "../support/test-database.js";
 
 // Two built servers as real child processes on one Postgres, for each transport of the status bus: the
@@ -21,21 +24,6 @@ beforeAll(() => {
 }, 120_000);
 
 const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds)).toISOString();
-
-async function createCustomerOn(server: ServerProcess): Promise<string> {
-  const result = await server.graphql(CreateCustomerDocument, { input: newCustomerInput() });
-  if (!result.data) throw new Error(`createCustomer failed: ${JSON.stringify(result.errors)}`);
-  return result.data.createCustomer.id;
-}
-
-function subscribeOn(server: ServerProcess, customerId: string) {
-  return collect<KycStatusChangedSubscription>(
-    server.websocketClient().iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>,
-  );
-}
-
-const statuses = (messages: ReturnType<typeof subscribeOn>) =>
-  messages.received.map((message) => [message.data?.kycStatusChanged.status, message.data?.kycStatusChanged.version]);
 
 const transports = [
   { name: "Postgres (outbox + pg_notify/LISTEN)", env: {} as Record<string, string>, skip: !process.env.DATABASE_URL },
@@ -77,7 +65,7 @@ describe.each(transports)("two API instances, status bus over $name", ({ env, sk
     const response = await a.postWebhook({ customer_id: customerId, kyc_status: "submitted" });
     expect(response).toMatchObject({ status: 200, body: { result: "changed", kycStatus: "SUBMITTED" } });
     await onB.waitFor(2);
-    expect(statuses(onB)).toEqual([
+    expect(statusesOf(onB)).toEqual([
       ["NOT_STARTED", 0],
       ["SUBMITTED", 1],
     ]);
@@ -106,7 +94,7 @@ describe.each(transports)("two API instances, status bus over $name", ({ env, sk
       await tx`insert into kyc_status_outbox (payload) values (${payload})`;
     });
     await onB.waitFor(2);
-    expect(statuses(onB)).toEqual([
+    expect(statusesOf(onB)).toEqual([
       ["NOT_STARTED", 0],
       ["SUBMITTED", 1],
     ]);
@@ -134,12 +122,12 @@ describe.each(transports)("two API instances, status bus over $name", ({ env, sk
       expect((await b.postWebhook({ customer_id: other, kyc_status: "submitted" })).status).toBe(200);
       await onA.waitFor(2);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(statuses(onB)).toEqual([
+      expect(statusesOf(onB)).toEqual([
         ["NOT_STARTED", 0],
         ["UNDER_REVIEW", 1],
         ["PASSED", 2],
       ]);
-      expect(statuses(onA)).toEqual([
+      expect(statusesOf(onA)).toEqual([
         ["NOT_STARTED", 0],
         ["SUBMITTED", 1],
       ]);

@@ -4,30 +4,22 @@ import { print } from "graphql";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bondSignatureHeader } from "../../src/bond/webhook-signature.js";
-import { CreateCustomerDocument, KycStatusChangedDocument, type KycStatusChangedSubscription } from "../gql/graphql.js";
-import { at, eventually, newCustomerInput } from "../support/fixtures.js";
-import { buildServer, startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { KycStatusChangedDocument, type KycStatusChangedSubscription } from "../gql/graphql.js";
+import { at, eventually } from "../support/fixtures.js";
+import {
+  buildServer,
+  createCustomerOn,
+  startServerProcess,
+  statusesOf,
+  subscribeOn,
+  type ServerProcess,
+} from "../support/server-process.js";
 import { startTcpProxy } from "../support/tcp-proxy.mjs";
 import { collect } from "../support/test-app.js";
 import { createTestDatabase } from "../support/test-database.js";
 
 // These run the built server as real child processes (as production does), so they build it first.
 beforeAll(() => buildServer(), 120_000);
-
-async function createCustomerOn(server: ServerProcess): Promise<string> {
-  const result = await server.graphql(CreateCustomerDocument, { input: newCustomerInput() });
-  if (!result.data) throw new Error(`createCustomer failed: ${JSON.stringify(result.errors)}`);
-  return result.data.createCustomer.id;
-}
-
-function subscribeOn(server: ServerProcess, customerId: string) {
-  return collect<KycStatusChangedSubscription>(
-    server.websocketClient().iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<any>,
-  );
-}
-
-const statuses = (messages: ReturnType<typeof subscribeOn>) =>
-  messages.received.map((message) => [message.data?.kycStatusChanged.status, message.data?.kycStatusChanged.version]);
 
 describe.skipIf(!process.env.DATABASE_URL)("two API instances on one real Postgres (pg_notify / LISTEN)", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -64,7 +56,7 @@ describe.skipIf(!process.env.DATABASE_URL)("two API instances on one real Postgr
     const response = await a.postWebhook({ customer_id: customerId, kyc_status: "submitted" });
     expect(response).toMatchObject({ status: 200, body: { result: "changed", kycStatus: "SUBMITTED" } });
     await onB.waitFor(2);
-    expect(statuses(onB)).toEqual([
+    expect(statusesOf(onB)).toEqual([
       ["NOT_STARTED", 0],
       ["SUBMITTED", 1],
     ]);
@@ -92,7 +84,7 @@ describe.skipIf(!process.env.DATABASE_URL)("two API instances on one real Postgr
     expect((await b.postWebhook({ event: "kyc.verification.success", customer_id: customerId, occurred_at: at(2) })).status).toBe(200);
     await onA.waitFor(3);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(statuses(onA)).toEqual([
+    expect(statusesOf(onA)).toEqual([
       ["NOT_STARTED", 0],
       ["UNDER_REVIEW", 1],
       ["PASSED", 2],
@@ -130,7 +122,7 @@ describe.skipIf(!process.env.DATABASE_URL)("two API instances on one real Postgr
       proxy.restore();
       await onC.waitFor(4);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(statuses(onC)).toEqual([
+      expect(statusesOf(onC)).toEqual([
         ["NOT_STARTED", 0],
         ["DOCUMENT_REQUIRED", 1],
         ["UNDER_REVIEW", 2],

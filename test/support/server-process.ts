@@ -9,7 +9,9 @@ import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { signToken } from "../../src/auth/token-verifier.js";
 import { bondSignatureHeader } from "../../src/bond/webhook-signature.js";
-import { TEST_JWT_SECRET, TEST_SERVICE_SCOPE } from "./test-app.js";
+import { CreateCustomerDocument, KycStatusChangedDocument, type KycStatusChangedSubscription } from "../gql/graphql.js";
+import { newCustomerInput } from "./fixtures.js";
+import { collect, TEST_JWT_SECRET, TEST_SERVICE_SCOPE } from "./test-app.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -156,3 +158,23 @@ export async function startServerProcess(env: Record<string, string>, options: S
     },
   };
 }
+
+/** Creates a customer through one server process (a service token); its id. */
+export async function createCustomerOn(server: ServerProcess): Promise<string> {
+  const result = await server.graphql(CreateCustomerDocument, { input: newCustomerInput() });
+  if (!result.data) throw new Error(`createCustomer failed: ${JSON.stringify(result.errors)}`);
+  return result.data.createCustomer.id;
+}
+
+/** A real graphql-ws subscriber of one customer's status on one server process. */
+export function subscribeOn(server: ServerProcess, customerId: string) {
+  return collect<KycStatusChangedSubscription>(
+    server.websocketClient().iterate({ query: print(KycStatusChangedDocument), variables: { customerId } }) as AsyncIterableIterator<
+      ExecutionResult<KycStatusChangedSubscription>
+    >,
+  );
+}
+
+/** What a subscriber received, as [status, version] pairs. */
+export const statusesOf = (messages: ReturnType<typeof subscribeOn>) =>
+  messages.received.map((message) => [message.data?.kycStatusChanged.status, message.data?.kycStatusChanged.version]);
