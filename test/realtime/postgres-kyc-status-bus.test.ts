@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { pino } from "pino";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,19 +6,10 @@ import { openDatabase, type OpenDatabase } from "../../src/db/database.js";
 import { KycRepository } from "../../src/db/kyc-repository.js";
 import { KycStatus } from "../../src/domain/kyc-status.js";
 import { currentKycStatus } from "../../src/kyc/kyc-service.js";
-import type { KycStatusChange } from "../../src/realtime/kyc-status-bus.js";
 import { createPostgresKycStatusBus, type PostgresKycStatusBus } from "../../src/realtime/postgres-kyc-status-bus.js";
 import { until } from "../support/fixtures.js";
+import { changeTo, drain, insertTestCustomer } from "../support/status-bus.js";
 import { createTestDatabase } from "../support/test-database.js";
-
-/** Reads what a subscription has received so far, without blocking. */
-function drain(iterator: AsyncIterableIterator<KycStatusChange>) {
-  const received: KycStatusChange[] = [];
-  void (async () => {
-    for await (const change of iterator) received.push(change);
-  })();
-  return received;
-}
 
 describe.skipIf(!process.env.DATABASE_URL)(
   "the Postgres status bus (outbox row in the transaction, pg_notify after commit, LISTEN per instance)",
@@ -51,23 +42,7 @@ describe.skipIf(!process.env.DATABASE_URL)(
       await testDatabase?.drop();
     });
 
-    const newCustomer = async () =>
-      (
-        await repository.customers.insertCustomer(
-          randomUUID(),
-          { firstName: "Jane", lastName: "Doe", dob: "1990-05-17", phone: null, phoneCountryCode: null, email: null, addresses: [] },
-          null,
-          new Date(),
-        )
-      ).id;
-    const changeTo = (customerId: string, status: KycStatus, version: number): KycStatusChange => ({
-      customerId,
-      status,
-      previousStatus: KycStatus.NOT_STARTED,
-      occurredAt: new Date("2026-01-01T00:00:00Z"),
-      event: "kyc.submitted",
-      version,
-    });
+    const newCustomer = () => insertTestCustomer(repository);
 
     it("announces a change only when its transaction commits", async () => {
       const customerId = await newCustomer();

@@ -1,26 +1,18 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type OpenDatabase } from "../../src/db/database.js";
 import { KycRepository } from "../../src/db/kyc-repository.js";
 import { KycStatus } from "../../src/domain/kyc-status.js";
 import { currentKycStatus } from "../../src/kyc/kyc-service.js";
-import type { KycStatusChange } from "../../src/realtime/kyc-status-bus.js";
 import { createRedisKycStatusBus, type RedisKycStatusBus } from "../../src/realtime/redis-kyc-status-bus.js";
 import { killRedisClients, redisUnavailable, TEST_REDIS_URL } from "../support/redis.js";
 import { until } from "../support/fixtures.js";
+import { changeTo, drain, insertTestCustomer } from "../support/status-bus.js";
 import { createTestDatabase } from "../support/test-database.js";
 
 const whyNot = process.env.DATABASE_URL ? await redisUnavailable() : "needs DATABASE_URL (the outbox is in Postgres)";
 if (whyNot) console.warn(whyNot);
-
-function drain(iterator: AsyncIterableIterator<KycStatusChange>) {
-  const received: KycStatusChange[] = [];
-  void (async () => {
-    for await (const change of iterator) received.push(change);
-  })();
-  return received;
-}
 
 describe.skipIf(whyNot !== null)("the Redis status bus (outbox in Postgres, relayed to Redis pub/sub)", () => {
   let testDatabase: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -53,23 +45,7 @@ describe.skipIf(whyNot !== null)("the Redis status bus (outbox in Postgres, rela
     await testDatabase?.drop();
   });
 
-  const newCustomer = async () =>
-    (
-      await repository.customers.insertCustomer(
-        randomUUID(),
-        { firstName: "Jane", lastName: "Doe", dob: "1990-05-17", phone: null, phoneCountryCode: null, email: null, addresses: [] },
-        null,
-        new Date(),
-      )
-    ).id;
-  const changeTo = (customerId: string, status: KycStatus, version: number): KycStatusChange => ({
-    customerId,
-    status,
-    previousStatus: KycStatus.NOT_STARTED,
-    occurredAt: new Date("2026-01-01T00:00:00Z"),
-    event: "kyc.submitted",
-    version,
-  });
+  const newCustomer = () => insertTestCustomer(repository);
 
   it("publishes a committed change to the other instance after commit, never a rolled-back one", async () => {
     const customerId = await newCustomer();
