@@ -86,7 +86,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const clock = overrides.clock ?? (() => new Date());
   const logger = createLogger(config.logLevel, overrides.logStream);
   const metrics = createMetrics();
-  const tracing = createTracing({ ...config.tracing, spanProcessors: overrides.spanProcessors });
+  const tracing = await createTracing({ ...config.tracing, spanProcessors: overrides.spanProcessors });
   const { tracer } = tracing;
   // TRUSTED_DOCUMENTS: the app's persisted documents (codegen's manifest); a bad file stops the start before anything opens.
   const trustedDocuments = config.trustedDocuments

@@ -1,9 +1,5 @@
 import { context, ProxyTracerProvider, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
+import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { BondApi } from "../bond/bond-client.js";
@@ -38,13 +34,31 @@ export interface TracingOptions {
 
 let contextManagerRegistered = false;
 
-export function createTracing(options: TracingOptions): Tracing {
+/**
+ * The SDK (provider, exporter, context manager: about 0.3 s of module loading) is imported only when spans
+ * are recorded; without an exporter the API's no-op tracer is all a start needs (issue 13's 3 s start).
+ */
+export async function createTracing(options: TracingOptions): Promise<Tracing> {
   const processors = [...(options.spanProcessors ?? [])];
+  if (!options.otlpEndpoint && processors.length === 0)
+    return { tracer: new ProxyTracerProvider().getTracer("kyc-graphql"), close: async () => {} };
+  const [
+    { AsyncLocalStorageContextManager },
+    { resourceFromAttributes },
+    { BasicTracerProvider, BatchSpanProcessor },
+    { ATTR_SERVICE_NAME },
+  ] = await Promise.all([
+    import("@opentelemetry/context-async-hooks"),
+    import("@opentelemetry/resources"),
+    import("@opentelemetry/sdk-trace-base"),
+    import("@opentelemetry/semantic-conventions"),
+  ]);
   // Explicit URL (the configured endpoint + the standard /v1/traces path); headers, timeout and compression
   // still come from the standard OTEL_EXPORTER_OTLP_* variables, which the exporter reads itself.
-  if (options.otlpEndpoint)
+  if (options.otlpEndpoint) {
+    const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-http");
     processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/+$/, "")}/v1/traces` })));
-  if (processors.length === 0) return { tracer: new ProxyTracerProvider().getTracer("kyc-graphql"), close: async () => {} };
+  }
   // Parent/child across awaits: one AsyncLocalStorage context manager per process (a global of the API).
   if (!contextManagerRegistered) {
     contextManagerRegistered = context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
