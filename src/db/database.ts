@@ -12,7 +12,14 @@ import postgres from "postgres";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.js";
 import { withQueryDeadline } from "./database-deadline.js";
-import { pgliteSnapshotFile, readPgliteSnapshot, writePgliteSnapshot } from "./pglite-snapshot.js";
+import {
+  copyPgliteTemplate,
+  pgliteSnapshotFile,
+  pgliteTemplateDir,
+  readPgliteSnapshot,
+  writePgliteSnapshot,
+  writePgliteTemplate,
+} from "./pglite-snapshot.js";
 import * as schema from "./schema.js";
 
 export type Schema = typeof schema;
@@ -96,6 +103,17 @@ export function noDelaySockets(databaseUrl: string): { socket?: (options: { host
   };
 }
 
+/** The template copied into an empty data folder; a failed copy leaves the folder empty again (false). */
+function copyFromTemplate(template: string, dataDir: string): boolean {
+  try {
+    return copyPgliteTemplate(template, dataDir);
+  } catch {
+    rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
+    return false;
+  }
+}
+
 export async function openDatabase(options: {
   databaseUrl?: string;
   dataDir: string | null;
@@ -145,14 +163,21 @@ export async function openDatabase(options: {
     const fresh = !dataDir || !existsSync(join(dataDir, "PG_VERSION"));
     const snapshotFile = pgliteSnapshotFile(migrations);
     let snapshot = fresh ? readPgliteSnapshot(snapshotFile) : null;
+    const template = pgliteTemplateDir(snapshotFile);
+    let copied = false;
+    if (fresh && dataDir) {
+      if (snapshot && !existsSync(template)) await writePgliteTemplate(template, snapshot).catch(() => {});
+      copied = copyFromTemplate(template, dataDir);
+    }
     let client: PGlite;
     try {
-      client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(snapshot ? { loadDataDir: snapshot } : {}) });
+      client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(snapshot && !copied ? { loadDataDir: snapshot } : {}) });
     } catch (error) {
-      if (!snapshot) throw error;
-      // A damaged snapshot must not stop a start: forget it and build the database the long way. The data
-      // folder was empty before this attempt (no PG_VERSION), so what the failed load left there can go.
+      if (!snapshot && !copied) throw error;
+      // A damaged snapshot or template must not stop a start: forget both and build the database the long way.
+      // The data folder was empty before this attempt (no PG_VERSION), so what the failed load left there can go.
       rmSync(snapshotFile, { force: true });
+      rmSync(template, { recursive: true, force: true });
       if (dataDir) {
         rmSync(dataDir, { recursive: true, force: true });
         mkdirSync(dataDir, { recursive: true });

@@ -1,10 +1,10 @@
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { migrationsFolder, openDatabase } from "../../src/db/database.js";
-import { pgliteSnapshotFile } from "../../src/db/pglite-snapshot.js";
+import { pgliteSnapshotFile, pgliteTemplateDir } from "../../src/db/pglite-snapshot.js";
 
 // A fresh embedded database starts from a dumped snapshot of the migrated schema (issue 13: `npm start`
 // on an empty .data/ within seconds). These pin that what starts from it is the real, migrated database.
@@ -64,9 +64,39 @@ describe("embedded database snapshot", () => {
 
   it("a damaged snapshot is dropped and the database is built the long way", { timeout: 120_000 }, async () => {
     const file = pgliteSnapshotFile(migrationsFolder());
+    rmSync(pgliteTemplateDir(file), { recursive: true, force: true }); // else the folder is copied from it
     writeFileSync(file, "not a tarball");
     const dataDir = tempFolder();
     const { tables } = await tableNames(dataDir);
     expect(tables).toContain("customers");
+  });
+
+  it(
+    "a fresh data folder on disk is a copy of the template made from the snapshot, and is the same database",
+    { timeout: 120_000 },
+    async () => {
+      const reference = await tableNames(null);
+      const template = pgliteTemplateDir(pgliteSnapshotFile(migrationsFolder()));
+      rmSync(template, { recursive: true, force: true });
+      const first = tempFolder();
+      expect(await tableNames(first)).toEqual(reference); // makes the template from the snapshot
+      expect(existsSync(join(template, "PG_VERSION"))).toBe(true);
+      // Mark the template: the next fresh folder must be its copy (the tarball has no such file).
+      writeFileSync(join(template, "copied-from-template"), "yes");
+      const second = tempFolder();
+      expect(await tableNames(second)).toEqual(reference);
+      expect(readdirSync(join(second, "pglite"))).toContain("copied-from-template");
+    },
+  );
+
+  it("a damaged template is dropped and the database is still made", { timeout: 120_000 }, async () => {
+    const template = pgliteTemplateDir(pgliteSnapshotFile(migrationsFolder()));
+    rmSync(template, { recursive: true, force: true });
+    mkdirSync(join(template, "base"), { recursive: true });
+    writeFileSync(join(template, "PG_VERSION"), "not a version\n");
+    const dataDir = tempFolder();
+    const { tables } = await tableNames(dataDir);
+    expect(tables).toContain("customers");
+    expect(existsSync(join(template, "base"))).toBe(false);
   });
 });
