@@ -1,9 +1,9 @@
-import type { ApolloServerPlugin, BaseContext, GraphQLRequestContext, GraphQLRequestListener } from "@apollo/server";
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestContext } from "@apollo/server";
 
 /** The request hooks our plugins use: the only ones a combined listener carries. */
 const HOOKS = ["didResolveOperation", "willSendResponse"] as const;
 type Hook = (typeof HOOKS)[number];
-type AnyHook = (requestContext: GraphQLRequestContext<BaseContext>) => Promise<void>;
+type Listener = Partial<Record<Hook, (requestContext: GraphQLRequestContext<BaseContext>) => Promise<void>>>;
 
 /**
  * Several plugins' per-request hooks as one plugin with one listener. Apollo calls every plugin's
@@ -21,33 +21,35 @@ export function combinedRequestPlugin<TContext extends BaseContext>(plugins: Apo
   }
   return {
     async requestDidStart(requestContext) {
-      const listeners: GraphQLRequestListener<TContext>[] = [];
+      const listeners: Listener[] = [];
       for (const plugin of plugins) {
         const listener = await plugin.requestDidStart?.(requestContext);
         if (!listener) continue;
-        for (const key of Object.keys(listener))
-          if (!(HOOKS as readonly string[]).includes(key)) throw new Error(`combinedRequestPlugin does not combine ${key}`);
-        listeners.push(listener);
+        for (const key in listener) if (!isHook(key)) throw new Error(`combinedRequestPlugin does not combine ${key}`);
+        listeners.push(listener as Listener);
       }
       if (listeners.length <= 1) return listeners[0];
-      const combined: Partial<Record<Hook, AnyHook>> = {};
-      for (const hook of HOOKS) {
-        const owners = (listeners as Array<Partial<Record<Hook, AnyHook>>>).filter((listener) => listener[hook] !== undefined);
-        if (owners.length === 0) continue;
-        combined[hook] = async (context) => {
-          let failed = false;
-          let failure: unknown;
-          for (const listener of owners) {
-            try {
-              await listener[hook]!(context);
-            } catch (error) {
-              if (!failed) [failed, failure] = [true, error];
-            }
-          }
-          if (failed) throw failure;
-        };
-      }
+      const combined: Listener = {};
+      for (const hook of HOOKS)
+        if (listeners.some((listener) => listener[hook] !== undefined)) combined[hook] = (context) => runAll(listeners, hook, context);
       return combined;
     },
   };
+}
+
+const isHook = (key: string): key is Hook => key === "didResolveOperation" || key === "willSendResponse";
+
+/** Each listener's `hook`, in order, all of them; then the first error, if any. */
+async function runAll(listeners: Listener[], hook: Hook, context: GraphQLRequestContext<BaseContext>): Promise<void> {
+  let failed = false;
+  let failure: unknown;
+  for (const listener of listeners) {
+    if (listener[hook] === undefined) continue;
+    try {
+      await listener[hook](context);
+    } catch (error) {
+      if (!failed) [failed, failure] = [true, error];
+    }
+  }
+  if (failed) throw failure;
 }
