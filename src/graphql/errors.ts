@@ -55,14 +55,11 @@ function domainErrorBehind(error: unknown): DomainError | undefined {
 
 /** Turns domain errors thrown by any resolver into GraphQL errors with their public code. */
 export function domainErrorsToGraphQL(): MiddlewareFn {
-  return async (_action, next) => {
-    try {
-      return (await next()) as unknown;
-    } catch (error) {
-      if (error instanceof DomainError) throw toGraphQLError(error);
-      throw error;
-    }
+  // A then rather than an async function with await: one promise less on every operation.
+  const translate = (error: unknown) => {
+    throw error instanceof DomainError ? toGraphQLError(error) : error;
   };
+  return (_action, next) => next().then(undefined, translate);
 }
 
 /**

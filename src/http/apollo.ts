@@ -1,6 +1,10 @@
 import type { Server } from "node:http";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
@@ -10,6 +14,7 @@ import { complexityPlugin, limitRules, parseOptions } from "../graphql/limits.js
 import { graphqlMetricsPlugin, type Metrics } from "../observability/metrics.js";
 import { graphqlTracingPlugin } from "../observability/tracing.js";
 import { graphiqlHtml } from "./graphiql.js";
+import { combinedRequestPlugin } from "./request-plugins.js";
 import { GRAPHQL_PATH } from "./graphql-route.js";
 
 export interface ApolloOptions {
@@ -67,9 +72,14 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<GraphQL
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: HTTP_DRAIN_GRACE_MS }),
       // We send no cache hints; the default cache-control plugin would still compute a policy for every field.
       ApolloServerPluginCacheControlDisabled(),
-      complexityPlugin(schema, graphql.maxComplexity),
-      graphqlMetricsPlugin(options.metrics),
-      graphqlTracingPlugin(),
+      // Not a federation subgraph: the inline-trace plugin Apollo installs by default would only ask so on every request.
+      ApolloServerPluginInlineTraceDisabled(),
+      // One listener for the three: Apollo spends promises per listener at every stage of every request.
+      combinedRequestPlugin([
+        complexityPlugin(schema, graphql.maxComplexity),
+        graphqlMetricsPlugin(options.metrics),
+        graphqlTracingPlugin(),
+      ]),
       graphql.graphiql ? graphiqlLandingPage(options.devServiceToken) : ApolloServerPluginLandingPageDisabled(),
     ],
   });

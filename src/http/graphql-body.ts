@@ -35,10 +35,7 @@ export function graphqlBodyParser(limits: GraphQLBodyLimits) {
   // body-parser reads plain Node requests (the /graphql handler runs in front of Express).
   const small = express.json({ limit: limits.defaultLimitBytes });
   const large = express.json({ limit: limits.uploadLimitBytes, verify: recordSize });
-  return async (request: BodyRequest, response: ServerResponse, next: Next): Promise<void> => {
-    const declared = Number(request.headers["content-length"] ?? Number.NaN);
-    // A body that fits the default limit (the usual case) needs no token check here.
-    if (Number.isFinite(declared) && declared <= limits.defaultLimitBytes) return small(request, response, next);
+  const readLarge = async (request: BodyRequest, response: ServerResponse, next: Next): Promise<void> => {
     try {
       const viewer = await limits.verifyToken(request.headers.authorization);
       if (viewer.kind === "anonymous") return small(request, response, next);
@@ -52,5 +49,11 @@ export function graphqlBodyParser(limits: GraphQLBodyLimits) {
       if (size > limits.defaultLimitBytes && !(typeof query === "string" && UPLOAD_OPERATION.test(query))) return tooLarge(next);
       next();
     });
+  };
+  return (request: BodyRequest, response: ServerResponse, next: Next): void => {
+    const declared = Number(request.headers["content-length"] ?? Number.NaN);
+    // A body that fits the default limit (the usual case) needs no token check here (nor a promise).
+    if (Number.isFinite(declared) && declared <= limits.defaultLimitBytes) return small(request, response, next);
+    void readLarge(request, response, next);
   };
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer } from "@apollo/server";
-import { context as otelContext, SpanKind, SpanStatusCode, trace, type Tracer } from "@opentelemetry/api";
+import { context as otelContext, isSpanContextValid, SpanKind, SpanStatusCode, trace, type Tracer } from "@opentelemetry/api";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import { parse as parseQueryString } from "node:querystring";
 import type { Logger } from "pino";
@@ -83,7 +83,7 @@ function graphqlHandler(options: GraphQLRouteOptions, clientIp: (request: Incomi
 
   return (request, response, fail) => {
     cors(request, response, () => {
-      void readBody(request, response, (error?: unknown) => {
+      readBody(request, response, (error?: unknown) => {
         if (error) return fail(error);
         const afterTrusted = () => {
           // Tokens and nesting, counted without recursion before graphql-js parses (the same check as over WebSocket).
@@ -147,6 +147,8 @@ export function graphqlEndpoint(options: GraphQLRouteOptions, endpoint: GraphQLE
       response.setHeader("X-Request-Id", requestId);
       const startedAt = process.hrtime.bigint();
       response.on("finish", () => {
+        // Built and run in the request's context only when the line is written (LOG_LEVEL at info or below).
+        if (!accessLogger.isLevelEnabled("info")) return;
         const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
         const loggedPath = response.statusCode === 404 ? "[no such route]" : GRAPHQL_PATH;
         runInRequest(requestId, () =>
@@ -162,17 +164,18 @@ export function graphqlEndpoint(options: GraphQLRouteOptions, endpoint: GraphQLE
           kind: SpanKind.SERVER,
           attributes: { "http.request.method": request.method, "url.path": GRAPHQL_PATH },
         });
+        const fail = (error: unknown) => {
+          if (response.headersSent) return void response.destroy(error instanceof Error ? error : undefined);
+          sendError(response, error, logger);
+        };
+        // No tracing configured: the no-op tracer's span is invalid, nothing to finish nor to make the parent.
+        if (!isSpanContextValid(span.spanContext())) return handler(request, response, fail);
         response.on("finish", () => {
           span.setAttribute("http.response.status_code", response.statusCode);
           if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
           span.end();
         });
-        otelContext.with(trace.setSpan(otelContext.active(), span), () =>
-          handler(request, response, (error) => {
-            if (response.headersSent) return void response.destroy(error instanceof Error ? error : undefined);
-            sendError(response, error, logger);
-          }),
-        );
+        otelContext.with(trace.setSpan(otelContext.active(), span), () => handler(request, response, fail));
       });
       return true;
     },

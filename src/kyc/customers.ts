@@ -18,8 +18,8 @@ export interface CustomersDeps {
 export class Customers {
   constructor(private readonly deps: CustomersDeps) {}
 
-  async getCustomer(id: string): Promise<CustomerRecord | null> {
-    return isUuid(id) ? this.deps.repository.customers.findCustomer(id) : null;
+  getCustomer(id: string): Promise<CustomerRecord | null> {
+    return isUuid(id) ? this.deps.repository.customers.findCustomer(id) : Promise.resolve(null);
   }
 
   listAttempts(customerId: string): Promise<KycAttemptRecord[]> {

@@ -103,6 +103,28 @@ export function operationLabel(operation: OperationDefinitionNode | null | undef
   return { operation: first?.kind === Kind.FIELD ? first.name.value : "(fragment)", type: operation.operation };
 }
 
+interface HttpOperationLabels {
+  duration: { operation: string; type: string };
+  ok: { operation: string; type: string; transport: "http"; outcome: "ok" };
+  error: { operation: string; type: string; transport: "http"; outcome: "error" };
+}
+
+/** The label sets of an operation, made once per parsed operation (Apollo's document cache hands back the same nodes). */
+const httpLabelsByOperation = new WeakMap<OperationDefinitionNode, HttpOperationLabels>();
+
+function httpOperationLabels(operation: OperationDefinitionNode | null | undefined): HttpOperationLabels {
+  const cached = operation ? httpLabelsByOperation.get(operation) : undefined;
+  if (cached) return cached;
+  const duration = operationLabel(operation);
+  const labels: HttpOperationLabels = {
+    duration,
+    ok: { ...duration, transport: "http", outcome: "ok" },
+    error: { ...duration, transport: "http", outcome: "error" },
+  };
+  if (operation) httpLabelsByOperation.set(operation, labels);
+  return labels;
+}
+
 /** Apollo plugin: counts and times each HTTP GraphQL request by operation. */
 export function graphqlMetricsPlugin(metrics: Metrics): ApolloServerPlugin {
   return {
@@ -110,11 +132,11 @@ export function graphqlMetricsPlugin(metrics: Metrics): ApolloServerPlugin {
       const startedAt = process.hrtime.bigint();
       return {
         async willSendResponse({ operation, response, errors }) {
-          const labels = operationLabel(operation);
+          const labels = httpOperationLabels(operation);
           const body = response.body.kind === "single" ? response.body.singleResult : response.body.initialResult;
           const failed = (errors?.length ?? 0) > 0 || (body.errors?.length ?? 0) > 0;
-          metrics.graphqlOperations.inc({ ...labels, transport: "http", outcome: failed ? "error" : "ok" });
-          metrics.graphqlDuration.observe(labels, Number(process.hrtime.bigint() - startedAt) / 1e9);
+          metrics.graphqlOperations.inc(failed ? labels.error : labels.ok);
+          metrics.graphqlDuration.observe(labels.duration, Number(process.hrtime.bigint() - startedAt) / 1e9);
         },
       };
     },

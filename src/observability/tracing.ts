@@ -115,10 +115,11 @@ export function serverSpanMiddleware(tracer: Tracer, name: string, onFinish?: (s
 export function graphqlTracingPlugin(): ApolloServerPlugin {
   return {
     async requestDidStart() {
+      // Nothing to name or mark on a span that records nothing (no exporter, or not sampled): no hooks, then.
       const span = trace.getActiveSpan();
+      if (!span?.isRecording()) return;
       return {
         async didResolveOperation({ operation, operationName }) {
-          if (!span) return;
           const { operation: rootField, type } = operationLabel(operation);
           span.updateName(`${type} ${rootField}`);
           span.setAttributes({
@@ -128,7 +129,6 @@ export function graphqlTracingPlugin(): ApolloServerPlugin {
           });
         },
         async willSendResponse({ response, errors }) {
-          if (!span) return;
           const body = response.body.kind === "single" ? response.body.singleResult : response.body.initialResult;
           const codes = [...(errors ?? []), ...(body.errors ?? [])].map((error) =>
             typeof error.extensions?.code === "string" ? error.extensions.code : "INTERNAL_SERVER_ERROR",
