@@ -1,4 +1,4 @@
-import type { WebSocket } from "ws";
+import { WebSocket } from "ws";
 import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from "graphql";
 
 type PromiseOrValue<T> = T | Promise<T>;
@@ -170,7 +170,7 @@ function mapEvents<T, R>(
  * `socket.send(stringifyMessage(message, replacer))`; `use/ws` calls `ws.send` synchronously or, for a
  * socket no longer open, not at all). So the replacer leaves a `next` message's payload out, remembering
  * its JSON (computed once per payload object, in a WeakMap: a shared ExecutionResult is the same object
- * for every subscriber of its group), and the wrapped `ws.send` puts it back as the message's last field,
+ * for every subscriber of its group), and the sockets' `send` (the `WebSocket` class below) puts it back as the message's last field,
  * where graphql-ws puts it (`{ id, type, payload }`). Every stringify starts with the root key, which
  * forgets a payload left over from a send that did not happen.
  *
@@ -199,17 +199,20 @@ export function sharedPayloadFrames() {
       pending = jsonOfPayload(value);
       return undefined;
     },
-    /** Wraps a socket's `send` so a `next` message gets back the payload the replacer left out. */
+    /**
+     * The `ws` WebSocket class to accept sockets with (`new WebSocketServer({ WebSocket })`): its `send` gives
+     * a `next` message back the payload the replacer left out. A subclass rather than a wrapped `send` per
+     * socket: no closure and no own property on each of tens of thousands of sockets.
+     */
     // ws's `send(data, options?, callback?)`: the arguments after `data` are passed on untouched.
-    wrap(socket: Pick<WebSocket, "send">): void {
-      const send = socket.send.bind(socket) as (data: unknown, ...rest: unknown[]) => void;
-      socket.send = ((data: unknown, ...rest: unknown[]) => {
+    WebSocket: class FramedWebSocket extends WebSocket {
+      override send(data: unknown, ...rest: unknown[]): void {
         if (pending !== null && typeof data === "string" && data.endsWith('"type":"next"}')) {
           data = `${data.slice(0, -1)},"payload":${pending}}`;
           pending = null;
         }
-        return send(data, ...rest);
-      }) as WebSocket["send"];
+        (super.send as (data: unknown, ...rest: unknown[]) => void)(data, ...rest);
+      }
     },
   };
 }
