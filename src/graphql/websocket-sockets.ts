@@ -24,11 +24,18 @@ export function keepSocketsAlive(server: WebSocketServer, intervalMs: number): {
   }
   server.on("connection", (socket: WebSocket) => socket.on("pong", onPong));
   let cursor: Iterator<WebSocket> | null = null;
+  let walkStartedAt = -Infinity;
   const tickMs = Math.max(Math.floor(intervalMs / KEEP_ALIVE_SLICES), 1);
   const timer = setInterval(() => {
+    // One walk over the sockets per period, a slice per tick (a walk of a few sockets ends early and waits).
+    if (!cursor) {
+      const now = performance.now();
+      if (now - walkStartedAt < intervalMs) return;
+      walkStartedAt = now;
+      cursor = server.clients.values();
+    }
     // Sockets added during a walk are visited by it too; deleted ones are skipped (Set iteration).
     let budget = Math.ceil(server.clients.size / KEEP_ALIVE_SLICES);
-    cursor ??= server.clients.values();
     while (budget-- > 0) {
       const step = cursor.next();
       if (step.done) {
