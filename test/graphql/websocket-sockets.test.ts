@@ -19,7 +19,8 @@ describe("keep-alive for every socket of a server, from one timer", () => {
     httpServer.on("upgrade", (request, socket, head) =>
       server.handleUpgrade(request, socket, head, (websocket) => server.emit("connection", websocket, request)),
     );
-    stop = keepSocketsAlive(server, 200).stop;
+    const keepAlive = keepSocketsAlive(server, 200);
+    stop = () => keepAlive.stop();
     await new Promise<void>((resolve) => httpServer!.listen(0, "127.0.0.1", resolve));
     const url = `ws://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
     const open = (autoPong: boolean) =>
