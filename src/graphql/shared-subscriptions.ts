@@ -121,46 +121,61 @@ function mapEvents<T, R>(
   map: (value: T) => PromiseOrValue<R>,
   writeDirectly?: (value: R) => boolean,
 ): AsyncIterableIterator<R> {
-  const iterator = source[Symbol.asyncIterator]();
-  let ended = false;
-  const closeSource = async () => {
+  return new MappedEvents(source[Symbol.asyncIterator](), map, writeDirectly);
+}
+
+// A class, not an object of closures: one is held per open subscription (tens of thousands).
+class MappedEvents<T, R> implements AsyncIterableIterator<R> {
+  private ended = false;
+
+  constructor(
+    private readonly iterator: AsyncIterator<T>,
+    private readonly map: (value: T) => PromiseOrValue<R>,
+    private readonly writeDirectly: ((value: R) => boolean) | undefined,
+  ) {}
+
+  private async closeSource(): Promise<void> {
     try {
-      await iterator.return?.();
+      await this.iterator.return?.();
     } catch {
       // The mapping error is the one to report.
     }
-  };
-  const next = async (): Promise<IteratorResult<R>> => {
+  }
+
+  async next(): Promise<IteratorResult<R>> {
     for (;;) {
-      const step = await iterator.next();
-      if (step.done || ended) return { done: true, value: undefined };
+      const step = await this.iterator.next();
+      if (step.done || this.ended) return { done: true, value: undefined };
       let value: R;
       try {
-        value = await map(step.value);
+        // A result executed synchronously (the usual case: the change is the root value) is used as is,
+        // without a turn of the microtask queue per subscriber.
+        const mapped = this.map(step.value);
+        value = mapped instanceof Promise ? await mapped : mapped;
       } catch (error) {
-        await closeSource();
+        await this.closeSource();
         throw error;
       }
-      if (ended) return { done: true, value: undefined };
-      if (!writeDirectly?.(value)) return { done: false, value };
+      if (this.ended) return { done: true, value: undefined };
+      if (!this.writeDirectly?.(value)) return { done: false, value };
     }
-  };
-  return {
-    next,
-    return: async () => {
-      ended = true;
-      await iterator.return?.();
-      return { done: true, value: undefined };
-    },
-    throw: async (error?: unknown) => {
-      ended = true;
-      await closeSource();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  }
+
+  async return(): Promise<IteratorResult<R>> {
+    this.ended = true;
+    await this.iterator.return?.();
+    return { done: true, value: undefined };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<R>> {
+    this.ended = true;
+    await this.closeSource();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<R> {
+    return this;
+  }
 }
 
 /**
