@@ -143,14 +143,19 @@ class MappedEvents<T, R> implements AsyncIterableIterator<R> {
   }
 
   async next(): Promise<IteratorResult<R>> {
+    // Declared outside the loop and cleared before each wait: a message written directly (a subscriber's
+    // own first message, say) is not held by this suspended function until the next event.
+    let step: IteratorResult<T> | undefined;
+    let mapped: PromiseOrValue<R> | undefined;
+    let value: R | undefined;
     for (;;) {
-      const step = await this.iterator.next();
+      step = mapped = value = undefined;
+      step = await this.iterator.next();
       if (step.done || this.ended) return { done: true, value: undefined };
-      let value: R;
       try {
         // A result executed synchronously (the usual case: the change is the root value) is used as is,
         // without a turn of the microtask queue per subscriber.
-        const mapped = this.map(step.value);
+        mapped = this.map(step.value);
         value = mapped instanceof Promise ? await mapped : mapped;
       } catch (error) {
         await this.closeSource();
