@@ -89,3 +89,60 @@ export function slimUpgradeRequest(request: IncomingMessage): IncomingMessage {
   const requestId = request.headers[REQUEST_ID_HEADER];
   return { headers: requestId === undefined ? {} : { [REQUEST_ID_HEADER]: requestId } } as IncomingMessage;
 }
+
+/** Expiries are grouped by this much: sockets due in the same slot share a set, and close together. */
+const EXPIRY_SLOT_MS = 100;
+/** Timers beyond this would overflow setTimeout: the timer fires then, and is set again. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Closes each socket when its token expires, from one timer for the whole server instead of one per
+ * connection: sockets are kept in sets by due time (monotonic, in 100 ms slots, rounded up), and the
+ * timer is set for the earliest slot. `add` returns the slot, which `remove` takes (the connection keeps it).
+ */
+export function tokenExpiries(onExpired: (socket: WebSocket) => void) {
+  const slots = new Map<number, Set<WebSocket>>();
+  let timer: NodeJS.Timeout | null = null;
+  let timerSlot = Infinity;
+  const setTimer = (slot: number) => {
+    if (timer) clearTimeout(timer);
+    timerSlot = slot;
+    timer = null;
+    if (slot === Infinity) return;
+    timer = setTimeout(fire, Math.min(Math.max(slot * EXPIRY_SLOT_MS - performance.now(), 0), MAX_TIMER_MS));
+    timer.unref();
+  };
+  function fire() {
+    const now = performance.now();
+    let earliest = Infinity;
+    for (const [slot, sockets] of slots) {
+      if (slot * EXPIRY_SLOT_MS <= now) {
+        slots.delete(slot);
+        for (const socket of sockets) onExpired(socket);
+      } else if (slot < earliest) earliest = slot;
+    }
+    setTimer(earliest);
+  }
+  return {
+    /** Closes `socket` in `inMs` milliseconds (unless removed first). */
+    add(socket: WebSocket, inMs: number): number {
+      const slot = Math.ceil((performance.now() + inMs) / EXPIRY_SLOT_MS);
+      let sockets = slots.get(slot);
+      if (!sockets) slots.set(slot, (sockets = new Set()));
+      sockets.add(socket);
+      if (slot < timerSlot) setTimer(slot);
+      return slot;
+    },
+    remove(socket: WebSocket, slot: number): void {
+      const sockets = slots.get(slot);
+      if (!sockets) return;
+      sockets.delete(socket);
+      // The timer stays: when it fires for an empty slot it moves on to the next.
+      if (sockets.size === 0) slots.delete(slot);
+    },
+    stop(): void {
+      if (timer) clearTimeout(timer);
+      slots.clear();
+    },
+  };
+}

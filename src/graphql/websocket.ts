@@ -14,7 +14,7 @@ import { requestIdOfOperation, websocketOperations } from "../observability/webs
 import type { GraphQLContext } from "./context.js";
 import { createDocumentCache } from "./document-cache.js";
 import { sharedPayloadFrames, sharedSubscribe, type DirectSocket } from "./shared-subscriptions.js";
-import { connectionInitDeadlines, keepSocketsAlive, slimUpgradeRequest } from "./websocket-sockets.js";
+import { connectionInitDeadlines, keepSocketsAlive, slimUpgradeRequest, tokenExpiries } from "./websocket-sockets.js";
 import { assertComplexity, documentSizeRefusal, type QueryLimits } from "./limits.js";
 import type { TrustedDocuments } from "./trusted-documents.js";
 
@@ -47,14 +47,12 @@ export const CLOSE_TOKEN_EXPIRED = CloseCode.Forbidden;
 
 interface ConnectionState {
   viewer: Viewer;
-  expiryTimer?: NodeJS.Timeout;
+  /** The token's expiry slot (tokenExpiries), if it expires. */
+  expirySlot?: number;
 }
 
 /** graphql-ws's default keep-alive: a ping every 12 s, and a socket that misses a pong by the next one is terminated. */
 const KEEP_ALIVE_MS = 12_000;
-
-/** Timers beyond this would overflow setTimeout; a token valid that long is re-checked per operation anyway. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * graphql-ws over `ws` with authentication at `connection_init` ({ authorization: "Bearer …" }), the token
@@ -72,6 +70,7 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
   // Keep-alive and the connection_init timeout once per server, not per socket (websocket-sockets.ts).
   const keepAlive = keepSocketsAlive(websocketServer, KEEP_ALIVE_MS);
   const initDeadlines = connectionInitDeadlines(options.connectionInitTimeoutMs);
+  const expiries = tokenExpiries((socket) => socket.close(CLOSE_TOKEN_EXPIRED, "Forbidden: the token has expired"));
   options.httpServer.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(request.url ?? "/", "http://localhost").pathname !== options.path) {
       socket.on("error", () => socket.destroy());
@@ -132,16 +131,15 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
         }
         const state: ConnectionState = { viewer };
         if (viewer.expiresAt) {
-          const remaining = Math.min(Math.max(viewer.expiresAt.getTime() - options.clock().getTime(), 0), MAX_TIMER_MS);
-          state.expiryTimer = setTimeout(() => ctx.extra.socket.close(CLOSE_TOKEN_EXPIRED, "Forbidden: the token has expired"), remaining);
-          state.expiryTimer.unref();
+          state.expirySlot = expiries.add(ctx.extra.socket, Math.max(viewer.expiresAt.getTime() - options.clock().getTime(), 0));
         }
         connections.set(ctx, state);
         return true;
       },
       onClose: (ctx) => {
         initDeadlines.clear(ctx.extra.socket);
-        clearTimeout(connections.get(ctx)?.expiryTimer);
+        const expirySlot = connections.get(ctx)?.expirySlot;
+        if (expirySlot !== undefined) expiries.remove(ctx.extra.socket, expirySlot);
         connections.delete(ctx);
       },
       onSubscribe: (ctx, _id, payload) => {
@@ -217,6 +215,7 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
     websocketServer,
     dispose: () => {
       keepAlive.stop();
+      expiries.stop();
       return cleanup.dispose();
     },
   };

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
-import { keepSocketsAlive } from "../../src/graphql/websocket-sockets.js";
+import { keepSocketsAlive, tokenExpiries } from "../../src/graphql/websocket-sockets.js";
 import { until } from "../support/fixtures.js";
 
 describe("keep-alive for every socket of a server, from one timer", () => {
@@ -41,6 +41,27 @@ describe("keep-alive for every socket of a server, from one timer", () => {
       expect(server.clients.size).toBe(3);
     } finally {
       for (const client of [...answering, silent]) client.socket.terminate();
+    }
+  });
+});
+
+describe("token expiries for every socket of a server, from one timer", () => {
+  it("expires the sockets that are due, in any order of adding, and not one removed before", async () => {
+    const expired: string[] = [];
+    const expiries = tokenExpiries((socket) => expired.push((socket as unknown as { name: string }).name));
+    const socket = (name: string) => ({ name }) as unknown as WebSocket;
+    try {
+      const [late, early, removed] = [socket("late"), socket("early"), socket("removed")];
+      expiries.add(late, 400);
+      expiries.add(early, 50);
+      const slot = expiries.add(removed, 100);
+      expiries.remove(removed, slot);
+      await until(() => expired.length === 2, 10_000);
+      expect(expired).toEqual(["early", "late"]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(expired).toEqual(["early", "late"]);
+    } finally {
+      expiries.stop();
     }
   });
 });
