@@ -1,4 +1,4 @@
-import type { WebSocket } from "ws";
+import { WebSocket } from "ws";
 import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from "graphql";
 
 type PromiseOrValue<T> = T | Promise<T>;
@@ -121,46 +121,66 @@ function mapEvents<T, R>(
   map: (value: T) => PromiseOrValue<R>,
   writeDirectly?: (value: R) => boolean,
 ): AsyncIterableIterator<R> {
-  const iterator = source[Symbol.asyncIterator]();
-  let ended = false;
-  const closeSource = async () => {
+  return new MappedEvents(source[Symbol.asyncIterator](), map, writeDirectly);
+}
+
+// A class, not an object of closures: one is held per open subscription (tens of thousands).
+class MappedEvents<T, R> implements AsyncIterableIterator<R> {
+  private ended = false;
+
+  constructor(
+    private readonly iterator: AsyncIterator<T>,
+    private readonly map: (value: T) => PromiseOrValue<R>,
+    private readonly writeDirectly: ((value: R) => boolean) | undefined,
+  ) {}
+
+  private async closeSource(): Promise<void> {
     try {
-      await iterator.return?.();
+      await this.iterator.return?.();
     } catch {
       // The mapping error is the one to report.
     }
-  };
-  const next = async (): Promise<IteratorResult<R>> => {
+  }
+
+  async next(): Promise<IteratorResult<R>> {
+    // Declared outside the loop and cleared before each wait: a message written directly (a subscriber's
+    // own first message, say) is not held by this suspended function until the next event.
+    let step: IteratorResult<T> | undefined;
+    let mapped: PromiseOrValue<R> | undefined;
+    let value: R | undefined;
     for (;;) {
-      const step = await iterator.next();
-      if (step.done || ended) return { done: true, value: undefined };
-      let value: R;
+      step = mapped = value = undefined;
+      step = await this.iterator.next();
+      if (step.done || this.ended) return { done: true, value: undefined };
       try {
-        value = await map(step.value);
+        // A result executed synchronously (the usual case: the change is the root value) is used as is,
+        // without a turn of the microtask queue per subscriber.
+        mapped = this.map(step.value);
+        value = mapped instanceof Promise ? await mapped : mapped;
       } catch (error) {
-        await closeSource();
+        await this.closeSource();
         throw error;
       }
-      if (ended) return { done: true, value: undefined };
-      if (!writeDirectly?.(value)) return { done: false, value };
+      if (this.ended) return { done: true, value: undefined };
+      if (!this.writeDirectly?.(value)) return { done: false, value };
     }
-  };
-  return {
-    next,
-    return: async () => {
-      ended = true;
-      await iterator.return?.();
-      return { done: true, value: undefined };
-    },
-    throw: async (error?: unknown) => {
-      ended = true;
-      await closeSource();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  }
+
+  async return(): Promise<IteratorResult<R>> {
+    this.ended = true;
+    await this.iterator.return?.();
+    return { done: true, value: undefined };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<R>> {
+    this.ended = true;
+    await this.closeSource();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<R> {
+    return this;
+  }
 }
 
 /**
@@ -170,7 +190,7 @@ function mapEvents<T, R>(
  * `socket.send(stringifyMessage(message, replacer))`; `use/ws` calls `ws.send` synchronously or, for a
  * socket no longer open, not at all). So the replacer leaves a `next` message's payload out, remembering
  * its JSON (computed once per payload object, in a WeakMap: a shared ExecutionResult is the same object
- * for every subscriber of its group), and the wrapped `ws.send` puts it back as the message's last field,
+ * for every subscriber of its group), and the sockets' `send` (the `WebSocket` class below) puts it back as the message's last field,
  * where graphql-ws puts it (`{ id, type, payload }`). Every stringify starts with the root key, which
  * forgets a payload left over from a send that did not happen.
  *
@@ -199,17 +219,20 @@ export function sharedPayloadFrames() {
       pending = jsonOfPayload(value);
       return undefined;
     },
-    /** Wraps a socket's `send` so a `next` message gets back the payload the replacer left out. */
+    /**
+     * The `ws` WebSocket class to accept sockets with (`new WebSocketServer({ WebSocket })`): its `send` gives
+     * a `next` message back the payload the replacer left out. A subclass rather than a wrapped `send` per
+     * socket: no closure and no own property on each of tens of thousands of sockets.
+     */
     // ws's `send(data, options?, callback?)`: the arguments after `data` are passed on untouched.
-    wrap(socket: Pick<WebSocket, "send">): void {
-      const send = socket.send.bind(socket) as (data: unknown, ...rest: unknown[]) => void;
-      socket.send = ((data: unknown, ...rest: unknown[]) => {
+    WebSocket: class FramedWebSocket extends WebSocket {
+      override send(data: unknown, ...rest: unknown[]): void {
         if (pending !== null && typeof data === "string" && data.endsWith('"type":"next"}')) {
           data = `${data.slice(0, -1)},"payload":${pending}}`;
           pending = null;
         }
-        return send(data, ...rest);
-      }) as WebSocket["send"];
+        (super.send as (data: unknown, ...rest: unknown[]) => void)(data, ...rest);
+      }
     },
   };
 }

@@ -14,6 +14,7 @@ import { requestIdOfOperation, websocketOperations } from "../observability/webs
 import type { GraphQLContext } from "./context.js";
 import { createDocumentCache } from "./document-cache.js";
 import { sharedPayloadFrames, sharedSubscribe, type DirectSocket } from "./shared-subscriptions.js";
+import { connectionInitDeadlines, keepSocketsAlive, slimUpgradeRequest, tokenExpiries } from "./websocket-sockets.js";
 import { assertComplexity, documentSizeRefusal, type QueryLimits } from "./limits.js";
 import type { TrustedDocuments } from "./trusted-documents.js";
 
@@ -46,11 +47,12 @@ export const CLOSE_TOKEN_EXPIRED = CloseCode.Forbidden;
 
 interface ConnectionState {
   viewer: Viewer;
-  expiryTimer?: NodeJS.Timeout;
+  /** The token's expiry slot (tokenExpiries), if it expires. */
+  expirySlot?: number;
 }
 
-/** Timers beyond this would overflow setTimeout; a token valid that long is re-checked per operation anyway. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** graphql-ws's default keep-alive: a ping every 12 s, and a socket that misses a pong by the next one is terminated. */
+const KEEP_ALIVE_MS = 12_000;
 
 /**
  * graphql-ws over `ws` with authentication at `connection_init` ({ authorization: "Bearer …" }), the token
@@ -62,9 +64,13 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
   // 64 KB per message: subscribe payloads are small documents; larger frames are refused by ws (1009).
   // `noServer` + our own upgrade listener: attached with `server`, ws re-emits the HTTP server's errors
   // (EADDRINUSE at listen) on itself and graphql-ws prints them as a stack trace; listen errors belong to createApp.
-  const websocketServer = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  // A shared result is serialised once, then spliced into each subscriber's own message.
+  // A shared result is serialised once, then spliced into each subscriber's own message (by the socket class).
   const frames = sharedPayloadFrames();
+  const websocketServer = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, WebSocket: frames.WebSocket });
+  // Keep-alive and the connection_init timeout once per server, not per socket (websocket-sockets.ts).
+  const keepAlive = keepSocketsAlive(websocketServer, KEEP_ALIVE_MS);
+  const initDeadlines = connectionInitDeadlines(options.connectionInitTimeoutMs);
+  const expiries = tokenExpiries((socket) => socket.close(CLOSE_TOKEN_EXPIRED, "Forbidden: the token has expired"));
   options.httpServer.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(request.url ?? "/", "http://localhost").pathname !== options.path) {
       socket.on("error", () => socket.destroy());
@@ -72,8 +78,8 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
       return;
     }
     websocketServer.handleUpgrade(request, socket, head, (websocket) => {
-      frames.wrap(websocket);
-      websocketServer.emit("connection", websocket, request);
+      initDeadlines.start(websocket);
+      websocketServer.emit("connection", websocket, slimUpgradeRequest(request));
     });
   });
   const connections = new WeakMap<object, ConnectionState>();
@@ -107,9 +113,14 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
           onMessage: () => options.metrics.subscriptionMessages.inc(),
         }),
       ),
-      connectionInitWaitTimeout: options.connectionInitTimeoutMs,
+      // Ours (initDeadlines): graphql-ws's would stay allocated for the life of the socket.
+      connectionInitWaitTimeout: 0,
       onConnect: async (ctx) => {
+        // connection_init received: graphql-ws's timeout stops here too (not when the token is verified).
+        initDeadlines.clear(ctx.extra.socket);
         const viewer = await options.verifyToken(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
+        // Read once: the token is not kept in memory for the life of the connection.
+        (ctx as { connectionParams?: unknown }).connectionParams = undefined;
         if (viewer.kind === "anonymous") {
           // Not an operation yet: the connection's own request id (the upgrade request's X-Request-Id, or a new one).
           runInRequest(requestIdFrom(ctx.extra.request?.headers[REQUEST_ID_HEADER]), () =>
@@ -120,15 +131,15 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
         }
         const state: ConnectionState = { viewer };
         if (viewer.expiresAt) {
-          const remaining = Math.min(Math.max(viewer.expiresAt.getTime() - options.clock().getTime(), 0), MAX_TIMER_MS);
-          state.expiryTimer = setTimeout(() => ctx.extra.socket.close(CLOSE_TOKEN_EXPIRED, "Forbidden: the token has expired"), remaining);
-          state.expiryTimer.unref();
+          state.expirySlot = expiries.add(ctx.extra.socket, Math.max(viewer.expiresAt.getTime() - options.clock().getTime(), 0));
         }
         connections.set(ctx, state);
         return true;
       },
       onClose: (ctx) => {
-        clearTimeout(connections.get(ctx)?.expiryTimer);
+        initDeadlines.clear(ctx.extra.socket);
+        const expirySlot = connections.get(ctx)?.expirySlot;
+        if (expirySlot !== undefined) expiries.remove(ctx.extra.socket, expirySlot);
         connections.delete(ctx);
       },
       onSubscribe: (ctx, _id, payload) => {
@@ -198,6 +209,14 @@ export function startGraphQLWebSocketServer(options: GraphQLWebSocketOptions) {
       onError: (_ctx, _id, _payload, errors) => options.formatErrors(errors),
     },
     websocketServer,
+    0, // keep-alive: keepSocketsAlive
   );
-  return { websocketServer, dispose: () => cleanup.dispose() };
+  return {
+    websocketServer,
+    dispose: () => {
+      keepAlive.stop();
+      expiries.stop();
+      return cleanup.dispose();
+    },
+  };
 }

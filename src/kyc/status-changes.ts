@@ -230,7 +230,8 @@ export class KycStatusChanges {
     async function* stream(): AsyncGenerator<KycStatusChange> {
       let version = afterVersion ?? -1;
       try {
-        for (const change of first) {
+        // Taken out of `first`, which this generator holds for the subscription's life: what was sent goes.
+        for (let change = first.shift(); change; change = first.shift()) {
           if (change.version <= version) continue;
           version = change.version;
           yield change;

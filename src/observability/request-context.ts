@@ -81,37 +81,55 @@ export function iteratorInRequest<T>(
   iterator: AsyncIterator<T>,
   onEnd: () => void = () => {},
 ): AsyncIterableIterator<T> {
-  let ended = false;
-  const end = () => {
-    if (!ended) {
-      ended = true;
-      runInRequest(requestId, onEnd);
+  return new IteratorInRequest(requestId, iterator, onEnd);
+}
+
+// A class, not an object of closures: one is held per open subscription (tens of thousands), and a
+// pending step costs one promise (`then`), not a suspended async function.
+class IteratorInRequest<T> implements AsyncIterableIterator<T> {
+  private ended = false;
+
+  constructor(
+    private readonly requestId: string,
+    private readonly iterator: AsyncIterator<T>,
+    private readonly onEnd: () => void,
+  ) {}
+
+  private end(): void {
+    if (!this.ended) {
+      this.ended = true;
+      runInRequest(this.requestId, this.onEnd);
     }
-  };
-  const settle = async (step: Promise<IteratorResult<T>>) => {
-    try {
-      const result = await step;
-      if (result.done) end();
-      return result;
-    } catch (error) {
-      end();
-      throw error;
-    }
-  };
-  return {
-    next: (...args: [] | [unknown]) => settle(runInRequest(requestId, () => iterator.next(...args))),
-    return: (value?: unknown) => {
-      end();
-      return iterator.return
-        ? runInRequest(requestId, () => iterator.return!(value))
-        : Promise.resolve({ done: true as const, value: value as T });
-    },
-    throw: (error?: unknown) => {
-      end();
-      return iterator.throw ? runInRequest(requestId, () => iterator.throw!(error)) : Promise.reject(error);
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  }
+
+  next(...args: [] | [unknown]): Promise<IteratorResult<T>> {
+    return runInRequest(this.requestId, () => this.iterator.next(...args)).then(
+      (result) => {
+        if (result.done) this.end();
+        return result;
+      },
+      (error: unknown) => {
+        this.end();
+        throw error;
+      },
+    );
+  }
+
+  return(value?: unknown): Promise<IteratorResult<T>> {
+    this.end();
+    const { iterator } = this;
+    return iterator.return
+      ? runInRequest(this.requestId, () => iterator.return!(value))
+      : Promise.resolve({ done: true as const, value: value as T });
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<T>> {
+    this.end();
+    const { iterator } = this;
+    return iterator.throw ? runInRequest(this.requestId, () => iterator.throw!(error)) : Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this;
+  }
 }

@@ -43,7 +43,9 @@ export function websocketOperations(
         )
       : work();
   const start = (args: ExecutionArgs) => {
-    const requestId = randomUUID();
+    // Flattened: Node 20's randomUUID returns a rope of ~20 pieces (about 700 bytes), held for the
+    // subscription's life (its log context); one flat copy is 56.
+    const requestId = JSON.parse(JSON.stringify(randomUUID())) as string;
     operationRequestIds.set(args, requestId);
     const labels = operationLabel(getOperationAST(args.document, args.operationName));
     runInRequest(requestId, () => logger.debug(labels, "websocket operation"));

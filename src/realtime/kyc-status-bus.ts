@@ -61,8 +61,13 @@ export interface CrossInstanceKycStatusBus extends KycStatusBus {
 
 const RESYNC_BATCH = 1000;
 
+/** A customer's local subscribers, and the newest version handed to them. */
+class CustomerSubscribers extends Set<Subscriber> {
+  version = -1;
+}
+
 export class LocalSubscribers {
-  private readonly byCustomer = new Map<string, Set<Subscriber>>();
+  private readonly byCustomer = new Map<string, CustomerSubscribers>();
 
   get customerIds(): string[] {
     return [...this.byCustomer.keys()];
@@ -87,18 +92,24 @@ export class LocalSubscribers {
     return ids.length;
   }
 
+  /**
+   * Hands the change to the customer's local subscribers, unless they were already handed this version or a
+   * newer one: a change committed here is delivered right after its commit and heard again from the
+   * transport (LISTEN, Redis), and a re-sync repeats the current state. Dropping it here, once per customer,
+   * spares every subscriber the wake-up. A subscriber that joined after the newer version was handed out
+   * misses nothing: it subscribes before reading the current state, which is at least that version.
+   */
   deliver(change: KycStatusChange): void {
     const subscribers = this.byCustomer.get(change.customerId);
-    if (subscribers) for (const subscriber of subscribers) subscriber.push(change);
+    if (!subscribers || change.version <= subscribers.version) return;
+    subscribers.version = change.version;
+    for (const subscriber of subscribers) subscriber.push(change);
   }
 
   subscribe(customerId: string): AsyncIterableIterator<KycStatusChange> {
     let subscribers = this.byCustomer.get(customerId);
-    if (!subscribers) this.byCustomer.set(customerId, (subscribers = new Set()));
-    const subscriber = new Subscriber(() => {
-      subscribers.delete(subscriber);
-      if (subscribers.size === 0 && this.byCustomer.get(customerId) === subscribers) this.byCustomer.delete(customerId);
-    });
+    if (!subscribers) this.byCustomer.set(customerId, (subscribers = new CustomerSubscribers()));
+    const subscriber = new Subscriber(subscribers, customerId, this.byCustomer);
     subscribers.add(subscriber);
     return subscriber;
   }
@@ -110,11 +121,17 @@ export class LocalSubscribers {
 }
 
 class Subscriber implements AsyncIterableIterator<KycStatusChange> {
-  private queue: KycStatusChange[] = [];
+  // Created on the first change that waits: an idle subscriber holds no array.
+  private queue: KycStatusChange[] | null = null;
   private waiting: ((result: IteratorResult<KycStatusChange>) => void) | null = null;
   private done = false;
 
-  constructor(private readonly onEnd: () => void) {}
+  // No closure per subscriber: the set it is in, and where that set is kept.
+  constructor(
+    private readonly subscribers: CustomerSubscribers,
+    private readonly customerId: string,
+    private readonly byCustomer: Map<string, CustomerSubscribers>,
+  ) {}
 
   push(change: KycStatusChange): void {
     if (this.done) return;
@@ -123,22 +140,24 @@ class Subscriber implements AsyncIterableIterator<KycStatusChange> {
       this.waiting = null;
       wake({ done: false, value: change });
     } else {
-      this.queue.push(change);
+      (this.queue ??= []).push(change);
     }
   }
 
   end(): void {
     if (this.done) return;
     this.done = true;
-    this.queue = [];
-    this.onEnd();
+    this.queue = null;
+    const { subscribers, customerId, byCustomer } = this;
+    subscribers.delete(this);
+    if (subscribers.size === 0 && byCustomer.get(customerId) === subscribers) byCustomer.delete(customerId);
     const wake = this.waiting;
     this.waiting = null;
     wake?.({ done: true, value: undefined });
   }
 
   next(): Promise<IteratorResult<KycStatusChange>> {
-    if (this.queue.length > 0) return Promise.resolve({ done: false, value: this.queue.shift()! });
+    if (this.queue && this.queue.length > 0) return Promise.resolve({ done: false, value: this.queue.shift()! });
     if (this.done) return Promise.resolve({ done: true, value: undefined });
     return new Promise((resolve) => {
       this.waiting = resolve;

@@ -15,8 +15,8 @@ export type PostgresKycStatusBus = CrossInstanceKycStatusBus;
 
 /**
  * Fans status changes out across every API instance through Postgres itself: the transaction that changes
- * the status writes an outbox row (status-outbox.ts), which the committing instance relays right after the
- * commit with `pg_notify` (in the transaction that deletes the row; a poller relays rows an instance left
+ * the status writes an outbox row (status-outbox.ts); the committing instance hands the change to its own
+ * subscribers right after the commit and relays the row with `pg_notify` (in the transaction that deletes the row; a poller relays rows an instance left
  * behind), and a LISTEN connection per instance feeds its local subscribers. (A NOTIFY inside the status
  * transaction itself serialised every committing writer on Postgres's notify lock: BENCHMARKS.md.) When the LISTEN connection drops it is
  * re-established with backoff, and the current state of every customer with a local subscriber is re-read
@@ -113,8 +113,12 @@ export async function createPostgresKycStatusBus(options: PostgresKycStatusBusOp
       return new Promise((resolve) => waiters.push(resolve));
     },
     publishInTransaction: (tx, change) => outbox.write(tx, change),
-    // Every instance (this one too) hears it through LISTEN.
-    publishAfterCommit: (change) => outbox.relayAfterCommit(change),
+    // Other instances hear it through LISTEN; this one's subscribers get it now (the relay's transaction and
+    // the NOTIFY hop are not waited for) and drop the echo LISTEN brings back, by version.
+    publishAfterCommit(change) {
+      outbox.relayAfterCommit(change);
+      local.deliver(change);
+    },
     pollOutbox: () => outbox.poll(),
     subscribe: (customerId) => local.subscribe(customerId),
     async close() {

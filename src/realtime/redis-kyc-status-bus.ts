@@ -126,7 +126,11 @@ export async function createRedisKycStatusBus(options: RedisKycStatusBusOptions)
     },
     publishInTransaction: (tx, change) => outbox.write(tx, change),
     // Every instance (this one too) hears it through its Redis subscription.
-    publishAfterCommit: (change) => outbox.relayAfterCommit(change),
+    // Other instances hear it through Redis; this one's subscribers get it now and drop the echo, by version.
+    publishAfterCommit(change) {
+      outbox.relayAfterCommit(change);
+      local.deliver(change);
+    },
     pollOutbox: () => outbox.poll(),
     subscribe: (customerId) => local.subscribe(customerId),
     async close() {

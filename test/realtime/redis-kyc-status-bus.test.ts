@@ -66,6 +66,19 @@ describe.skipIf(whyNot !== null)("the Redis status bus (outbox in Postgres, rela
     expect(onB).toEqual([committed]);
   });
 
+  it("hands a change to the committing instance's subscribers once (not again from Redis) and to the other's", async () => {
+    const customerId = await newCustomer();
+    const onA = drain(a.subscribe(customerId));
+    const onB = drain(b.subscribe(customerId));
+    const committed = changeTo(customerId, KycStatus.SUBMITTED, 1);
+    await database.db.transaction((tx) => a.publishInTransaction(tx, committed));
+    a.publishAfterCommit(committed);
+    await until(() => onA.length === 1 && onB.length === 1, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(onA).toEqual([committed]);
+    expect(onB).toEqual([committed]);
+  });
+
   it("relays a committed change its instance never relayed (died after the commit) through the outbox poller", async () => {
     const customerId = await newCustomer();
     const onB = drain(b.subscribe(customerId));
