@@ -7,6 +7,8 @@ type Sql = postgres.Sql;
 /** What a transaction's callback can ask of the transaction it runs in (found through `commitWithLastStatement`). */
 interface TransactionControl {
   commit(): Promise<void>;
+  /** The transaction's own client (bounded statements, on its connection). */
+  client: Sql;
 }
 
 const running = new AsyncLocalStorage<TransactionControl>();
@@ -21,6 +23,11 @@ const running = new AsyncLocalStorage<TransactionControl>();
  */
 export function commitWithLastStatement(): Promise<void> {
   return running.getStore()?.commit() ?? Promise.resolve();
+}
+
+/** The running pipelined transaction's client (see `runStatement`); null outside one (PGlite, or no transaction). */
+export function pipelinedClient(): Sql | null {
+  return running.getStore()?.client ?? null;
 }
 
 /** The transaction ended because the connection to Postgres went away (postgres.js then closed and will reconnect it). */
@@ -79,6 +86,7 @@ export async function pipelinedTransaction(
   let ending: PromiseLike<postgres.RowList<postgres.Row[]>> | null = null;
   let committing: Promise<void> | null = null;
   const control: TransactionControl = {
+    client: pool, // replaced below by the transaction's own client, before the callback runs
     commit() {
       // Sent once this turn of the event loop is done, so every statement issued in it goes first: drizzle's queries
       // start a few microtasks after they are awaited (e.g. by the `Promise.all` the commit is part of). postgres.js
@@ -110,6 +118,7 @@ export async function pipelinedTransaction(
     },
   });
   const inner = wrap(statements);
+  control.client = inner;
   async function savepoint(name: string, fn: (sql: Sql) => unknown): Promise<unknown> {
     await inner.unsafe(`savepoint ${name}`);
     try {
