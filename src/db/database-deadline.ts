@@ -1,4 +1,5 @@
 import type postgres from "postgres";
+import { pipelinedTransaction } from "./pipelined-transaction.js";
 
 /** A database wait took longer than its bound: the database is taken as unavailable for this request. */
 export class DatabaseDeadlineExceeded extends Error {
@@ -27,7 +28,8 @@ type Callback = (sql: Sql) => unknown;
 
 /**
  * Wraps a postgres.js client so no wait on it is unbounded (and its statements are prepared, see `prepares`): each query (what drizzle runs through `unsafe`), a
- * transaction's wait for a connection, and its commit or rollback, each get `ms`. postgres.js has no per-query
+ * transaction's wait for a connection, and its commit or rollback, each get `ms`. Transactions are pipelined
+ * (`pipelinedTransaction`: BEGIN goes with the first statement, COMMIT can go with the last). postgres.js has no per-query
  * timeout, and a connection closed cleanly during its handshake makes it reconnect silently while the query waits
  * (porsager/postgres#1208): without this a request during an outage could hang until the client gives up.
  */
@@ -42,7 +44,11 @@ function wrap(sql: Sql, ms: number): Sql {
         return (query: string, parameters?: unknown[], options?: postgres.UnsafeQueryOptions) =>
           boundedQuery(target.unsafe(query, parameters as never, { ...options, prepare: prepares(parameters) }), ms);
       }
-      if (property === "begin") return (...args: unknown[]) => boundedTransaction(target, "begin", args, ms);
+      if (property === "begin")
+        return (...args: unknown[]) => {
+          const callback = args.pop() as Callback;
+          return pipelinedTransaction(target, typeof args[0] === "string" ? args[0] : "", callback, (inner) => wrap(inner, ms), ms);
+        };
       if (property === "savepoint") return (...args: unknown[]) => boundedTransaction(target, "savepoint", args, ms);
       const value = Reflect.get(target, property, receiver) as unknown;
       return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
@@ -75,18 +81,15 @@ function boundedQuery(query: postgres.PendingQuery<postgres.Row[]>, ms: number) 
 }
 
 /**
- * `begin`/`savepoint` with the callback's client wrapped too. Bounded: the wait for a connection (the callback
+ * `savepoint` (on a client in postgres.js's own `begin`) with the callback's client wrapped too. Bounded: the wait for a connection (the callback
  * must start within `ms`; if it starts later it throws, so the transaction rolls back) and the commit or rollback
  * after the callback settled. The callback's own time is bounded by its queries.
  */
-function boundedTransaction(target: Sql, method: "begin" | "savepoint", args: unknown[], ms: number): Promise<unknown> {
+function boundedTransaction(target: Sql, method: "savepoint", args: unknown[], ms: number): Promise<unknown> {
   const callback = args.pop() as Callback;
   return new Promise((resolve, reject) => {
     let abandoned = false;
-    let timer = setTimeout(
-      () => ((abandoned = true), reject(new DatabaseDeadlineExceeded(method === "begin" ? "starting a transaction" : "a savepoint", ms))),
-      ms,
-    );
+    let timer = setTimeout(() => ((abandoned = true), reject(new DatabaseDeadlineExceeded("a savepoint", ms))), ms);
     timer.unref();
     const finishing = () => {
       clearTimeout(timer);

@@ -6,6 +6,7 @@ import type { KycDetails, KycStatusDecision } from "../domain/kyc-status-change.
 import type { KycStatusChange } from "../realtime/kyc-status-bus.js";
 import type { Database, Transaction } from "./database.js";
 import { customers, kycEvents, kycStatusChanges } from "./schema.js";
+import { joined, rowsOf, runStatement, statement, type Statement } from "./statement.js";
 
 /** A customer locked for a webhook: the state, the version, and what the webhook's delivery and event were found to be. */
 export interface CustomerLockedForEvent extends CustomerKycState {
@@ -25,11 +26,6 @@ export type KycEventToStore = Omit<KycEventRecord, "id" | "receivedAt" | "outcom
 
 /** The error `saveDecision` raises when an event it was told is new was stored meanwhile (Postgres' division_by_zero, on purpose). */
 export const EVENT_STORED_MEANWHILE = "22012";
-
-/** Whatever the driver hands back for a raw statement: postgres.js a row list, PGlite `{ rows }`. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
 
 /** A timestamptz as the driver gives it on a raw statement (drizzle has postgres.js leave it as text). */
 function dateOf(value: unknown): Date | null {
@@ -71,7 +67,9 @@ export class KycStatusRepository {
     receipt: { signatureHash: string; receivedAt: Date } | null,
     identity: string | null,
   ): Promise<CustomerLockedForEvent | null> {
-    const result = await tx.execute(sql`
+    const result = await runStatement(
+      tx,
+      statement`
       with customer as (
         select id, kyc_status, kyc_status_at, kyc_passed_at, kyc_round, kyc_status_round, kyc_bond_time_micros, kyc_version
         from customers where id = ${customerId} for update
@@ -85,7 +83,8 @@ export class KycStatusRepository {
       select customer.*,
         (${receipt?.signatureHash ?? null}::text is null or exists (select 1 from receipt)) as first_delivery,
         case when ${identity}::text is null then null else exists (select 1 from kyc_events where identity = ${identity}::text) end as event_stored
-      from customer`);
+      from customer`,
+    );
     const [row] = rowsOf<Record<string, unknown>>(result);
     if (!row) return null;
     return {
@@ -126,10 +125,10 @@ export class KycStatusRepository {
       save?.kind === "status" && decision.transition.kind === "changed" && decision.attemptStatus && options.change ? save : null;
     const details = save?.kind === "details" ? save : null;
     if (!event && !status && !details) return null;
-    const parts = [];
-    const written = event ? sql`exists (select 1 from event)` : sql`true`;
+    const parts: Statement[] = [];
+    const written = event ? statement`exists (select 1 from event)` : statement`true`;
     if (event) {
-      parts.push(sql`event as (
+      parts.push(statement`event as (
         insert into kyc_events (identity, customer_id, event, occurred_at, occurred_at_micros, round, payload, outcome, status_after)
         values (${event.identity}, ${event.customerId}, ${event.event}, ${iso(event.occurredAt)}::timestamptz, ${event.occurredAtMicros}::bigint, ${event.round}::int,
           ${JSON.stringify(event.payload)}::jsonb, ${decision.outcome}, ${decision.transition.state.status})
@@ -138,7 +137,7 @@ export class KycStatusRepository {
     }
     if (status) {
       const { state } = status;
-      parts.push(sql`attempt as (
+      parts.push(statement`attempt as (
         update kyc_attempts set status = ${decision.attemptStatus}, updated_at = ${iso(options.now)}::timestamptz
         where ${written} and id in (
           select id from kyc_attempts
@@ -146,7 +145,7 @@ export class KycStatusRepository {
           order by sent_at desc nulls last limit 1)
         returning program_id)`);
       // The pass is the customer's (Bond's webhooks name no program); the attempt it belongs to says which program.
-      parts.push(sql`customer as (
+      parts.push(statement`customer as (
         update customers set
           kyc_status = ${state.status}, kyc_status_at = ${iso(state.statusAt)}::timestamptz, kyc_passed_at = ${iso(state.passedAt)}::timestamptz,
           kyc_round = ${state.round}::int, kyc_status_round = ${state.statusRound}::int, kyc_bond_time_micros = ${state.bondTimeMicros}::bigint,
@@ -157,13 +156,13 @@ export class KycStatusRepository {
           kyc_version = kyc_version + 1, updated_at = ${iso(new Date())}::timestamptz
         where id = ${customerId} and ${written}
         returning kyc_version)`);
-      parts.push(sql`history as (
+      parts.push(statement`history as (
         insert into kyc_status_changes (customer_id, version, status, previous_status, occurred_at, event)
         select ${customerId}, kyc_version, ${state.status}, ${options.change!.previousStatus}, ${iso(options.change!.occurredAt)}::timestamptz, ${options.change!.event}
         from customer)`);
     } else if (details) {
       const { state } = details;
-      parts.push(sql`customer as (
+      parts.push(statement`customer as (
         update customers set
           kyc_documents_required = ${JSON.stringify(details.details.documentsRequired)}::jsonb,
           kyc_failure_reasons = ${details.details.failureReasons === null ? null : JSON.stringify(details.details.failureReasons)}::jsonb,
@@ -175,13 +174,13 @@ export class KycStatusRepository {
     }
     // A stale snapshot can miss a copy of the event committed while the first statement waited for the lock: with
     // `eventMustBeNew` that fails the statement (1 / 0, computed at run time) so nothing of it is kept.
-    const guard = event && options.eventMustBeNew ? sql`1 / (select count(*)::int from event)` : sql`1`;
-    const query = sql`with ${sql.join(parts, sql`, `)}
-      select ${event ? sql`exists (select 1 from event)` : sql`true`} as event_stored,
-        ${status ? sql`(select kyc_version from customer)` : sql`null::int`} as kyc_version,
-        ${status ? sql`exists (select 1 from attempt)` : sql`false`} as attempt_updated,
+    const guard = event && options.eventMustBeNew ? statement`1 / (select count(*)::int from event)` : statement`1`;
+    const query = statement`with ${joined(parts, ", ")}
+      select ${event ? statement`exists (select 1 from event)` : statement`true`} as event_stored,
+        ${status ? statement`(select kyc_version from customer)` : statement`null::int`} as kyc_version,
+        ${status ? statement`exists (select 1 from attempt)` : statement`false`} as attempt_updated,
         ${guard} as guard`;
-    return tx.execute(query).then((result) => {
+    return runStatement(tx, query).then((result) => {
       const [row] = rowsOf<Record<string, unknown>>(result);
       return {
         eventStored: row.event_stored as boolean,

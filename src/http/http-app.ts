@@ -7,7 +7,8 @@ import type { Database } from "../db/database.js";
 import { METRICS_PATH, metricsHandler, WEBHOOK_EVENT_LOCAL, webhookMetricsMiddleware, type Metrics } from "../observability/metrics.js";
 import { requestContextMiddleware } from "../observability/request-context.js";
 import { serverSpanMiddleware } from "../observability/tracing.js";
-import { BOND_WEBHOOK_PATH, bondWebhookRouter, type BondWebhookRouteOptions } from "./bond-webhook.route.js";
+import { bondWebhookEndpoint } from "./bond-webhook-endpoint.js";
+import { BOND_WEBHOOK_PATH, bondWebhookRouter, bondWebhookSteps, type BondWebhookRouteOptions } from "./bond-webhook.route.js";
 import { errorHandler, notFound } from "./error-handler.js";
 import { GRAPHIQL_ASSETS_PATH, graphiqlAssets } from "./graphiql.js";
 import { graphqlEndpoint, type GraphQLRouteOptions } from "./graphql-route.js";
@@ -37,7 +38,8 @@ export interface HttpAppOptions {
 /**
  * The HTTP routes, in order: health and readiness, metrics, GraphiQL's assets, the embedded Bond sandbox,
  * Bond's webhook, GraphQL; then 404 for anything else and the error handler. A request for exactly
- * GRAPHQL_PATH (the hot path) is answered in front of Express, with the same steps (`graphqlEndpoint`).
+ * GRAPHQL_PATH, and a POST of an unencoded body to exactly BOND_WEBHOOK_PATH (the hot paths), are answered in
+ * front of Express, with the same steps (`graphqlEndpoint`, `bondWebhookEndpoint`).
  */
 export function createHttpApp(options: HttpAppOptions): RequestListener {
   const { logger, metrics, tracer, rateLimits } = options;
@@ -66,15 +68,17 @@ export function createHttpApp(options: HttpAppOptions): RequestListener {
         span.setAttribute("bond.webhook.event", response.locals[WEBHOOK_EVENT_LOCAL]);
     }),
   );
-  app.use(bondWebhookRouter(options.webhook));
+  const webhookSteps = bondWebhookSteps(options.webhook);
+  app.use(bondWebhookRouter(webhookSteps));
   // The client's address exactly as Express's `request.ip` reads it (with `trust proxy`), for requests Express never sees.
   const clientIp = (request: IncomingMessage): string | undefined =>
     Reflect.get(express.request, "ip", { app, headers: request.headers, connection: request.socket, socket: request.socket });
   const graphql = graphqlEndpoint(options.graphql, { clientIp, logger });
+  const webhook = bondWebhookEndpoint({ steps: webhookSteps, clientIp, accessLogger: logger, logger, tracer, metrics });
   app.use(graphql.router);
   app.use(notFound);
   app.use(errorHandler(logger));
   return (request, response) => {
-    if (!graphql.handle(request, response)) app(request, response);
+    if (!graphql.handle(request, response) && !webhook(request, response)) app(request, response);
   };
 }

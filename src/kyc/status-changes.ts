@@ -3,6 +3,7 @@ import type { BondApi } from "../bond/bond-client.js";
 import type { Transaction } from "../db/database.js";
 import type { KycRepository } from "../db/kyc-repository.js";
 import { EVENT_STORED_MEANWHILE, type KycStatusRepository } from "../db/kyc-status-repository.js";
+import { commitWithLastStatement } from "../db/pipelined-transaction.js";
 import type { WebhookReceiptRepository } from "../db/webhook-receipts.js";
 import { bondEventIdentity, type BondKycEvent, type UnsupportedBondEvent } from "../domain/bond-webhook.js";
 import type { Clock } from "../domain/clock.js";
@@ -55,9 +56,10 @@ export class KycStatusChanges {
 
   /**
    * Applies a Bond webhook: stores it once, moves the status if the state machine allows, announces the change
-   * with its commit. Two statements inside the transaction (on Postgres, two round trips besides BEGIN and
-   * COMMIT): one locks the customer, records the delivery's receipt and reads the state; after the decision
-   * (in TypeScript), one writes everything it says, sent together with the announcement.
+   * with its commit. Two statements inside the transaction (on Postgres, two round trips in all: BEGIN goes
+   * with the first, COMMIT with the last): one locks the customer, records the delivery's receipt and reads
+   * the state; after the decision (in TypeScript), one writes everything it says, sent together with the
+   * announcement and COMMIT.
    */
   async ingestBondEvent(event: BondKycEvent, delivery?: WebhookDelivery): Promise<WebhookOutcome> {
     try {
@@ -109,7 +111,8 @@ export class KycStatusChanges {
         now: clock(),
       })!;
       if (customer.eventStored === false) {
-        const [saved] = await Promise.all([saving, change ? bus.publishInTransaction(tx, change) : null]);
+        // The writes, the announcement and COMMIT in one round trip (on Postgres; see commitWithLastStatement).
+        const [saved] = await Promise.all([saving, change ? bus.publishInTransaction(tx, change) : null, commitWithLastStatement()]);
         assertVersion(saved.kycVersion, change);
         return { result: decision.outcome, kycStatus: decision.transition.state.status, change };
       }

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import postgres from "postgres";
 import { DatabaseDeadlineExceeded, withinDeadline } from "../db/database-deadline.js";
 import type { Transaction } from "../db/database.js";
-import { kycStatusOutbox } from "../db/schema.js";
+import { rowsOf, runStatement, statement } from "../db/statement.js";
 import type { KycStatus } from "../domain/kyc-status.js";
 import type { KycStatusChange } from "./kyc-status-bus.js";
 
@@ -186,11 +186,11 @@ export function createStatusOutbox(options: StatusOutboxOptions): StatusOutbox {
 
   return {
     async write(tx, change) {
-      const [row] = await tx
-        .insert(kycStatusOutbox)
-        .values({ payload: encodeStatusChange(change) })
-        .returning({ id: kycStatusOutbox.id });
-      written.set(change, row.id);
+      const result = await runStatement(
+        tx,
+        statement`insert into kyc_status_outbox (payload) values (${encodeStatusChange(change)}) returning id`,
+      );
+      written.set(change, Number(rowsOf<{ id: unknown }>(result)[0].id));
     },
     relayAfterCommit(change) {
       const id = written.get(change);
