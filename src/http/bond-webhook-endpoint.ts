@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { context as otelContext, SpanKind, SpanStatusCode, trace, type Tracer } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import type { Metrics } from "../observability/metrics.js";
-import { REQUEST_ID_HEADER, requestIdFrom, runInRequest } from "../observability/request-context.js";
+import { beginRequest, runInRequest } from "../observability/request-context.js";
 import { BOND_WEBHOOK_PATH, WEBHOOK_BODY_LIMIT_BYTES, type BondWebhookSteps, type WebhookAnswer } from "./bond-webhook.route.js";
 import { sendError } from "./error-handler.js";
 import { sendJson } from "./respond.js";
@@ -85,19 +85,7 @@ export function bondWebhookEndpoint(options: BondWebhookEndpointOptions): (reque
     const encoding = request.headers["content-encoding"];
     if (encoding !== undefined && encoding.toLowerCase() !== "identity") return false; // body-parser inflates it
     // requestContextMiddleware's work.
-    const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
-    response.setHeader("X-Request-Id", requestId);
-    const startedAt = process.hrtime.bigint();
-    response.on("finish", () => {
-      const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
-      const path = response.statusCode === 404 ? "[no such route]" : BOND_WEBHOOK_PATH; // as the middleware logs any 404
-      runInRequest(requestId, () =>
-        accessLogger.info(
-          { method: "POST", path, status: response.statusCode, durationMs: Math.round(durationMs * 10) / 10 },
-          "request completed",
-        ),
-      );
-    });
+    const requestId = beginRequest(request, response, accessLogger, BOND_WEBHOOK_PATH);
     // webhookMetricsMiddleware's work: the event's label, and the outcome the answer names (else its status).
     let event: string | null = null;
     let outcome: string | null = null;

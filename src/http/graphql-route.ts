@@ -10,7 +10,7 @@ import { maxUploadRequestBytes } from "../domain/kyc-document.js";
 import type { GraphQLContext } from "../graphql/context.js";
 import { documentSizeRefusal, type QueryLimits } from "../graphql/limits.js";
 import type { TrustedDocuments } from "../graphql/trusted-documents.js";
-import { REQUEST_ID_HEADER, requestIdFrom, runInRequest } from "../observability/request-context.js";
+import { beginRequest, runInRequest } from "../observability/request-context.js";
 import { serverSpanMiddleware } from "../observability/tracing.js";
 import { graphqlCors } from "./cors.js";
 import { sendError } from "./error-handler.js";
@@ -143,21 +143,7 @@ export function graphqlEndpoint(options: GraphQLRouteOptions, endpoint: GraphQLE
         url.length === GRAPHQL_PATH.length || url.charCodeAt(GRAPHQL_PATH.length) === 63 /* ? */ ? url.slice(0, GRAPHQL_PATH.length) : null;
       if (path !== GRAPHQL_PATH) return false;
       // requestContextMiddleware's work, as for every other route.
-      const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
-      response.setHeader("X-Request-Id", requestId);
-      const startedAt = process.hrtime.bigint();
-      response.on("finish", () => {
-        // Built and run in the request's context only when the line is written (LOG_LEVEL at info or below).
-        if (!accessLogger.isLevelEnabled("info")) return;
-        const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
-        const loggedPath = response.statusCode === 404 ? "[no such route]" : GRAPHQL_PATH;
-        runInRequest(requestId, () =>
-          accessLogger.info(
-            { method: request.method, path: loggedPath, status: response.statusCode, durationMs: Math.round(durationMs * 10) / 10 },
-            "request completed",
-          ),
-        );
-      });
+      const requestId = beginRequest(request, response, accessLogger, GRAPHQL_PATH);
       runInRequest(requestId, () => {
         // serverSpanMiddleware's work.
         const span = tracer.startSpan("graphql", {

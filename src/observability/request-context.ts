@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "pino";
 
@@ -49,25 +50,36 @@ export function requestLogFields(): { requestId?: string } {
  */
 export function requestContextMiddleware(logger: Logger, options: { quietPath?: (path: string, method: string) => boolean } = {}) {
   return (request: Request, response: Response, next: NextFunction) => {
-    const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
-    response.setHeader("X-Request-Id", requestId);
-    const startedAt = process.hrtime.bigint();
     const path = request.originalUrl.split("?")[0]; // read now: routers mounted at a path rewrite request.url
-    response.on("finish", () => {
-      const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
-      // Probes, scrapes and static assets come every few seconds: debug, unless they failed on our side.
-      const level = options.quietPath?.(path, request.method) && response.statusCode < 500 ? "debug" : "info";
-      // A path no route knows is whatever the client typed (an SSN in a mistyped URL, say): not logged.
-      const loggedPath = response.statusCode === 404 ? "[no such route]" : path;
-      runInRequest(requestId, () =>
-        logger[level](
-          { method: request.method, path: loggedPath, status: response.statusCode, durationMs: Math.round(durationMs * 10) / 10 },
-          "request completed",
-        ),
-      );
-    });
+    const requestId = beginRequest(request, response, logger, path, options.quietPath?.(path, request.method) ?? false);
     runInRequest(requestId, next);
   };
+}
+
+/**
+ * The start of every request, in Express or in front of it: takes or makes the request id, echoes it, and
+ * writes the access line when the response is sent (built only when its level is logged; at debug for a
+ * `quiet` path that did not fail on our side). Returns the id, to run the rest in (`runInRequest`).
+ */
+export function beginRequest(request: IncomingMessage, response: ServerResponse, logger: Logger, path: string, quiet = false): string {
+  const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
+  response.setHeader("X-Request-Id", requestId);
+  const startedAt = process.hrtime.bigint();
+  response.on("finish", () => {
+    // Probes, scrapes and static assets come every few seconds: debug, unless they failed on our side.
+    const level = quiet && response.statusCode < 500 ? "debug" : "info";
+    if (!logger.isLevelEnabled(level)) return;
+    const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
+    // A path no route knows is whatever the client typed (an SSN in a mistyped URL, say): not logged.
+    const loggedPath = response.statusCode === 404 ? "[no such route]" : path;
+    runInRequest(requestId, () =>
+      logger[level](
+        { method: request.method, path: loggedPath, status: response.statusCode, durationMs: Math.round(durationMs * 10) / 10 },
+        "request completed",
+      ),
+    );
+  });
+  return requestId;
 }
 
 /**
